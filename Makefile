@@ -1,0 +1,66 @@
+# SPR Assurance — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Local work runs with DEBUG on unless the caller says otherwise; production sets its own env.
+export DEBUG ?= true
+export DJANGO_SETTINGS_MODULE := spr.settings
+
+.PHONY: help setup run test lint format migrate demo worker bench bench-reports clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV)/.installed node_modules/.installed ## Create .venv and install Python and npm packages
+
+migrate: setup ## Apply migrations and load the SPR editions and forces
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_editions
+	$(MANAGE) load_forces
+
+demo: migrate ## Load demo accounts and assessments (needs DEBUG on)
+	$(MANAGE) seed_demo
+
+run: demo ## Set up, then serve on http://127.0.0.1:8000 with a Celery worker (Ctrl-C stops both)
+	@echo "SPR Assurance on http://127.0.0.1:8000/ — sign in as staff-kent / $${SPR_DEMO_PASSWORD:-spr-demo}"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A spr worker --beat --loglevel=INFO --concurrency=2 \
+		--schedule=var/celerybeat-schedule & \
+	$(MANAGE) runserver 127.0.0.1:8000 & \
+	wait
+
+worker: setup ## Run a Celery worker on its own
+	$(VENV)/bin/celery -A spr worker --loglevel=INFO
+
+lint: setup ## ruff check
+	$(VENV)/bin/ruff check .
+
+format: setup ## ruff format and fix imports
+	$(VENV)/bin/ruff check --fix --select I .
+	$(VENV)/bin/ruff format .
+
+test: setup ## Run lint, Django checks, the migrations check and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: demo ## Benchmarks on national-scale data (prints figures)
+	$(PY) bench/run.py
+
+clean: ## Remove the local database, broker files, uploads and built reports
+	rm -rf var

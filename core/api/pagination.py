@@ -1,0 +1,9 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    """`?page=N` and `?page_size=N` (at most 500); responses carry count, next, previous, results."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from core.roles import roles_of
+
+
+def service(request):
+    """Service name, protective marking and the user's roles for every page (base.html uses them)."""
+    user = getattr(request, "user", None)
+    return {
+        "service_name": settings.SPR_SERVICE_NAME,
+        "protective_marking": settings.SPR_PROTECTIVE_MARKING,
+        "user_roles": sorted(role.value for role in roles_of(user)) if user is not None else [],
+    }

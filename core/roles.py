@@ -1,0 +1,74 @@
+"""Every role of the service, declared in one place.
+
+A role is a Django group. Which force a user acts for is a `forces.Membership`; roles that work
+across forces (HMIC inspector, national administrator) need no membership.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+
+
+class Role(StrEnum):
+    PCC_STAFF = "PCC office staff"
+    CHIEF_CONSTABLE = "Chief constable"
+    PCC = "Police and crime commissioner"
+    INSPECTOR = "HMIC inspector"
+    NATIONAL_ADMIN = "National administrator"
+
+    @property
+    def slug(self) -> str:
+        return ROLE_SLUGS[self]
+
+
+ROLE_SLUGS = {
+    Role.PCC_STAFF: "staff",
+    Role.CHIEF_CONSTABLE: "chief",
+    Role.PCC: "pcc",
+    Role.INSPECTOR: "inspector",
+    Role.NATIONAL_ADMIN: "admin",
+}
+
+#: Roles whose work is tied to one force (they need a membership to see anything).
+FORCE_ROLES = frozenset({Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.PCC})
+#: Roles that read across all forces.
+NATIONAL_ROLES = frozenset({Role.INSPECTOR, Role.NATIONAL_ADMIN})
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def ensure_groups() -> dict[Role, Group]:
+    """Create the role groups if missing (idempotent) and return them by role."""
+    return {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+
+
+def roles_of(user: User) -> frozenset[Role]:
+    """The roles a user holds, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_spr_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        if user.is_superuser:
+            cached = cached | {Role.NATIONAL_ADMIN}
+        user._spr_roles = cached
+    return cached
+
+
+def has_role(user: User, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def sees_all_forces(user: User) -> bool:
+    """HMIC inspectors and national administrators read across every force."""
+    return has_role(user, *NATIONAL_ROLES)
+
+
+def grant(user, role: Role) -> None:
+    """Give a user a role (used by seed_demo and tests)."""
+    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+    if hasattr(user, "_spr_roles"):
+        del user._spr_roles

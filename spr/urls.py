@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from core import views as core_views
+from core.forms import LoginForm
+
+api_v1 = [
+    path("", include("threats.api.urls")),
+    path("", include("capabilities.api.urls")),
+    path("", include("forces.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
+    path("editions/", include("threats.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,195 @@
+"""Shared fixtures: reference data, one user and one signed-in client per role, and always a user of
+another force, so every test can prove nothing leaks across forces."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+
+from core.roles import Role, grant
+from forces.models import Force, Membership
+from forces.services import forces_load
+
+HOME_FORCE = "west-midlands"
+OTHER_FORCE = "kent"
+
+
+@pytest.fixture
+def forces(db):
+    forces_load()
+    return {force.code: force for force in Force.objects.all()}
+
+
+@pytest.fixture
+def spr2012(db):
+    """The SPR 2012 edition, loaded from editions/spr-2012.yaml as `make run` does."""
+    from threats.models import Edition
+
+    call_command("load_editions", verbosity=0)
+    return Edition.objects.get(code="spr-2012")
+
+
+@pytest.fixture
+def make_user(db, forces):
+    """make_user(role, force_code=None, username=None) -> a user holding `role`, a member of the force."""
+    counter = {"n": 0}
+
+    def _make(role: Role, force_code: str | None = None, username: str | None = None):
+        counter["n"] += 1
+        user = get_user_model().objects.create_user(
+            username=username or f"{role.slug}-{force_code or 'national'}-{counter['n']}",
+            password="correct horse battery staple",
+            email=f"{role.slug}{counter['n']}@example.police.uk",
+        )
+        grant(user, role)
+        if force_code:
+            Membership.objects.create(user=user, force=forces[force_code])
+        return user
+
+    return _make
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user(Role.PCC_STAFF, HOME_FORCE, "staff-home")
+
+
+@pytest.fixture
+def chief_user(make_user):
+    return make_user(Role.CHIEF_CONSTABLE, HOME_FORCE, "chief-home")
+
+
+@pytest.fixture
+def pcc_user(make_user):
+    return make_user(Role.PCC, HOME_FORCE, "pcc-home")
+
+
+@pytest.fixture
+def inspector_user(make_user):
+    return make_user(Role.INSPECTOR, None, "inspector")
+
+
+@pytest.fixture
+def national_admin_user(make_user):
+    return make_user(Role.NATIONAL_ADMIN, None, "national-admin")
+
+
+@pytest.fixture
+def other_staff_user(make_user):
+    """PCC office staff of another force: must never see the home force's objects."""
+    return make_user(Role.PCC_STAFF, OTHER_FORCE, "staff-other")
+
+
+@pytest.fixture
+def staff_client(staff_user):
+    return _client_for(staff_user)
+
+
+@pytest.fixture
+def chief_client(chief_user):
+    return _client_for(chief_user)
+
+
+@pytest.fixture
+def pcc_client(pcc_user):
+    return _client_for(pcc_user)
+
+
+@pytest.fixture
+def inspector_client(inspector_user):
+    return _client_for(inspector_user)
+
+
+@pytest.fixture
+def national_admin_client(national_admin_user):
+    return _client_for(national_admin_user)
+
+
+@pytest.fixture
+def other_staff_client(other_staff_user):
+    return _client_for(other_staff_user)
+
+
+ROLE_CLIENTS = [
+    "staff_client",
+    "chief_client",
+    "pcc_client",
+    "inspector_client",
+    "national_admin_client",
+    "other_staff_client",
+]
+
+
+@pytest.fixture(params=ROLE_CLIENTS)
+def any_role_client(request):
+    """Parametrises a test over a signed-in client of every role."""
+    return request.getfixturevalue(request.param)
+
+
+def _database_url_for_worker() -> str:
+    """The URL of the database the tests use (the test database), for a worker subprocess."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    user = params.get("USER") or ""
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker on the configured broker (Redis in CI, the filesystem broker otherwise),
+    reading and writing the test database. Tests using it need `transactional_db` so their rows are
+    committed where the worker can see them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": _database_url_for_worker(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "spr.settings",
+            "SPR_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SPR_REPORTS_ROOT": str(settings.REPORTS_ROOT),
+        }
+    )
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        env["SPR_BROKER_DIR"] = str(settings.BROKER_DIR)
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    celery = Path(sys.executable).with_name("celery")
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [str(celery), "-A", "spr", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test-worker@%h"],
+            env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and b"ready." not in log.read_bytes():
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited at start:\n{log.read_text()}")
+        time.sleep(0.2)
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)

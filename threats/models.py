@@ -1,0 +1,110 @@
+"""SPR editions and their Part A threats.
+
+Editions are data: they are loaded from `editions/*.yaml` by `manage.py load_editions`, never typed
+into migrations. Nothing here assumes how many threats, areas or requirements an edition has.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+
+class EditionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The SPR is a public document: every signed-in user may read every edition."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.all()
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_FORCE = "in_force", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Edition(models.Model):
+    """One issue of the Strategic Policing Requirement (e.g. July 2012)."""
+
+    Status = EditionStatus
+
+    code = models.SlugField(max_length=40, unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=100, default="Home Office")
+    published_on = models.DateField()
+    status = models.CharField(max_length=20, choices=EditionStatus.choices, default=EditionStatus.IN_FORCE)
+    isbn = models.CharField(max_length=20, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where the text was taken from")
+    summary = models.TextField(blank=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=EditionStatus.values), name="edition_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JudgementLevel(models.Model):
+    """One value of an edition's judgement scale (scales are data, not code).
+
+    `score` orders levels from worst to best; a level with no score (e.g. "not yet assessed") means
+    the response has not been judged.
+    """
+
+    class Tag(models.TextChoices):
+        GREEN = "green", "Green"
+        YELLOW = "yellow", "Yellow"
+        ORANGE = "orange", "Orange"
+        RED = "red", "Red"
+        GREY = "grey", "Grey"
+        BLUE = "blue", "Blue"
+        TURQUOISE = "turquoise", "Turquoise"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="judgement_levels")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    colour = models.CharField(max_length=20, choices=Tag.choices, default=Tag.GREY)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="judgement_code_unique_in_edition"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.score is not None
+
+
+class Threat(models.Model):
+    """A national threat of Part A (§2.2 in 2012)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="threats")
+    code = models.SlugField(max_length=60)
+    name = models.CharField(max_length=150)
+    description = models.TextField(help_text="The edition's own words")
+    nsra_tier = models.PositiveSmallIntegerField(
+        "National Security Risk Assessment tier", null=True, blank=True,
+        help_text="Empty where the edition names no tier",
+    )
+    paragraph = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "position"]
+        constraints = [models.UniqueConstraint(fields=["edition", "code"], name="threat_code_unique_in_edition")]
+
+    def __str__(self) -> str:
+        return self.name
