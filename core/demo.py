@@ -54,7 +54,7 @@ def demo_accounts_create(*, password: str | None = None) -> list[DemoAccount]:
         user, _ = User.objects.get_or_create(username=account.username)
         if account.force:
             force = forces[account.force]
-            label = dict((r, label) for r, _, label in FORCE_ACCOUNTS)[account.role]
+            label = {role: label for role, _, label in FORCE_ACCOUNTS}[account.role]
             user.first_name, user.last_name = label, force.name
             Membership.objects.get_or_create(user=user, force=force)
         elif account.role is Role.INSPECTOR:

@@ -36,7 +36,9 @@ class Force(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
     home_office = models.BooleanField(help_text="A Home Office force, bound by the SPR (§1.7)")
     rocu = models.CharField(
-        "regional organised crime unit", max_length=150, blank=True,
+        "regional organised crime unit",
+        max_length=150,
+        blank=True,
         help_text="Empty where the force provides its own serious organised crime capabilities",
     )
     rocu_note = models.CharField(max_length=200, blank=True)
@@ -89,9 +91,7 @@ class PolicingBody(models.Model):
                 | Q(effective_to__gte=models.F("effective_from")),
                 name="policing_body_dates_in_order",
             ),
-            models.CheckConstraint(
-                condition=Q(body_type__in=BodyType.values), name="policing_body_type_known"
-            ),
+            models.CheckConstraint(condition=Q(body_type__in=BodyType.values), name="policing_body_type_known"),
         ]
 
     def __str__(self) -> str:

@@ -45,9 +45,7 @@ def forces_load(*, data_dir: Path | None = None) -> LoadResult:
     dates = {row["code"]: row for row in _read(data_dir / "policing_body_dates.csv")}
 
     for row in forces:
-        region, _ = Region.objects.update_or_create(
-            code=slugify(row["region"]), defaults={"name": row["region"]}
-        )
+        region, _ = Region.objects.update_or_create(code=slugify(row["region"]), defaults={"name": row["region"]})
         rocu = rocus.get(row["code"], "")
         rocu_note = ""
         if rocu.lower().startswith(NO_ROCU_PREFIX):

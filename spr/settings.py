@@ -116,7 +116,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not ":memory:", so the Celery worker the tests start can open the test database too.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One per test run (by process id), so runs side by side never share a file.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,7 +128,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -162,6 +162,7 @@ STORAGES = {
 # user's force. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("SPR_MEDIA_ROOT", VAR_DIR / "media"))
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
+SPR_NARRATIVE_MAX_LENGTH = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORTS_ROOT = Path(os.environ.get("SPR_REPORTS_ROOT", VAR_DIR / "reports"))
@@ -224,6 +225,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "EditionStatusEnum": "threats.models.EditionStatus",
+        "JudgementColourEnum": "threats.models.JudgementLevel.Tag",
+        "PolicingBodyTypeEnum": "forces.models.BodyType",
+        "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
+        "ResponseStatusEnum": "assessments.models.ResponseStatus",
+        "DepartureStatusEnum": "assessments.models.DepartureStatus",
+        "ActionStatusEnum": "assessments.models.ActionStatus",
+    },
 }
 
 # Celery. Job state lives in the database; the broker only carries job ids. No result backend:

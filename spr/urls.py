@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("threats.api.urls")),
     path("", include("capabilities.api.urls")),
     path("", include("forces.api.urls")),
+    path("", include("assessments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
     path("editions/", include("threats.urls")),
+    path("", include("assessments.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

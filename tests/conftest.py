@@ -178,9 +178,23 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     celery = Path(sys.executable).with_name("celery")
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [str(celery), "-A", "spr", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "test-worker@%h"],
-            env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(celery),
+                "-A",
+                "spr",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                "test-worker@%h",
+            ],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and b"ready." not in log.read_bytes():

@@ -50,3 +50,25 @@ def test_demo_login_works_with_documented_password(forces, client, settings):
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessment(forces, spr2012, settings, tmp_path):
+    from assessments.models import Assessment, Departure, Evidence
+    from assessments.selectors import task_list
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+
+    for code in ("west-midlands", "kent", "dyfed-powys"):
+        last = Assessment.objects.get(force__code=code, period="2024/25")
+        this = Assessment.objects.get(force__code=code, period="2025/26")
+        assert task_list(assessment=last).completed == 38
+        assert 0 < task_list(assessment=this).completed < 38
+        assert this.started_from == last
+        assert Departure.objects.filter(assessment=this).exists()
+        files = Evidence.objects.filter(force__code=code, kind="file")
+        assert files.count() == 3
+        assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)
+    assert Assessment.objects.count() == 6

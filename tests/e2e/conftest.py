@@ -33,8 +33,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -45,8 +52,10 @@ def _new_page(browser, *, javascript: bool):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.spr_csp_violations = []
-    page.on("console", lambda msg: page.spr_csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: page.spr_csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     return context, page
 
 

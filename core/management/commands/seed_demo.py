@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import demo_accounts_create
+from assessments.demo import demo_assessments_create
+from core.demo import DEMO_FORCES, demo_accounts_create
 
 
 class Command(BaseCommand):
@@ -20,6 +21,10 @@ class Command(BaseCommand):
         call_command("load_forces", verbosity=0)
         call_command("load_editions", verbosity=0)
         accounts = demo_accounts_create()
+        created = demo_assessments_create(DEMO_FORCES)
+        self.stdout.write(self.style.SUCCESS(f"{created} demo assessments created"))
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
         for account in accounts:
-            self.stdout.write(f"  {account.username:<22} {account.role.value}{f' ({account.force})' if account.force else ''}")
+            self.stdout.write(
+                f"  {account.username:<22} {account.role.value}{f' ({account.force})' if account.force else ''}"
+            )

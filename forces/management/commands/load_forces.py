@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = forces_load()
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.forces} forces in {result.regions} regions, {result.policing_bodies} policing bodies"
