@@ -1,0 +1,303 @@
+"""Self-assessments: a force's answers to one SPR edition for one reporting period.
+
+Every model here belongs to a force, directly (Assessment, Evidence) or through its assessment, and
+is read only through `objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from capabilities.models import Requirement
+from core.models import TimeStampedModel
+from core.querysets import ForceScopedQuerySet, scoped_queryset
+from forces.models import Force
+from threats.models import Edition, JudgementLevel
+
+PERIOD_RE = re.compile(r"^(?P<start>20\d{2})/(?P<end>\d{2})$")
+
+
+def validate_period(value: str) -> None:
+    """A financial year written `2025/26`: the second year follows the first."""
+    match = PERIOD_RE.match(value or "")
+    if not match or (int(match["start"]) + 1) % 100 != int(match["end"]):
+        raise ValidationError("Enter the reporting period as a financial year, like 2025/26")
+
+
+def previous_period(period: str) -> str:
+    start = int(period[:4]) - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RESPONDED = "responded", "Chief constable's response given"
+    SIGNED_OFF = "signed_off", "Signed off"
+    PUBLISHED = "published", "Published"
+
+
+class Assessment(TimeStampedModel):
+    """One force's self-assessment against one edition for one financial year."""
+
+    Status = AssessmentStatus
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="assessments")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="assessments")
+    period = models.CharField(max_length=7, validators=[validate_period], help_text="Financial year, e.g. 2025/26")
+    revision = models.PositiveSmallIntegerField(default=1, help_text="1 for the first version; revisions add 1")
+    status = models.CharField(max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    started_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The assessment this one was copied from",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ForceScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["force__name", "-period", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "edition", "period", "revision"], name="one_assessment_per_force_edition_period"
+            ),
+            models.CheckConstraint(condition=Q(status__in=AssessmentStatus.values), name="assessment_status_known"),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^20[0-9]{2}/[0-9]{2}$"), name="assessment_period_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force} — {self.edition.code} {self.period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+class ResponseStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+
+
+class Response(models.Model):
+    """The assessment's answer to one requirement.
+
+    `version` rises by one on every save through `response_update`; a save that names an older
+    version is refused, so two people editing at once never overwrite each other silently.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="responses")
+    judgement = models.ForeignKey(JudgementLevel, on_delete=models.PROTECT, related_name="responses")
+    narrative = models.TextField(blank=True, max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    evidence = models.ManyToManyField("Evidence", blank=True, related_name="responses")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = scoped_queryset("assessment__force").as_manager()
+    history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "requirement__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "requirement"], name="one_response_per_requirement"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="response_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} — {self.requirement.ref}"
+
+    def clean(self) -> None:
+        if self.judgement_id and self.assessment_id and self.judgement.edition_id != self.assessment.edition_id:
+            raise ValidationError({"judgement": "Choose a judgement from this edition's scale"})
+        if self.requirement_id and self.assessment_id and self.requirement.edition_id != self.assessment.edition_id:
+            raise ValidationError({"requirement": "The requirement belongs to another edition"})
+
+    @property
+    def status(self) -> ResponseStatus:
+        """Completed: judged and explained. In progress: anything recorded. Otherwise not started."""
+        judged = self.judgement.score is not None
+        if judged and self.narrative.strip():
+            return ResponseStatus.COMPLETED
+        if judged or self.narrative.strip() or self.version > 1:
+            return ResponseStatus.IN_PROGRESS
+        return ResponseStatus.NOT_STARTED
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", "File"
+    LINK = "link", "Link"
+    REFERENCE = "reference", "Reference"
+
+
+class ProtectiveMarking(models.TextChoices):
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Evidence files on disk with no URL: they are served only by views that check the force."""
+
+    def url(self, name):
+        raise NotImplementedError("Evidence has no public URL; use the download view")
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A generated name: the uploader's file name is kept for display only, never as a path."""
+    return f"evidence/{instance.force.code}/{uuid.uuid4().hex}"
+
+
+class Evidence(TimeStampedModel):
+    """A force's document, link or reference. One item can support many responses and periods."""
+
+    Kind = EvidenceKind
+
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=12, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=4000)
+    owner = models.CharField(max_length=150, help_text="Who holds the evidence, e.g. 'Head of Special Branch'")
+    evidence_date = models.DateField(help_text="The date of the document or record")
+    review_by = models.DateField(null=True, blank=True)
+    protective_marking = models.CharField(
+        max_length=20, choices=ProtectiveMarking.choices, default=ProtectiveMarking.OFFICIAL_SENSITIVE
+    )
+    file = models.FileField(upload_to=evidence_upload_to, storage=PrivateStorage, blank=True, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    url = models.URLField(blank=True, max_length=1000)
+    reference = models.CharField(max_length=300, blank=True, help_text="A record reference, e.g. a file number")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = ForceScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EvidenceKind.values), name="evidence_kind_known"),
+            models.CheckConstraint(
+                condition=(Q(kind="file") & ~Q(file="") & Q(sha256__regex=r"^[0-9a-f]{64}$"))
+                | (Q(kind="link") & ~Q(url=""))
+                | (Q(kind="reference") & ~Q(reference="")),
+                name="evidence_has_its_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_past_review(self) -> bool:
+        return self.review_by is not None and self.review_by < timezone.localdate()
+
+
+class DepartingParty(models.TextChoices):
+    CHIEF_CONSTABLE = "chief_constable", "Chief constable"
+    PCC = "pcc", "Police and crime commissioner"
+    BOTH = "both", "Chief constable and police and crime commissioner"
+
+
+class DepartureStatus(models.TextChoices):
+    LIVE = "live", "Live"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Departure(TimeStampedModel):
+    """A justified decision not to follow one requirement (SPR §1.9, "have regard to").
+
+    Not a judgement value: a response keeps its own judgement whether or not there is a departure.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="departures")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="departures")
+    departing_party = models.CharField(max_length=20, choices=DepartingParty.choices)
+    circumstances = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    reasons = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    alternative_arrangements = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    residual_risk = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    review_date = models.DateField()
+    status = models.CharField(max_length=12, choices=DepartureStatus.choices, default=DepartureStatus.LIVE)
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="departures")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_queryset("assessment__force").as_manager()
+    history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "requirement__position", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DepartureStatus.values), name="departure_status_known"),
+            models.CheckConstraint(
+                condition=Q(departing_party__in=DepartingParty.values), name="departure_party_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Departure from {self.requirement.ref}"
+
+    @property
+    def is_review_overdue(self) -> bool:
+        return self.status == DepartureStatus.LIVE and self.review_date < timezone.localdate()
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class Action(TimeStampedModel):
+    """A gap against a requirement and what will be done about it, by whom and by when."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="actions")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="actions")
+    gap = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH, help_text="What is missing")
+    description = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH, help_text="What will be done")
+    owner = models.CharField(max_length=150)
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = scoped_queryset("assessment__force").as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action on {self.requirement.ref}: {self.description[:50]}"
+
+    @cached_property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES and self.due_date < timezone.localdate()

@@ -1,0 +1,181 @@
+"""Demo assessments for the three demo forces: 2024/25 filled in, 2025/26 in progress.
+
+Made through the same services as the pages, by the force's demo staff account, so the demo shows
+exactly what a PCC office would produce. Deterministic (seeded by force code) and idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from assessments import services
+from assessments.models import Assessment, Evidence
+from forces.models import Force
+from threats.models import Edition
+
+EDITION = "spr-2012"
+LAST_YEAR, THIS_YEAR = "2024/25", "2025/26"
+
+EVIDENCE = [
+    ("file", "Strategic threat and risk assessment 2024", "Head of Intelligence", "text"),
+    ("file", "Mutual aid test exercise report", "Operations Planning Unit", "pdf"),
+    ("file", "Public order PSU availability return", "Public Order Lead", "csv"),
+    ("link", "CONTEST local delivery plan", "Head of Special Branch", "https://intranet.example.police.uk/contest"),
+    ("link", "Local resilience forum risk register", "Emergency Planning", "https://lrf.example.gov.uk/register"),
+    ("reference", "Regional collaboration agreement (s22A)", "Chief of Staff", "COLLAB/2023/014"),
+    ("reference", "Firearms strategic threat assessment", "Armed Policing Lead", "FSTRA/2024/02"),
+]
+
+NARRATIVES = {
+    "assured": [
+        "Tested in a regional exercise in {month}; the debrief found the arrangements effective. {ref} is owned by "
+        "the {owner}, reviewed quarterly at the force's strategic operations board.",
+        "The force meets this requirement through the {rocu} and its own specialist teams. Evidence of a live "
+        "deployment in {month} is in the library.",
+    ],
+    "partially_assured": [
+        "Arrangements are in place but the {month} exercise found gaps in out-of-hours cover. An action is open to "
+        "train further staff; the PCC has asked for an update at the next accountability board.",
+        "Capacity meets the national planning assumption on paper, but abstraction rates in {month} left the force "
+        "short for 11 days. The {owner} is reviewing rostering.",
+    ],
+    "not_assured": [
+        "The force cannot yet evidence this requirement. A review led by the {owner} reports in {month}; until then "
+        "the PCC has recorded it as a risk in the police and crime plan.",
+    ],
+}
+MONTHS = ["April", "June", "September", "November", "January", "March"]
+
+
+def _text_file(title: str, kind: str) -> SimpleUploadedFile:
+    if kind == "csv":
+        body = "capability,committed,available\npublic order PSU,6,5\nmounted section,2,2\n"
+        return SimpleUploadedFile(f"{title}.csv", body.encode(), content_type="text/csv")
+    if kind == "pdf":
+        return SimpleUploadedFile(f"{title}.pdf", _tiny_pdf(title), content_type="application/pdf")
+    body = f"{title}\n\nOFFICIAL-SENSITIVE\n\nSummary of findings for the demo.\n"
+    return SimpleUploadedFile(f"{title}.txt", body.encode(), content_type="text/plain")
+
+
+def _tiny_pdf(title: str) -> bytes:
+    """A valid one-page PDF naming the document, without rendering machinery."""
+    text = title.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _library(force: Force, user) -> list[Evidence]:
+    existing = {item.title: item for item in Evidence.objects.filter(force=force)}
+    items = []
+    for kind, title, owner, detail in EVIDENCE:
+        if title in existing:
+            items.append(existing[title])
+            continue
+        extra = {"upload": _text_file(title, detail)} if kind == "file" else {}
+        if kind == "link":
+            extra["url"] = detail
+        if kind == "reference":
+            extra["reference"] = detail
+        items.append(
+            services.evidence_create(
+                user=user,
+                force=force,
+                kind=kind,
+                title=title,
+                owner=owner,
+                evidence_date=dt.date(2024, 6, 1),
+                review_by=dt.date(2025, 3, 31) if "threat" in title.lower() else dt.date(2027, 3, 31),
+                description=f"Held by the {owner}.",
+                **extra,
+            )
+        )
+    return items
+
+
+def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Random, share: float) -> None:
+    responses = list(assessment.responses.select_related("requirement"))
+    for response in responses[: round(len(responses) * share)]:
+        judgement = rng.choices(["assured", "partially_assured", "not_assured"], weights=[6, 3, 1])[0]
+        narrative = rng.choice(NARRATIVES[judgement]).format(
+            month=rng.choice(MONTHS),
+            ref=response.requirement.ref,
+            owner=rng.choice(library).owner,
+            rocu=assessment.force.rocu or "force's own serious organised crime teams",
+        )
+        services.response_update(
+            user=user,
+            response=response,
+            expected_version=response.version,
+            judgement=judgement,
+            narrative=narrative,
+            evidence_ids=[item.id for item in rng.sample(library, k=rng.randint(1, 3))],
+        )
+        if judgement != "assured" and rng.random() < 0.5:
+            services.action_save(
+                user=user,
+                assessment=assessment,
+                requirement=response.requirement,
+                gap=narrative.split(".")[0] + ".",
+                description="Close the gap and report to the PCC's board.",
+                owner="Assistant Chief Constable (Operations)",
+                due_date=dt.date(int(assessment.period[:4]) + 1, rng.choice([1, 6, 9]), 30),
+            )
+    requirement = responses[-1].requirement
+    if not assessment.departures.exists():
+        services.departure_save(
+            user=user,
+            assessment=assessment,
+            requirement=requirement,
+            departing_party="chief_constable",
+            circumstances="Information sharing relies on a regional system that is being replaced.",
+            reasons="Duplicating the data in an interim system would create a greater security risk.",
+            alternative_arrangements="Weekly manual exchange with the regional intelligence unit.",
+            residual_risk="Moderate: a delay of up to a week in sharing lower-grade intelligence.",
+            review_date=dt.date(int(assessment.period[:4]) + 1, 3, 31),
+            evidence_ids=[library[5].id],
+        )
+
+
+@transaction.atomic
+def demo_assessments_create(force_codes: tuple[str, ...]) -> int:
+    """Create the demo forces' assessments if missing; returns how many were created."""
+    edition = Edition.objects.get(code=EDITION)
+    created = 0
+    for code in force_codes:
+        force = Force.objects.get(code=code)
+        user = get_user_model().objects.get(username=f"staff-{code}")
+        rng = random.Random(code)
+        library = _library(force, user)
+        if not Assessment.objects.filter(force=force, edition=edition, period=LAST_YEAR).exists():
+            last = services.assessment_create(user=user, force=force, edition=edition, period=LAST_YEAR)
+            _fill(last, user, library, rng, share=1.0)
+            created += 1
+        if not Assessment.objects.filter(force=force, edition=edition, period=THIS_YEAR).exists():
+            this = services.assessment_create(
+                user=user, force=force, edition=edition, period=THIS_YEAR, start_from_previous=True
+            )
+            _fill(this, user, library, rng, share=0.3)
+            created += 1
+    return created

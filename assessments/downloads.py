@@ -1,0 +1,28 @@
+"""Serving an evidence file: the one way a stored file leaves the server, for pages and API alike."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+
+from assessments.models import Evidence, EvidenceKind
+
+
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """The file as an attachment under its display name, typed as checked at upload, never sniffed.
+
+    The caller must already have found `evidence` through `Evidence.objects.visible_to(user)`.
+    """
+    if evidence.kind != EvidenceKind.FILE or not evidence.file:
+        raise Http404("This evidence has no file")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Evidence-SHA256"] = evidence.sha256
+    return response

@@ -1,0 +1,417 @@
+"""Every write to assessments, responses, evidence, departures and actions.
+
+Services take keyword-only arguments and the acting user, check permission, validate, and write in
+one transaction. Pages and the API call the same functions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from assessments.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    Assessment,
+    Departure,
+    DepartureStatus,
+    Evidence,
+    EvidenceKind,
+    Response,
+    previous_period,
+    validate_period,
+)
+from assessments.permissions import can_create_assessment, can_edit_assessment, can_manage_evidence
+from capabilities.models import Requirement
+from core.uploads import check_upload
+from forces.models import Force
+from threats.models import Edition, JudgementLevel
+
+
+class StaleVersion(Exception):
+    """A save named a version older than the stored one; `current` is the stored response."""
+
+    def __init__(self, current: Response):
+        super().__init__(f"Response {current.pk} is at version {current.version}")
+        self.current = current
+
+
+def unassessed_level(edition: Edition) -> JudgementLevel:
+    """The edition's "not yet assessed" value: the first level of its scale without a score."""
+    level = edition.judgement_levels.filter(score__isnull=True).order_by("position").first()
+    if level is None:
+        raise ValidationError(f"The {edition.code} scale has no 'not yet assessed' value")
+    return level
+
+
+def _save_with_history(instance, user, **m2m) -> None:
+    """Save `instance` and its many-to-many values as ONE history entry where the row exists.
+
+    django-simple-history writes an entry per save and per m2m change; setting the m2m values quietly
+    first and saving last records the whole edit once. A new row needs a primary key before its m2m
+    values, so it gets a "created" entry, then one for the links.
+    """
+    instance._history_user = user
+    if instance.pk is None:
+        instance.save()
+        for name, values in m2m.items():
+            if values is not None:
+                getattr(instance, name).set(values)
+        return
+    instance.skip_history_when_saving = True
+    try:
+        for name, values in m2m.items():
+            if values is not None:
+                getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving
+    instance.save()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_editable(user, assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise ValidationError(f"This assessment is {assessment.get_status_display().lower()} and cannot be changed")
+    _require(can_edit_assessment(user, assessment), "You cannot change this assessment")
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    user,
+    force: Force,
+    edition: Edition,
+    period: str,
+    start_from_previous: bool = False,
+    keep_judgements: bool = False,
+) -> Assessment:
+    """Create a draft assessment with one response per requirement of the edition.
+
+    With `start_from_previous`, the previous period's latest assessment gives each response its
+    narrative and evidence (and judgement, if `keep_judgements`), and its open actions and live
+    departures are copied into the new draft. Raises ValidationError if one exists already or
+    there is no previous period to start from.
+    """
+    _require(can_create_assessment(user, force), "You cannot create assessments for this force")
+    validate_period(period)
+    if Assessment.objects.filter(force=force, edition=edition, period=period).exists():
+        raise ValidationError({"period": f"{force.name} already has an assessment for {period}"})
+    source = None
+    if start_from_previous:
+        source = (
+            Assessment.objects.filter(force=force, edition=edition, period=previous_period(period))
+            .order_by("-revision")
+            .first()
+        )
+        if source is None:
+            raise ValidationError(
+                {"start_from_previous": f"There is no {previous_period(period)} assessment to start from"}
+            )
+
+    assessment = Assessment(force=force, edition=edition, period=period, created_by=user, started_from=source)
+    assessment.full_clean()
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        raise ValidationError({"period": f"{force.name} already has an assessment for {period}"}) from None
+
+    blank = unassessed_level(edition)
+    previous = {}
+    if source is not None:
+        previous = {
+            response.requirement_id: response
+            for response in source.responses.select_related("judgement").prefetch_related("evidence")
+        }
+    now = timezone.now()
+    responses = []
+    for requirement_id in edition.requirements.order_by("position").values_list("id", flat=True):
+        old = previous.get(requirement_id)
+        responses.append(
+            Response(
+                assessment=assessment,
+                requirement_id=requirement_id,
+                judgement=old.judgement if (old and keep_judgements) else blank,
+                narrative=old.narrative if old else "",
+                updated_at=now,
+                updated_by=user,
+            )
+        )
+    bulk_create_with_history(responses, Response, default_user=user)
+    if previous:
+        created = {
+            response.requirement_id: response.id for response in assessment.responses.only("id", "requirement_id")
+        }
+        through = Response.evidence.through
+        through.objects.bulk_create(
+            through(response_id=created[requirement_id], evidence_id=evidence.id)
+            for requirement_id, old in previous.items()
+            if requirement_id in created
+            for evidence in old.evidence.all()
+        )
+        _copy_open_actions(source=source, target=assessment, user=user)
+        _copy_live_departures(source=source, target=assessment, user=user)
+    return assessment
+
+
+def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
+    copies = [
+        Action(
+            assessment=target,
+            requirement_id=action.requirement_id,
+            gap=action.gap,
+            description=action.description,
+            owner=action.owner,
+            due_date=action.due_date,
+            status=action.status,
+            created_by=user,
+        )
+        for action in source.actions.filter(status__in=OPEN_ACTION_STATUSES)
+    ]
+    bulk_create_with_history(copies, Action, default_user=user)
+
+
+def _copy_live_departures(*, source: Assessment, target: Assessment, user) -> None:
+    for departure in source.departures.filter(status=DepartureStatus.LIVE).prefetch_related("evidence"):
+        copy = Departure(
+            assessment=target,
+            created_by=user,
+            requirement_id=departure.requirement_id,
+            **{field: getattr(departure, field) for field in DEPARTURE_FIELDS},
+        )
+        _save_with_history(copy, user, evidence=list(departure.evidence.all()))
+
+
+def _evidence_for(force_id: int, evidence_ids: Iterable[int]) -> list[Evidence]:
+    """The force's own evidence items with these ids; any other id is refused (it may not exist or
+    belong to another force — the message does not say which)."""
+    wanted = {int(value) for value in evidence_ids}
+    found = list(Evidence.objects.filter(force_id=force_id, id__in=wanted))
+    missing = wanted - {item.id for item in found}
+    if missing:
+        raise ValidationError({"evidence": "Choose evidence from your force's library"})
+    return found
+
+
+@transaction.atomic
+def response_update(
+    *,
+    user,
+    response: Response,
+    expected_version: int,
+    judgement: str | None = None,
+    narrative: str | None = None,
+    evidence_ids: Iterable[int] | None = None,
+) -> Response:
+    """Save a response if it is still at `expected_version`; the version then rises by one.
+
+    Fields left as None are unchanged. Raises StaleVersion (with the stored response) when someone
+    else saved first, ValidationError for bad values, PermissionDenied for a user who may not edit.
+    Nothing is written unless everything is valid.
+    """
+    current = (
+        Response.objects.select_for_update()
+        .select_related("assessment", "judgement", "requirement")
+        .get(pk=response.pk)
+    )
+    _require_editable(user, current.assessment)
+    if current.version != expected_version:
+        raise StaleVersion(current)
+    errors = {}
+    if judgement is not None:
+        level = JudgementLevel.objects.filter(edition_id=current.assessment.edition_id, code=judgement).first()
+        if level is None:
+            errors["judgement"] = "Choose a judgement from the scale"
+        else:
+            current.judgement = level
+    if narrative is not None:
+        if len(narrative) > settings.SPR_NARRATIVE_MAX_LENGTH:
+            errors["narrative"] = f"Narrative must be {settings.SPR_NARRATIVE_MAX_LENGTH:,} characters or fewer"
+        current.narrative = narrative
+    evidence = None
+    if evidence_ids is not None:
+        try:
+            evidence = _evidence_for(current.assessment.force_id, evidence_ids)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.updated_by = user
+    current.full_clean(exclude=["evidence"])
+    _save_with_history(current, user, evidence=evidence)
+    return current
+
+
+def _clean_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise ValidationError({"url": "Enter a web address starting with https:// or http://"})
+    return url.strip()
+
+
+@transaction.atomic
+def evidence_create(
+    *,
+    user,
+    force: Force,
+    kind: str,
+    title: str,
+    owner: str,
+    evidence_date: dt.date,
+    description: str = "",
+    review_by: dt.date | None = None,
+    protective_marking: str | None = None,
+    upload=None,
+    url: str = "",
+    reference: str = "",
+) -> Evidence:
+    """Add an item to the force's evidence library: a checked file, a web link or a reference.
+
+    A file's type is read from its content, its name kept for display only; it is stored under a
+    generated name with its SHA-256 and size.
+    """
+    _require(can_manage_evidence(user, force.id), "You cannot add evidence for this force")
+    item = Evidence(
+        force=force,
+        kind=kind,
+        title=title,
+        owner=owner,
+        evidence_date=evidence_date,
+        description=description,
+        review_by=review_by,
+        created_by=user,
+    )
+    if protective_marking:
+        item.protective_marking = protective_marking
+    if kind == EvidenceKind.FILE:
+        if upload is None:
+            raise ValidationError({"upload": "Select a file"})
+        try:
+            checked = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES)
+        except ValidationError as exc:
+            raise ValidationError({"upload": exc.messages}) from None
+        item.original_name = checked.display_name
+        item.content_type = checked.content_type
+        item.size = checked.size
+        item.sha256 = checked.sha256
+    elif kind == EvidenceKind.LINK:
+        item.url = _clean_url(url)
+    elif kind == EvidenceKind.REFERENCE:
+        if not reference.strip():
+            raise ValidationError({"reference": "Enter the reference"})
+        item.reference = reference.strip()
+    else:
+        raise ValidationError({"kind": "Choose whether the evidence is a file, a link or a reference"})
+    if review_by and review_by < evidence_date:
+        raise ValidationError({"review_by": "The review date must be on or after the evidence date"})
+    item.full_clean(exclude=["file", "sha256"])
+    if kind == EvidenceKind.FILE:
+        # Saving the file last means a refused item leaves no file behind.
+        item.file.save("upload", upload, save=False)
+    _save_with_history(item, user)
+    return item
+
+
+EVIDENCE_EDITABLE_FIELDS = ("title", "description", "owner", "evidence_date", "review_by", "protective_marking")
+
+
+@transaction.atomic
+def evidence_update(*, user, evidence: Evidence, **changes) -> Evidence:
+    """Change an item's description fields (never its file, hash or force)."""
+    _require(can_manage_evidence(user, evidence.force_id), "You cannot change this evidence")
+    unknown = set(changes) - set(EVIDENCE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed"))
+    for field, value in changes.items():
+        setattr(evidence, field, value)
+    evidence.full_clean(exclude=["file"])
+    _save_with_history(evidence, user)
+    return evidence
+
+
+DEPARTURE_FIELDS = (
+    "departing_party",
+    "circumstances",
+    "reasons",
+    "alternative_arrangements",
+    "residual_risk",
+    "review_date",
+    "status",
+)
+
+
+def _requirement_of(assessment: Assessment, requirement: Requirement | str) -> Requirement:
+    if isinstance(requirement, Requirement):
+        if requirement.edition_id != assessment.edition_id:
+            raise ValidationError({"requirement": "Choose a requirement of this edition"})
+        return requirement
+    found = Requirement.objects.filter(edition_id=assessment.edition_id, ref=requirement).first()
+    if found is None:
+        raise ValidationError({"requirement": "Choose a requirement of this edition"})
+    return found
+
+
+@transaction.atomic
+def departure_save(
+    *,
+    user,
+    assessment: Assessment,
+    departure: Departure | None = None,
+    requirement=None,
+    evidence_ids: Iterable[int] | None = None,
+    **fields,
+) -> Departure:
+    """Record a new departure (SPR §1.9) or change one; the assessment must be an editable draft."""
+    _require_editable(user, assessment)
+    unknown = set(fields) - set(DEPARTURE_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set"))
+    if departure is None:
+        departure = Departure(assessment=assessment, created_by=user)
+    elif departure.assessment_id != assessment.id:
+        raise ValidationError("The departure belongs to another assessment")
+    if requirement is not None:
+        departure.requirement = _requirement_of(assessment, requirement)
+    for field, value in fields.items():
+        setattr(departure, field, value)
+    evidence = _evidence_for(assessment.force_id, evidence_ids) if evidence_ids is not None else None
+    departure.full_clean()
+    _save_with_history(departure, user, evidence=evidence)
+    return departure
+
+
+ACTION_FIELDS = ("gap", "description", "owner", "due_date", "status")
+
+
+@transaction.atomic
+def action_save(*, user, assessment: Assessment, action: Action | None = None, requirement=None, **fields) -> Action:
+    """Record a new action against a gap, or change one; the assessment must be an editable draft."""
+    _require_editable(user, assessment)
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set"))
+    if action is None:
+        action = Action(assessment=assessment, created_by=user, status=ActionStatus.OPEN)
+    elif action.assessment_id != assessment.id:
+        raise ValidationError("The action belongs to another assessment")
+    if requirement is not None:
+        action.requirement = _requirement_of(assessment, requirement)
+    for field, value in fields.items():
+        setattr(action, field, value)
+    action.full_clean()
+    _save_with_history(action, user)
+    return action
