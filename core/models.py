@@ -27,3 +27,39 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname or 'worker'} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditEntry(models.Model):
+    """One change to an audited record: who, when, what (before and after), in a hash chain.
+
+    Each entry's `hash` covers its content and the previous entry's hash, so editing or deleting an
+    entry breaks the chain at that point (`manage.py verify_audit` finds it). The database refuses
+    UPDATE (and, on PostgreSQL, DELETE) on this table; the app has no way to change an entry.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        "auth.User", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, help_text="Username at the time, kept if the user goes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    model = models.CharField(max_length=100, help_text="app_label.model of the changed record")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200, blank=True)
+    force_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="The record's force, if any")
+    changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["model", "object_id"], name="audit_object_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.model} {self.object_id}"

@@ -1,0 +1,231 @@
+"""The audit trail: every change to an audited record becomes an AuditEntry in one hash chain.
+
+Entries come from django-simple-history's records (so saves from pages, the API, the admin and
+management commands are all caught) and from explicit calls such as workflow transitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from core.models import AuditEntry
+
+GENESIS = "0" * 64
+#: Key of the PostgreSQL advisory lock that serialises writers of the chain.
+CHAIN_LOCK_KEY = 7_214_302_001
+HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+}
+ACTIONS = {"+": AuditEntry.Action.CREATED, "~": AuditEntry.Action.CHANGED, "-": AuditEntry.Action.DELETED}
+
+
+def _jsonable(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def canonical(payload: dict) -> bytes:
+    """The bytes a hash is taken over: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def entry_hash(
+    *,
+    prev_hash: str,
+    at: str,
+    actor_id,
+    actor_name: str,
+    action: str,
+    model: str,
+    object_id: str,
+    force_id,
+    changes: dict,
+) -> str:
+    payload = {
+        "prev": prev_hash,
+        "at": at,
+        "actor": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "model": model,
+        "object": object_id,
+        "force": force_id,
+        "changes": changes,
+    }
+    return hashlib.sha256(canonical(payload)).hexdigest()
+
+
+def force_id_of(instance) -> int | None:
+    """The force a record belongs to, directly or through its assessment or response."""
+    for path in ("force_id", "assessment.force_id", "response.assessment.force_id"):
+        target = instance
+        try:
+            for part in path.split("."):
+                target = getattr(target, part)
+        except AttributeError:
+            continue
+        if target is not None:
+            return target
+    return None
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite: the settings open every transaction IMMEDIATE, so writers are already serialised.
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    instance=None,
+    model: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    force_id: int | None = None,
+    changes: dict | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain (inside the caller's transaction, if any)."""
+    if instance is not None:
+        model = model or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+        object_repr = object_repr or str(instance)[:200]
+        force_id = force_id if force_id is not None else force_id_of(instance)
+    changes = _jsonable(changes or {})
+    at = (at or timezone.now()).astimezone(dt.UTC)
+    actor_id = getattr(actor, "pk", None)
+    actor_name = getattr(actor, "username", "") or ""
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        digest = entry_hash(
+            prev_hash=last,
+            at=at.isoformat(),
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            model=model,
+            object_id=object_id,
+            force_id=force_id,
+            changes=changes,
+        )
+        return AuditEntry.objects.create(
+            at=at,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            model=model,
+            object_id=object_id,
+            object_repr=object_repr[:200],
+            force_id=force_id,
+            changes=changes,
+            prev_hash=last,
+            hash=digest,
+        )
+
+
+def _m2m_ids(history_instance, field) -> list:
+    """The ids a many-to-many field pointed at when the history record was made."""
+    target = f"{field.m2m_reverse_field_name()}_id"
+    return sorted(getattr(history_instance, field.name).values_list(target, flat=True))
+
+
+def changes_of(history_instance) -> dict:
+    """{field: [before, after]} between a simple-history record and the one before it."""
+    tracked = [
+        f for f in history_instance._meta.fields if f.attname not in HISTORY_FIELDS and f.name != "history_relation"
+    ]
+    previous = history_instance.prev_record if history_instance.history_type != "+" else None
+    changes = {}
+    for field in tracked:
+        after = getattr(history_instance, field.attname)
+        before = getattr(previous, field.attname) if previous is not None else None
+        if history_instance.history_type == "-":
+            before, after = after, None
+        if before != after or previous is None and history_instance.history_type == "+":
+            changes[field.attname] = [before, after]
+    for field in getattr(history_instance, "_history_m2m_fields", []):
+        after = _m2m_ids(history_instance, field)
+        before = _m2m_ids(previous, field) if previous is not None else []
+        if before != after:
+            changes[field.name] = [before, after]
+    return changes
+
+
+def audit_from_history(history_instance) -> AuditEntry:
+    instance = history_instance.instance
+    return audit_record(
+        actor=history_instance.history_user,
+        action=ACTIONS[history_instance.history_type],
+        instance=instance,
+        changes=changes_of(history_instance),
+        at=history_instance.history_date,
+    )
+
+
+def audit_from_history_bulk(history_instances: Iterable) -> None:
+    """For records django-simple-history made in bulk (it sends no signal for those)."""
+    for history_instance in history_instances:
+        audit_from_history(history_instance)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    first_broken_id: int | None
+    reason: str = ""
+
+
+def audit_verify() -> ChainCheck:
+    """Recompute the chain; report the first entry whose hash or link does not hold."""
+    prev = GENESIS
+    count = 0
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
+        if entry.prev_hash != prev:
+            return ChainCheck(count, entry.id, "its link to the previous entry is broken (an entry was removed?)")
+        expected = entry_hash(
+            prev_hash=entry.prev_hash,
+            at=entry.at.astimezone(dt.UTC).isoformat(),
+            actor_id=entry.actor_id,
+            actor_name=entry.actor_name,
+            action=entry.action,
+            model=entry.model,
+            object_id=entry.object_id,
+            force_id=entry.force_id,
+            changes=entry.changes,
+        )
+        if expected != entry.hash:
+            return ChainCheck(count, entry.id, "its content does not match its hash (it was edited)")
+        prev = entry.hash
+    return ChainCheck(count, None)
