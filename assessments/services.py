@@ -31,6 +31,7 @@ from assessments.models import (
 )
 from assessments.permissions import can_create_assessment, can_edit_assessment, can_manage_evidence
 from capabilities.models import Requirement
+from core.audit import audit_from_history_bulk
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
@@ -74,6 +75,13 @@ def _save_with_history(instance, user, **m2m) -> None:
     finally:
         del instance.skip_history_when_saving
     instance.save()
+
+
+def _bulk_create_audited(model, objects: list, user) -> list:
+    """bulk_create with history, and the audit entries simple-history does not signal for bulk rows."""
+    created = bulk_create_with_history(objects, model, default_user=user)
+    audit_from_history_bulk(model.history.filter(id__in=[obj.id for obj in created], history_type="+").order_by("id"))
+    return created
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -122,6 +130,7 @@ def assessment_create(
 
     assessment = Assessment(force=force, edition=edition, period=period, created_by=user, started_from=source)
     assessment.full_clean()
+    assessment._history_user = user
     try:
         with transaction.atomic():
             assessment.save()
@@ -149,7 +158,7 @@ def assessment_create(
                 updated_by=user,
             )
         )
-    bulk_create_with_history(responses, Response, default_user=user)
+    _bulk_create_audited(Response, responses, user)
     if previous:
         created = {
             response.requirement_id: response.id for response in assessment.responses.only("id", "requirement_id")
@@ -180,7 +189,7 @@ def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
         )
         for action in source.actions.filter(status__in=OPEN_ACTION_STATUSES)
     ]
-    bulk_create_with_history(copies, Action, default_user=user)
+    _bulk_create_audited(Action, copies, user)
 
 
 def _copy_live_departures(*, source: Assessment, target: Assessment, user) -> None:
