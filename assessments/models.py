@@ -20,7 +20,8 @@ from simple_history.models import HistoricalRecords
 
 from capabilities.models import Requirement
 from core.models import TimeStampedModel
-from core.querysets import ForceScopedQuerySet, scoped_queryset
+from core.querysets import ForceScopedQuerySet
+from core.roles import Role, has_role
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
 
@@ -47,6 +48,41 @@ class AssessmentStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+#: States an HMIC inspector may read when the force has chosen to share before publication.
+SHARED_STATUSES = (
+    AssessmentStatus.SUBMITTED,
+    AssessmentStatus.RESPONDED,
+    AssessmentStatus.SIGNED_OFF,
+    AssessmentStatus.PUBLISHED,
+)
+
+
+def inspector_assessment_filter(prefix: str = "") -> Q:
+    """What HMIC sees: published assessments, and submitted ones a force chose to share."""
+    return Q(**{f"{prefix}status": AssessmentStatus.PUBLISHED}) | Q(
+        **{f"{prefix}share_with_hmic": True, f"{prefix}status__in": SHARED_STATUSES}
+    )
+
+
+class AssessmentScopedQuerySet(ForceScopedQuerySet):
+    """Rows that hang off an assessment: force roles see their force's; HMIC inspectors see only
+    what belongs to assessments they may read (published, or shared once submitted)."""
+
+    force_lookup = "assessment__force"
+    assessment_prefix = "assessment__"
+
+    def visible_to(self, user):
+        queryset = super().visible_to(user)
+        if has_role(user, Role.INSPECTOR) and not has_role(user, Role.NATIONAL_ADMIN):
+            queryset = queryset.filter(inspector_assessment_filter(self.assessment_prefix))
+        return queryset
+
+
+class AssessmentQuerySet(AssessmentScopedQuerySet):
+    force_lookup = "force"
+    assessment_prefix = ""
+
+
 class Assessment(TimeStampedModel):
     """One force's self-assessment against one edition for one financial year."""
 
@@ -66,8 +102,33 @@ class Assessment(TimeStampedModel):
         help_text="The assessment this one was copied from",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        help_text="The published version this revision was started from",
+    )
+    share_with_hmic = models.BooleanField(
+        default=False, help_text="Let HMIC inspectors read it once submitted, before it is published"
+    )
+    chief_statement = models.TextField(
+        "chief constable's statement", blank=True, max_length=settings.SPR_NARRATIVE_MAX_LENGTH
+    )
+    chief_statement_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chief_statement_at = models.DateTimeField(null=True, blank=True)
+    assurance_statement = models.TextField(
+        "PCC's annual assurance statement", blank=True, max_length=settings.SPR_NARRATIVE_MAX_LENGTH
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ForceScopedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +149,10 @@ class Assessment(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == AssessmentStatus.PUBLISHED
 
 
 class ResponseStatus(models.TextChoices):
@@ -114,7 +179,7 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = scoped_queryset("assessment__force").as_manager()
+    objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
 
     class Meta:
@@ -167,6 +232,17 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.force.code}/{uuid.uuid4().hex}"
 
 
+class EvidenceQuerySet(ForceScopedQuerySet):
+    """A force's library. HMIC inspectors see the items that support an assessment they may read."""
+
+    def visible_to(self, user):
+        queryset = super().visible_to(user)
+        if has_role(user, Role.INSPECTOR) and not has_role(user, Role.NATIONAL_ADMIN):
+            readable = Response.objects.filter(inspector_assessment_filter("assessment__")).values("evidence")
+            queryset = queryset.filter(id__in=readable)
+        return queryset
+
+
 class Evidence(TimeStampedModel):
     """A force's document, link or reference. One item can support many responses and periods."""
 
@@ -191,7 +267,7 @@ class Evidence(TimeStampedModel):
     reference = models.CharField(max_length=300, blank=True, help_text="A record reference, e.g. a file number")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = ForceScopedQuerySet.as_manager()
+    objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -244,7 +320,7 @@ class Departure(TimeStampedModel):
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="departures")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = scoped_queryset("assessment__force").as_manager()
+    objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
 
     class Meta:
@@ -286,7 +362,7 @@ class Action(TimeStampedModel):
     status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = scoped_queryset("assessment__force").as_manager()
+    objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -301,3 +377,112 @@ class Action(TimeStampedModel):
     @cached_property
     def is_overdue(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES and self.due_date < timezone.localdate()
+
+
+class Transition(models.Model):
+    """One move of an assessment through the workflow: who, when, from, to, and why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=AssessmentStatus.choices)
+    to_status = models.CharField(max_length=20, choices=AssessmentStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True, max_length=4000)
+
+    objects = AssessmentScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(from_status__in=AssessmentStatus.values), name="transition_from_known"),
+            models.CheckConstraint(condition=Q(to_status__in=AssessmentStatus.values), name="transition_to_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.from_status} → {self.to_status}"
+
+
+class ChallengeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Challenge(TimeStampedModel):
+    """The PCC's challenge to the chief constable, on one response or on the whole assessment.
+
+    Open until the PCC (or their office) closes it; sign-off is refused while any is open.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="challenges")
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, null=True, blank=True, related_name="challenges",
+        help_text="Empty for a challenge on the whole assessment",
+    )
+    text = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=ChallengeStatus.choices, default=ChallengeStatus.OPEN)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(blank=True, max_length=4000)
+
+    objects = AssessmentScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["assessment", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ChallengeStatus.values), name="challenge_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.response.requirement.ref if self.response_id else "the assessment"
+        return f"Challenge on {subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ChallengeStatus.OPEN
+
+
+class ReplyQuerySet(AssessmentScopedQuerySet):
+    force_lookup = "challenge__assessment__force"
+    assessment_prefix = "challenge__assessment__"
+
+
+class ChallengeReply(models.Model):
+    """A message in a challenge's thread: the chief constable's reply, or the PCC's follow-up."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReplyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["challenge", "created_at", "id"]
+        verbose_name_plural = "challenge replies"
+
+    def __str__(self) -> str:
+        return f"Reply by {self.author} on {self.challenge}"
+
+
+class Snapshot(models.Model):
+    """The frozen content of a published assessment, with the SHA-256 of its canonical JSON."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="snapshot")
+    payload = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssessmentScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="snapshot_hash_hex")]
+
+    def __str__(self) -> str:
+        return f"Snapshot of {self.assessment} ({self.sha256[:12]})"

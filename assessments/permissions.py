@@ -11,7 +11,8 @@ from core.querysets import force_ids_for
 from core.roles import Role, has_role
 
 
-def _acts_for(user, force_id: int) -> bool:
+def acts_for(user, force_id: int) -> bool:
+    """The user is a member of the force (national roles act for no force)."""
     return force_id in force_ids_for(user)
 
 
@@ -19,7 +20,7 @@ def can_manage_force_records(user, force_id: int) -> bool:
     """PCC office staff of the force, or a national administrator."""
     if has_role(user, Role.NATIONAL_ADMIN):
         return True
-    return has_role(user, Role.PCC_STAFF) and _acts_for(user, force_id)
+    return has_role(user, Role.PCC_STAFF) and acts_for(user, force_id)
 
 
 def can_create_assessment(user, force) -> bool:
@@ -33,3 +34,76 @@ def can_edit_assessment(user, assessment) -> bool:
 
 def can_manage_evidence(user, force_id: int) -> bool:
     return can_manage_force_records(user, force_id)
+
+
+# --- Workflow -----------------------------------------------------------------------------------
+# The transition table lives in assessments/workflow.py; these predicates read it, so a button,
+# an API call and the service always agree.
+
+
+def can_transition(user, assessment, action: str) -> bool:
+    """True when `user` may take `action` on `assessment` in its current state."""
+    from assessments.workflow import TRANSITIONS
+
+    rule = TRANSITIONS.get(action)
+    if rule is None or assessment.status not in rule.sources:
+        return False
+    return has_role(user, *rule.roles) and acts_for(user, assessment.force_id)
+
+
+def can_submit(user, assessment) -> bool:
+    return can_transition(user, assessment, "submit")
+
+
+def can_return(user, assessment) -> bool:
+    return can_transition(user, assessment, "return")
+
+
+def can_respond(user, assessment) -> bool:
+    return can_transition(user, assessment, "respond")
+
+
+def can_sign_off(user, assessment) -> bool:
+    return can_transition(user, assessment, "sign_off")
+
+
+def can_publish(user, assessment) -> bool:
+    return can_transition(user, assessment, "publish")
+
+
+def can_revise(user, assessment) -> bool:
+    return can_transition(user, assessment, "revise")
+
+
+CHALLENGE_STATES = ("submitted", "responded")
+
+
+def can_raise_challenge(user, assessment) -> bool:
+    """The PCC, or their office on the PCC's behalf, while the chief constable is answering."""
+    return (
+        assessment.status in CHALLENGE_STATES
+        and has_role(user, Role.PCC, Role.PCC_STAFF)
+        and acts_for(user, assessment.force_id)
+    )
+
+
+def can_reply_to_challenge(user, challenge) -> bool:
+    """The chief constable answers; the PCC's side may follow up, while the challenge is open."""
+    assessment = challenge.assessment
+    return (
+        challenge.is_open
+        and assessment.status in CHALLENGE_STATES
+        and has_role(user, Role.CHIEF_CONSTABLE, Role.PCC, Role.PCC_STAFF)
+        and acts_for(user, assessment.force_id)
+    )
+
+
+def can_close_challenge(user, challenge) -> bool:
+    """Only the PCC's side closes a challenge."""
+    assessment = challenge.assessment
+    return (
+        challenge.is_open
+        and assessment.status in CHALLENGE_STATES
+        and has_role(user, Role.PCC, Role.PCC_STAFF)
+        and acts_for(user, assessment.force_id)
+    )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import (
     OPEN_ACTION_STATUSES,
@@ -29,9 +29,15 @@ from assessments.models import (
     previous_period,
     validate_period,
 )
-from assessments.permissions import can_create_assessment, can_edit_assessment, can_manage_evidence
+from assessments.permissions import (
+    can_create_assessment,
+    can_edit_assessment,
+    can_manage_evidence,
+    can_manage_force_records,
+)
 from capabilities.models import Requirement
 from core.audit import audit_from_history_bulk
+from core.exceptions import Conflict
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
@@ -84,15 +90,31 @@ def _bulk_create_audited(model, objects: list, user) -> list:
     return created
 
 
+def _latest_history(model, objects: list) -> list:
+    """The newest history record of each object (simple-history sends no signal for bulk updates)."""
+    latest = {}
+    for record in model.history.filter(id__in=[obj.id for obj in objects]).order_by("id", "-history_id"):
+        latest.setdefault(record.id, record)
+    return list(latest.values())
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
 
 
 def _require_editable(user, assessment: Assessment) -> None:
-    if not assessment.is_editable:
-        raise ValidationError(f"This assessment is {assessment.get_status_display().lower()} and cannot be changed")
-    _require(can_edit_assessment(user, assessment), "You cannot change this assessment")
+    """Lock the assessment row (so a transition cannot slip in) and check it is an editable draft."""
+    locked = Assessment.objects.select_for_update().only("id", "status", "force_id").get(pk=assessment.pk)
+    if not locked.is_editable:
+        _require(
+            can_manage_force_records(user, locked.force_id) or locked.is_frozen, "You cannot change this assessment"
+        )
+        raise Conflict(
+            f"This assessment is {locked.get_status_display().lower()}, so it cannot be changed"
+            + (". Start a revision to change it." if locked.is_frozen else ". Ask for it to be returned for changes.")
+        )
+    _require(can_edit_assessment(user, locked), "You cannot change this assessment")
 
 
 @transaction.atomic
@@ -138,41 +160,56 @@ def assessment_create(
         raise ValidationError({"period": f"{force.name} already has an assessment for {period}"}) from None
 
     blank = unassessed_level(edition)
-    previous = {}
-    if source is not None:
-        previous = {
-            response.requirement_id: response
-            for response in source.responses.select_related("judgement").prefetch_related("evidence")
-        }
     now = timezone.now()
-    responses = []
-    for requirement_id in edition.requirements.order_by("position").values_list("id", flat=True):
-        old = previous.get(requirement_id)
-        responses.append(
-            Response(
-                assessment=assessment,
-                requirement_id=requirement_id,
-                judgement=old.judgement if (old and keep_judgements) else blank,
-                narrative=old.narrative if old else "",
-                updated_at=now,
-                updated_by=user,
-            )
-        )
+    responses = [
+        Response(assessment=assessment, requirement_id=requirement_id, judgement=blank, updated_at=now, updated_by=user)
+        for requirement_id in edition.requirements.order_by("position").values_list("id", flat=True)
+    ]
     _bulk_create_audited(Response, responses, user)
-    if previous:
-        created = {
-            response.requirement_id: response.id for response in assessment.responses.only("id", "requirement_id")
-        }
-        through = Response.evidence.through
-        through.objects.bulk_create(
-            through(response_id=created[requirement_id], evidence_id=evidence.id)
-            for requirement_id, old in previous.items()
-            if requirement_id in created
-            for evidence in old.evidence.all()
-        )
-        _copy_open_actions(source=source, target=assessment, user=user)
-        _copy_live_departures(source=source, target=assessment, user=user)
+    if source is not None:
+        populate_from(source=source, target=assessment, user=user, keep_judgements=keep_judgements)
     return assessment
+
+
+def populate_from(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:
+    """Carry `source`'s answers into `target`: narratives and evidence links (and judgements if
+    kept) for every requirement both share, then its open actions and live departures.
+
+    `target` may be brand new (its responses are created) or freshly created by assessment_create
+    (its blank responses are filled).
+    """
+    blank = unassessed_level(target.edition)
+    previous = {
+        response.requirement_id: response
+        for response in source.responses.select_related("judgement").prefetch_related("evidence")
+    }
+    existing = {response.requirement_id: response for response in target.responses.all()}
+    now = timezone.now()
+    to_create, to_update = [], []
+    for requirement_id in target.edition.requirements.order_by("position").values_list("id", flat=True):
+        old = previous.get(requirement_id)
+        response = existing.get(requirement_id) or Response(
+            assessment=target, requirement_id=requirement_id, judgement=blank, updated_at=now, updated_by=user
+        )
+        if old is not None:
+            response.narrative = old.narrative
+            response.judgement = old.judgement if keep_judgements else blank
+        (to_update if response.pk else to_create).append(response)
+    if to_create:
+        _bulk_create_audited(Response, to_create, user)
+    if to_update:
+        bulk_update_with_history(to_update, Response, ["narrative", "judgement"], default_user=user)
+        audit_from_history_bulk(_latest_history(Response, to_update))
+    created = {response.requirement_id: response.id for response in target.responses.only("id", "requirement_id")}
+    through = Response.evidence.through
+    through.objects.bulk_create(
+        through(response_id=created[requirement_id], evidence_id=evidence.id)
+        for requirement_id, old in previous.items()
+        if requirement_id in created
+        for evidence in old.evidence.all()
+    )
+    _copy_open_actions(source=source, target=target, user=user)
+    _copy_live_departures(source=source, target=target, user=user)
 
 
 def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
@@ -230,12 +267,12 @@ def response_update(
     else saved first, ValidationError for bad values, PermissionDenied for a user who may not edit.
     Nothing is written unless everything is valid.
     """
+    _require_editable(user, response.assessment)
     current = (
         Response.objects.select_for_update()
         .select_related("assessment", "judgement", "requirement")
         .get(pk=response.pk)
     )
-    _require_editable(user, current.assessment)
     if current.version != expected_version:
         raise StaleVersion(current)
     errors = {}

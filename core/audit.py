@@ -103,7 +103,7 @@ def _lock_chain() -> None:
     # SQLite: the settings open every transaction IMMEDIATE, so writers are already serialised.
 
 
-def audit_record(
+def _describe(
     *,
     actor,
     action: str,
@@ -115,43 +115,54 @@ def audit_record(
     changes: dict | None = None,
     at: dt.datetime | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain (inside the caller's transaction, if any)."""
+    """An unsaved entry without its place in the chain."""
     if instance is not None:
         model = model or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
         object_repr = object_repr or str(instance)[:200]
         force_id = force_id if force_id is not None else force_id_of(instance)
-    changes = _jsonable(changes or {})
-    at = (at or timezone.now()).astimezone(dt.UTC)
-    actor_id = getattr(actor, "pk", None)
-    actor_name = getattr(actor, "username", "") or ""
+    return AuditEntry(
+        at=(at or timezone.now()).astimezone(dt.UTC),
+        actor_id=getattr(actor, "pk", None),
+        actor_name=getattr(actor, "username", "") or "",
+        action=action,
+        model=model,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        force_id=force_id,
+        changes=_jsonable(changes or {}),
+    )
+
+
+def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Link and store entries at the end of the chain, holding the chain's lock."""
     with transaction.atomic():
         _lock_chain()
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-        digest = entry_hash(
-            prev_hash=last,
-            at=at.isoformat(),
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            model=model,
-            object_id=object_id,
-            force_id=force_id,
-            changes=changes,
-        )
-        return AuditEntry.objects.create(
-            at=at,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            model=model,
-            object_id=object_id,
-            object_repr=object_repr[:200],
-            force_id=force_id,
-            changes=changes,
-            prev_hash=last,
-            hash=digest,
-        )
+        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = prev = entry_hash(
+                prev_hash=prev,
+                at=entry.at.isoformat(),
+                actor_id=entry.actor_id,
+                actor_name=entry.actor_name,
+                action=entry.action,
+                model=entry.model,
+                object_id=entry.object_id,
+                force_id=entry.force_id,
+                changes=entry.changes,
+            )
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+            return entries
+        return AuditEntry.objects.bulk_create(entries)
+
+
+def audit_record(**kwargs) -> AuditEntry:
+    """Append one entry to the chain (inside the caller's transaction, if any). Takes the keyword
+    arguments of an entry: actor, action, and either instance or model/object_id/object_repr/force_id,
+    plus changes and at."""
+    return _chain([_describe(**kwargs)])[0]
 
 
 def _m2m_ids(history_instance, field) -> list:
@@ -160,7 +171,7 @@ def _m2m_ids(history_instance, field) -> list:
     return sorted(getattr(history_instance, field.name).values_list(target, flat=True))
 
 
-def changes_of(history_instance) -> dict:
+def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
     """{field: [before, after]} between a simple-history record and the one before it."""
     tracked = [
         f for f in history_instance._meta.fields if f.attname not in HISTORY_FIELDS and f.name != "history_relation"
@@ -174,7 +185,7 @@ def changes_of(history_instance) -> dict:
             before, after = after, None
         if before != after or previous is None and history_instance.history_type == "+":
             changes[field.attname] = [before, after]
-    for field in getattr(history_instance, "_history_m2m_fields", []):
+    for field in getattr(history_instance, "_history_m2m_fields", []) if with_m2m else []:
         after = _m2m_ids(history_instance, field)
         before = _m2m_ids(previous, field) if previous is not None else []
         if before != after:
@@ -182,21 +193,26 @@ def changes_of(history_instance) -> dict:
     return changes
 
 
-def audit_from_history(history_instance) -> AuditEntry:
-    instance = history_instance.instance
-    return audit_record(
+def _from_history(history_instance, *, with_m2m: bool = True) -> AuditEntry:
+    return _describe(
         actor=history_instance.history_user,
         action=ACTIONS[history_instance.history_type],
-        instance=instance,
-        changes=changes_of(history_instance),
+        instance=history_instance.instance,
+        changes=changes_of(history_instance, with_m2m=with_m2m),
         at=history_instance.history_date,
     )
 
 
+def audit_from_history(history_instance) -> AuditEntry:
+    return _chain([_from_history(history_instance)])[0]
+
+
 def audit_from_history_bulk(history_instances: Iterable) -> None:
-    """For records django-simple-history made in bulk (it sends no signal for those)."""
-    for history_instance in history_instances:
-        audit_from_history(history_instance)
+    """For records django-simple-history made in bulk (it sends no signal for those, and bulk writes
+    carry no many-to-many links): one lock and one INSERT for the lot."""
+    entries = [_from_history(record, with_m2m=False) for record in history_instances]
+    if entries:
+        _chain(entries)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from core.roles import Role, grant
 from forces.models import Force, Membership
-from forces.services import forces_load
+from tests.reference import load_editions, load_forces
 
 HOME_FORCE = "west-midlands"
 OTHER_FORCE = "kent"
@@ -18,7 +17,8 @@ OTHER_FORCE = "kent"
 
 @pytest.fixture
 def forces(db):
-    forces_load()
+    """The 46 forces from data/*.csv, as `manage.py load_forces` loads them."""
+    load_forces()
     return {force.code: force for force in Force.objects.all()}
 
 
@@ -27,7 +27,7 @@ def spr2012(db):
     """The SPR 2012 edition, loaded from editions/spr-2012.yaml as `make run` does."""
     from threats.models import Edition
 
-    call_command("load_editions", verbosity=0)
+    load_editions()
     return Edition.objects.get(code="spr-2012")
 
 

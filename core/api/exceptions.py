@@ -1,10 +1,24 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import Conflict
+
+
+class ConflictError(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record's state does not allow this."
+    default_code = "conflict"
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django ValidationErrors raised by services answered as 400 field errors."""
+    """DRF's handler, plus services' Django ValidationErrors as 400 field errors and Conflicts as 409."""
+    if isinstance(exc, Conflict):
+        response = drf_exception_handler(ConflictError(detail=exc.message), context)
+        if exc.details:
+            response.data["details"] = exc.details
+        return response
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)

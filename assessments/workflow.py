@@ -1,0 +1,372 @@
+"""The accountability workflow (SPR §1.3, §1.11): submit, the chief constable's response, the PCC's
+challenge and sign-off, publication to HMIC, and revisions.
+
+The transition table below is the only statement of who may move an assessment from which state to
+which; `permissions.can_transition` reads it for pages, the API and templates. Every transition
+locks the assessment row, checks role, force and state, records a Transition (audited), and tells
+the next actor by e-mail once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Challenge,
+    ChallengeReply,
+    ChallengeStatus,
+    Snapshot,
+    Transition,
+)
+from assessments.permissions import (
+    acts_for,
+    can_close_challenge,
+    can_raise_challenge,
+    can_reply_to_challenge,
+    can_transition,
+)
+from assessments.snapshots import snapshot_payload, snapshot_sha256
+from core.exceptions import Conflict
+from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
+
+logger = logging.getLogger(__name__)
+S = AssessmentStatus
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[Role, ...]
+    label: str
+    notify: tuple[Role, ...]
+
+
+TRANSITIONS: dict[str, Rule] = {
+    "submit": Rule(
+        (S.DRAFT,), S.SUBMITTED, (Role.PCC_STAFF,), "Submit to the chief constable", (Role.CHIEF_CONSTABLE,)
+    ),
+    "return": Rule(
+        (S.SUBMITTED, S.RESPONDED), S.DRAFT, (Role.PCC, Role.CHIEF_CONSTABLE), "Return for changes", (Role.PCC_STAFF,)
+    ),
+    "respond": Rule(
+        (S.SUBMITTED,),
+        S.RESPONDED,
+        (Role.CHIEF_CONSTABLE,),
+        "Give the chief constable's response",
+        (Role.PCC, Role.PCC_STAFF),
+    ),
+    "sign_off": Rule((S.RESPONDED,), S.SIGNED_OFF, (Role.PCC,), "Sign off", (Role.PCC_STAFF, Role.CHIEF_CONSTABLE)),
+    "publish": Rule(
+        (S.SIGNED_OFF,),
+        S.PUBLISHED,
+        (Role.PCC,),
+        "Publish to HMIC",
+        (Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.INSPECTOR),
+    ),
+    "revise": Rule((S.PUBLISHED,), S.DRAFT, (Role.PCC_STAFF,), "Start a revision", (Role.PCC, Role.CHIEF_CONSTABLE)),
+}
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("force", "edition").get(pk=assessment.pk)
+
+
+def _check(user, assessment: Assessment, action: str) -> Rule:
+    """403 for a role or force that may never do this; 409 for a state that does not allow it now."""
+    rule = TRANSITIONS[action]
+    if not (has_role(user, *rule.roles) and acts_for(user, assessment.force_id)):
+        raise PermissionDenied(f"Your role cannot {rule.label.lower()} for this force")
+    if not can_transition(user, assessment, action):
+        raise Conflict(f"You cannot {rule.label.lower()}: the assessment is {assessment.get_status_display().lower()}")
+    return rule
+
+
+def _record(user, assessment: Assessment, action: str, rule: Rule, note: str, from_status: str) -> Transition:
+    transition = Transition(
+        assessment=assessment, action=action, from_status=from_status, to_status=rule.target, actor=user, note=note
+    )
+    transition._history_user = user
+    transition.full_clean()
+    transition.save()
+    transaction.on_commit(lambda: notify(assessment_id=assessment.id, action=action, actor_id=user.id, note=note))
+    return transition
+
+
+def _move(user, assessment: Assessment, action: str, note: str = "", **fields) -> Assessment:
+    locked = _lock(assessment)
+    rule = _check(user, locked, action)
+    from_status = locked.status
+    locked.status = rule.target
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked._history_user = user
+    locked.full_clean()
+    locked.save()
+    _record(user, locked, action, rule, note, from_status)
+    return locked
+
+
+@transaction.atomic
+def assessment_submit(
+    *, user, assessment: Assessment, note: str = "", share_with_hmic: bool | None = None
+) -> Assessment:
+    """PCC office staff send the draft to the chief constable. Every requirement must be answered."""
+    locked = _lock(assessment)
+    _check(user, locked, "submit")
+    unanswered = [
+        r.requirement.ref
+        for r in locked.responses.select_related("requirement", "judgement")
+        if r.status != "completed"
+    ]
+    if unanswered:
+        raise ValidationError(
+            {
+                "__all__": f"Answer every requirement before submitting: {len(unanswered)} not completed "
+                f"({', '.join(unanswered[:8])}{'…' if len(unanswered) > 8 else ''})"
+            }
+        )
+    extra = {} if share_with_hmic is None else {"share_with_hmic": share_with_hmic}
+    return _move(user, locked, "submit", note, **extra)
+
+
+@transaction.atomic
+def assessment_return(*, user, assessment: Assessment, note: str) -> Assessment:
+    """Send a submitted or responded assessment back to draft, with the reason."""
+    if not (note or "").strip():
+        raise ValidationError({"note": "Enter the reason for returning the assessment"})
+    return _move(user, assessment, "return", note.strip())
+
+
+@transaction.atomic
+def assessment_respond(*, user, assessment: Assessment, statement: str, note: str = "") -> Assessment:
+    """The chief constable's statement on the assessment as a whole."""
+    if not (statement or "").strip():
+        raise ValidationError({"statement": "Enter the chief constable's statement"})
+    return _move(
+        user,
+        assessment,
+        "respond",
+        note,
+        chief_statement=statement.strip(),
+        chief_statement_by=user,
+        chief_statement_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def assessment_sign_off(*, user, assessment: Assessment, statement: str, note: str = "") -> Assessment:
+    """The PCC signs off with their annual assurance statement; refused while challenges are open."""
+    locked = _lock(assessment)
+    _check(user, locked, "sign_off")
+    if not (statement or "").strip():
+        raise ValidationError({"statement": "Enter the annual assurance statement"})
+    open_challenges = list(
+        locked.challenges.filter(status=ChallengeStatus.OPEN).select_related("response__requirement")
+    )
+    if open_challenges:
+        raise Conflict(
+            f"Close the {len(open_challenges)} open challenge{'s' if len(open_challenges) != 1 else ''} "
+            "before signing off",
+            details=[str(challenge) for challenge in open_challenges],
+        )
+    return _move(
+        user,
+        locked,
+        "sign_off",
+        note,
+        assurance_statement=statement.strip(),
+        signed_off_by=user,
+        signed_off_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def assessment_publish(*, user, assessment: Assessment, note: str = "") -> Assessment:
+    """Freeze the assessment as a snapshot with its SHA-256; HMIC can then read it."""
+    locked = _lock(assessment)
+    _check(user, locked, "publish")
+    now = timezone.now()
+    published = _move(user, locked, "publish", note, published_by=user, published_at=now)
+    payload = snapshot_payload(published)
+    Snapshot.objects.create(assessment=published, payload=payload, sha256=snapshot_sha256(payload), created_at=now)
+    return published
+
+
+@transaction.atomic
+def assessment_revise(*, user, assessment: Assessment, note: str = "") -> Assessment:
+    """Start a new draft version from a published assessment; the published one stays as it is."""
+    from assessments.services import populate_from
+
+    locked = _lock(assessment)
+    rule = _check(user, locked, "revise")
+    if Assessment.objects.filter(supersedes=locked).exists():
+        raise Conflict("A revision of this assessment has already been started")
+    latest = (
+        Assessment.objects.filter(force=locked.force, edition=locked.edition, period=locked.period)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    draft = Assessment(
+        force=locked.force,
+        edition=locked.edition,
+        period=locked.period,
+        revision=latest + 1,
+        created_by=user,
+        started_from=locked,
+        supersedes=locked,
+        share_with_hmic=locked.share_with_hmic,
+    )
+    draft._history_user = user
+    draft.full_clean()
+    draft.save()
+    populate_from(source=locked, target=draft, user=user, keep_judgements=True)
+    _record(user, draft, "revise", rule, note, AssessmentStatus.PUBLISHED)
+    return draft
+
+
+ACTIONS = {
+    "submit": assessment_submit,
+    "return": assessment_return,
+    "respond": assessment_respond,
+    "sign_off": assessment_sign_off,
+    "publish": assessment_publish,
+    "revise": assessment_revise,
+}
+
+
+# --- Challenges -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_raise(*, user, assessment: Assessment, text: str, response=None) -> Challenge:
+    """The PCC's side challenges one response, or the whole assessment."""
+    locked = _lock(assessment)
+    if not can_raise_challenge(user, locked):
+        if locked.status not in ("submitted", "responded"):
+            raise Conflict("Challenges can be raised only while the chief constable is answering")
+        raise PermissionDenied("Only the PCC or their office can raise a challenge")
+    if not (text or "").strip():
+        raise ValidationError({"text": "Enter the challenge"})
+    if response is not None and response.assessment_id != locked.id:
+        raise ValidationError({"response": "Choose a requirement of this assessment"})
+    challenge = Challenge(assessment=locked, response=response, text=text.strip(), raised_by=user)
+    challenge._history_user = user
+    challenge.full_clean()
+    challenge.save()
+    transaction.on_commit(lambda: notify_challenge(challenge_id=challenge.id, event="raised", actor_id=user.id))
+    return challenge
+
+
+def _lock_challenge(challenge: Challenge) -> Challenge:
+    _lock(challenge.assessment)
+    return (
+        Challenge.objects.select_for_update().select_related("assessment", "response__requirement").get(pk=challenge.pk)
+    )
+
+
+@transaction.atomic
+def challenge_reply(*, user, challenge: Challenge, text: str) -> ChallengeReply:
+    locked = _lock_challenge(challenge)
+    if not can_reply_to_challenge(user, locked):
+        if not locked.is_open or locked.assessment.status not in ("submitted", "responded"):
+            raise Conflict("This challenge is closed or the assessment has moved on")
+        raise PermissionDenied("You cannot reply to this challenge")
+    if not (text or "").strip():
+        raise ValidationError({"text": "Enter your reply"})
+    reply = ChallengeReply(challenge=locked, author=user, text=text.strip())
+    reply._history_user = user
+    reply.full_clean()
+    reply.save()
+    transaction.on_commit(lambda: notify_challenge(challenge_id=locked.id, event="replied", actor_id=user.id))
+    return reply
+
+
+@transaction.atomic
+def challenge_close(*, user, challenge: Challenge, note: str = "") -> Challenge:
+    locked = _lock_challenge(challenge)
+    if not can_close_challenge(user, locked):
+        if not locked.is_open or locked.assessment.status not in ("submitted", "responded"):
+            raise Conflict("This challenge is already closed or the assessment has moved on")
+        raise PermissionDenied("Only the PCC or their office can close a challenge")
+    locked.status = ChallengeStatus.CLOSED
+    locked.closed_by = user
+    locked.closed_at = timezone.now()
+    locked.closing_note = (note or "").strip()
+    locked._history_user = user
+    locked.full_clean()
+    locked.save()
+    transaction.on_commit(lambda: notify_challenge(challenge_id=locked.id, event="closed", actor_id=user.id))
+    return locked
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+def _recipients(force_id: int, roles: tuple[Role, ...], exclude_id: int | None) -> list[str]:
+    """E-mail addresses of the force's users holding `roles`, plus national users holding them."""
+    force_roles = [role.value for role in roles if role in FORCE_ROLES]
+    national_roles = [role.value for role in roles if role in NATIONAL_ROLES]
+    users = get_user_model().objects.filter(
+        Q(groups__name__in=force_roles, memberships__force_id=force_id) | Q(groups__name__in=national_roles),
+        is_active=True,
+    )
+    return sorted({email for email in users.exclude(pk=exclude_id).values_list("email", flat=True) if email})
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+    except Exception:  # noqa: BLE001 — mail trouble must never undo a committed transition
+        logger.exception("Could not send workflow e-mail %r to %s", subject, recipients)
+
+
+def notify(*, assessment_id: int, action: str, actor_id: int, note: str = "") -> None:
+    """E-mail the next actor(s) after a transition has committed."""
+    assessment = Assessment.objects.select_related("force", "edition").get(pk=assessment_id)
+    rule = TRANSITIONS[action]
+    url = reverse("assessments:detail", args=[assessment.pk])
+    body = (
+        f"{assessment.force.name}'s {assessment.period} SPR assessment is now "
+        f"{assessment.get_status_display().lower()} ({rule.label.lower()}).\n"
+        + (f"\nNote: {note}\n" if note else "")
+        + f"\nOpen it in SPR Assurance: {url}\n"
+    )
+    _send(
+        f"[SPR Assurance] {assessment.force.name} {assessment.period}: {rule.label.lower()}",
+        body,
+        _recipients(assessment.force_id, rule.notify, actor_id),
+    )
+
+
+def notify_challenge(*, challenge_id: int, event: str, actor_id: int) -> None:
+    challenge = Challenge.objects.select_related("assessment__force", "raised_by", "response__requirement").get(
+        pk=challenge_id
+    )
+    assessment = challenge.assessment
+    if event == "raised":
+        recipients = _recipients(assessment.force_id, (Role.CHIEF_CONSTABLE,), actor_id)
+    else:
+        owner = [challenge.raised_by.email] if challenge.raised_by_id != actor_id and challenge.raised_by.email else []
+        chiefs = _recipients(assessment.force_id, (Role.CHIEF_CONSTABLE,), actor_id) if event == "closed" else []
+        recipients = sorted(set(owner + chiefs))
+    _send(
+        f"[SPR Assurance] {assessment.force.name} {assessment.period}: {challenge} {event}",
+        f"{challenge} was {event}.\n\n{challenge.text}\n",
+        recipients,
+    )
