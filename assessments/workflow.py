@@ -274,7 +274,9 @@ def challenge_raise(*, user, assessment: Assessment, text: str, response=None) -
 def _lock_challenge(challenge: Challenge) -> Challenge:
     _lock(challenge.assessment)
     return (
-        Challenge.objects.select_for_update().select_related("assessment", "response__requirement").get(pk=challenge.pk)
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("assessment", "response__requirement")
+        .get(pk=challenge.pk)
     )
 
 
