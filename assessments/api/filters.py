@@ -1,0 +1,114 @@
+"""Filters for the assessment API. Codes, not ids, for reference data (an unknown code answers 400,
+see threats.api.filters); ids for the force's own records.
+
+Every filter narrows a queryset that already starts from `visible_to(user)`: filtering on another
+force's assessment id gives an empty list, exactly as a made-up id does.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from django_filters import rest_framework as filters
+
+from assessments.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    Assessment,
+    AssessmentStatus,
+    Departure,
+    DepartureStatus,
+    Evidence,
+    EvidenceKind,
+    Response,
+    ResponseStatus,
+)
+from assessments.selectors import response_status_q
+from capabilities.models import Area
+from forces.models import Force
+from threats.api.filters import CodeFilter, StrictBooleanFilter, edition_filter
+from threats.models import Threat
+
+
+def force_filter() -> CodeFilter:
+    return CodeFilter("force__code", queryset=Force.objects.all(), noun="force", label="Force code")
+
+
+def assessment_id_filter() -> filters.NumberFilter:
+    return filters.NumberFilter(
+        "assessment_id", label="Assessment id", help_text="The assessment's id; one you cannot see lists nothing."
+    )
+
+
+class AssessmentFilter(filters.FilterSet):
+    force = force_filter()
+    edition = edition_filter()
+    period = filters.CharFilter(help_text="The financial year, e.g. `2025/26`.")
+    status = filters.ChoiceFilter(choices=AssessmentStatus.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["force", "edition", "period", "status"]
+
+
+class ResponseFilter(filters.FilterSet):
+    assessment = assessment_id_filter()
+    status = filters.ChoiceFilter(
+        choices=ResponseStatus.choices, method="filter_status", help_text="The response's task-list status."
+    )
+    # distinct: a requirement is matched through a many-to-many join.
+    area = CodeFilter(
+        "requirement__areas__code", queryset=Area.objects.all(), noun="area", label="Area code", distinct=True
+    )
+    threat = CodeFilter(
+        "requirement__threats__code", queryset=Threat.objects.all(), noun="threat", label="Threat code", distinct=True
+    )
+
+    class Meta:
+        model = Response
+        fields = ["assessment", "status", "area", "threat"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(response_status_q(value))
+
+
+class EvidenceFilter(filters.FilterSet):
+    force = force_filter()
+    kind = filters.ChoiceFilter(choices=EvidenceKind.choices)
+    past_review = StrictBooleanFilter(
+        method="filter_past_review", help_text="`true` for items whose review date has passed, `false` for the rest."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["force", "kind", "past_review"]
+
+    def filter_past_review(self, queryset, name, value):
+        past = Q(review_by__lt=timezone.localdate())
+        return queryset.filter(past if value else ~past)
+
+
+class DepartureFilter(filters.FilterSet):
+    assessment = assessment_id_filter()
+    status = filters.ChoiceFilter(choices=DepartureStatus.choices)
+
+    class Meta:
+        model = Departure
+        fields = ["assessment", "status"]
+
+
+class ActionFilter(filters.FilterSet):
+    assessment = assessment_id_filter()
+    status = filters.ChoiceFilter(choices=ActionStatus.choices)
+    overdue = StrictBooleanFilter(
+        method="filter_overdue", help_text="`true` for open actions past their due date, `false` for the rest."
+    )
+
+    class Meta:
+        model = Action
+        fields = ["assessment", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue if value else ~overdue)

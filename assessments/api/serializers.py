@@ -1,0 +1,374 @@
+"""What the assessment API shows (output serializers) and what it accepts (input serializers).
+
+Output serializers are read-only views of the models. Input serializers only check shapes and types
+and turn codes into objects; every rule about what may change lives in `assessments.services`, which
+the views call with the validated data. An input naming a field it may not write (read-only, like
+`version`, or unknown) is refused with a 400 naming the field, and nothing is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from assessments.models import (
+    Action,
+    ActionStatus,
+    Assessment,
+    DepartingParty,
+    Departure,
+    DepartureStatus,
+    Evidence,
+    EvidenceKind,
+    ProtectiveMarking,
+    Response,
+    ResponseStatus,
+    validate_period,
+)
+from forces.models import Force
+from threats.models import Edition
+
+READ_ONLY_MESSAGE = "This field cannot be changed"
+UNKNOWN_MESSAGE = "This field is not recognised"
+#: Keys a browser form may add that are not data (Django's CSRF token).
+IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+def _code(help_text: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=help_text)
+
+
+def _username() -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+
+# Output ---------------------------------------------------------------------------------------------
+
+
+class ProgressSerializer(serializers.Serializer):
+    """Responses completed (judged and explained) out of all, from counts annotated by the selector."""
+
+    completed = serializers.IntegerField(source="response_completed", read_only=True)
+    total = serializers.IntegerField(source="response_total", read_only=True)
+    percent = serializers.SerializerMethodField()
+
+    def get_percent(self, assessment) -> int:
+        total = assessment.response_total
+        return round(100 * assessment.response_completed / total) if total else 0
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    force = _code("The force's code")
+    edition = _code("The edition's code")
+    progress = ProgressSerializer(source="*", read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api-assessment-detail")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "force", "edition", "period", "revision", "status", "progress", "created_at", "url"]
+        read_only_fields = fields
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    """One response. Its `version` is also its ETag, `"<version>"`, which a PATCH must send in If-Match."""
+
+    requirement = serializers.SlugRelatedField(
+        slug_field="ref", read_only=True, help_text="The requirement's reference, e.g. `3.2(a)(ii)`"
+    )
+    paragraph = serializers.CharField(source="requirement.paragraph", read_only=True)
+    judgement = _code("The judgement level's code, e.g. `partially_assured`")
+    evidence = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Ids of the evidence items linked"
+    )
+    status = serializers.ChoiceField(choices=ResponseStatus.choices, read_only=True)
+    updated_by = _username()
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "paragraph",
+            "judgement",
+            "narrative",
+            "evidence",
+            "version",
+            "status",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = fields
+
+
+class PreconditionFailedSerializer(serializers.Serializer):
+    """The answer to a PATCH whose If-Match names an older version."""
+
+    detail = serializers.CharField()
+    current = ResponseSerializer()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    force = _code("The force's code")
+    past_review = serializers.BooleanField(source="is_past_review", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "force",
+            "kind",
+            "title",
+            "description",
+            "owner",
+            "evidence_date",
+            "review_by",
+            "past_review",
+            "protective_marking",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "url",
+            "reference",
+            "download",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_download(self, evidence) -> str | None:
+        """The absolute URL of the file, for files only."""
+        if evidence.kind != EvidenceKind.FILE:
+            return None
+        return reverse("api-evidence-download", kwargs={"pk": evidence.pk}, request=self.context.get("request"))
+
+
+class DepartureSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    review_overdue = serializers.BooleanField(source="is_review_overdue", read_only=True)
+    created_by = _username()
+
+    class Meta:
+        model = Departure
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "departing_party",
+            "circumstances",
+            "reasons",
+            "alternative_arrangements",
+            "residual_risk",
+            "review_date",
+            "status",
+            "review_overdue",
+            "evidence",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    created_by = _username()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "gap",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "overdue",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# Input ----------------------------------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: DRF's CharField would quietly turn 42 into "42"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _text(**kwargs) -> StrictCharField:
+    """Text kept exactly as sent (narratives keep their line breaks and indentation)."""
+    kwargs.setdefault("trim_whitespace", False)
+    return StrictCharField(**kwargs)
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """An input whose every key must be one of its fields.
+
+    `output` names the resource's output serializer, so that a key it shows but this input does not
+    take (such as `version` or `sha256`) is refused as read-only rather than as unknown.
+    """
+
+    output: type[serializers.Serializer] | None = None
+
+    def to_internal_value(self, data):
+        errors = {}
+        if isinstance(data, Mapping):
+            shown = set(self.output().fields) if self.output else set()
+            for name in sorted(set(data) - set(self.fields) - IGNORED_KEYS):
+                errors[name] = [READ_ONLY_MESSAGE if name in shown else UNKNOWN_MESSAGE]
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not errors or not isinstance(exc.detail, Mapping):
+                raise
+            errors.update(exc.detail)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+def _force_field() -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Force.objects.all(),
+        required=False,
+        help_text="The force's code; may be left out by a user who acts for one force only",
+    )
+
+
+class AssessmentCreateSerializer(StrictInputSerializer):
+    output = AssessmentSerializer
+
+    force = _force_field()
+    edition = serializers.SlugRelatedField(
+        slug_field="code", queryset=Edition.objects.all(), help_text="The edition's code, e.g. `spr-2012`"
+    )
+    period = StrictCharField(validators=[validate_period], help_text="The financial year, e.g. `2025/26`")
+    start_from_previous = serializers.BooleanField(
+        default=False, help_text="Copy narratives, evidence, open actions and live departures from the year before"
+    )
+    keep_judgements = serializers.BooleanField(
+        default=False, help_text="With start_from_previous, copy the judgements too"
+    )
+
+
+class ResponseUpdateSerializer(StrictInputSerializer):
+    """The three things a response records. A field left out is unchanged."""
+
+    output = ResponseSerializer
+
+    judgement = StrictCharField(required=False, help_text="A judgement level code of the assessment's edition")
+    narrative = _text(required=False, allow_blank=True)
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=True,
+        help_text="Ids of the force's evidence items; replaces the list linked",
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one of judgement, narrative or evidence")
+        return attrs
+
+
+class EvidenceCreateSerializer(StrictInputSerializer):
+    """A file (multipart, `upload`), a web link (`url`) or a reference (`reference`)."""
+
+    output = EvidenceSerializer
+
+    force = _force_field()
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    title = StrictCharField()
+    description = _text(required=False, allow_blank=True, default="")
+    owner = StrictCharField(help_text="Who holds the evidence, e.g. 'Head of Special Branch'")
+    evidence_date = serializers.DateField()
+    review_by = serializers.DateField(required=False, allow_null=True, default=None)
+    protective_marking = serializers.ChoiceField(choices=ProtectiveMarking.choices, required=False)
+    # The service checks the file (type from content, size, name); DRF's own checks would word
+    # the same refusals differently from the pages.
+    upload = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
+    url = StrictCharField(required=False, allow_blank=True, default="", help_text="For a link: http(s) address")
+    reference = StrictCharField(required=False, allow_blank=True, default="", help_text="For a reference")
+
+
+class EvidenceUpdateSerializer(StrictInputSerializer):
+    """An item's description; its file, hash, kind and force never change."""
+
+    output = EvidenceSerializer
+
+    title = StrictCharField(required=False)
+    description = _text(required=False, allow_blank=True)
+    owner = StrictCharField(required=False)
+    evidence_date = serializers.DateField(required=False)
+    review_by = serializers.DateField(required=False, allow_null=True)
+    protective_marking = serializers.ChoiceField(choices=ProtectiveMarking.choices, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change")
+        return attrs
+
+
+class _AssessmentRecordInput(StrictInputSerializer):
+    """Shared by departures and actions: the assessment (on create only) and the requirement's ref."""
+
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.none(), help_text="The assessment's id (on create only)"
+    )
+    requirement = StrictCharField(help_text="The requirement's reference, e.g. `4.1(c)`")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if self.partial:
+            # A record stays with its assessment.
+            del self.fields["assessment"]
+        elif request is not None:
+            # Another force's assessment is "does not exist", as for a made-up id.
+            self.fields["assessment"].queryset = Assessment.objects.visible_to(request.user)
+
+    def validate(self, attrs):
+        if self.partial and not attrs:
+            raise serializers.ValidationError("Send at least one field to change")
+        return attrs
+
+
+class DepartureInputSerializer(_AssessmentRecordInput):
+    output = DepartureSerializer
+
+    departing_party = serializers.ChoiceField(choices=DepartingParty.choices)
+    circumstances = _text()
+    reasons = _text()
+    alternative_arrangements = _text()
+    residual_risk = _text()
+    review_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=DepartureStatus.choices, required=False)
+    evidence = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=True)
+
+
+class ActionInputSerializer(_AssessmentRecordInput):
+    output = ActionSerializer
+
+    gap = _text()
+    description = _text()
+    owner = StrictCharField()
+    due_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)

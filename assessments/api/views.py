@@ -1,0 +1,417 @@
+"""The assessment API: the twin of the assessment pages over the same selectors and services.
+
+Every queryset starts from `Model.objects.visible_to(user)` (through `assessments.selectors`), so
+another force's object is a 404 and never appears in a list. Each write method parses its input with
+an input serializer and calls one service; the service checks permission (403), validates (400) and
+writes in one transaction, so a refused request changes nothing.
+
+Optimistic locking of responses: a response's ETag is its version as a strong entity tag, `"<version>"`
+(e.g. `"3"`). GET /responses/{id}/ sends it; PATCH must send it back in If-Match. No If-Match is a 428;
+an If-Match naming no current version (an older one, or a weak tag) is a 412 whose body carries the
+stored response, so the client can merge and retry with the new ETag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import FormParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response as ApiResponse
+from rest_framework.reverse import reverse
+
+from assessments import selectors, services
+from assessments.api.filters import ActionFilter, AssessmentFilter, DepartureFilter, EvidenceFilter, ResponseFilter
+from assessments.api.parsers import EvidenceMultiPartParser
+from assessments.api.serializers import (
+    ActionInputSerializer,
+    ActionSerializer,
+    AssessmentCreateSerializer,
+    AssessmentSerializer,
+    DepartureInputSerializer,
+    DepartureSerializer,
+    EvidenceCreateSerializer,
+    EvidenceSerializer,
+    EvidenceUpdateSerializer,
+    PreconditionFailedSerializer,
+    ResponseSerializer,
+    ResponseUpdateSerializer,
+)
+from assessments.downloads import evidence_file_response
+from assessments.permissions import can_manage_force_records
+from core.api.parsers import SafeJSONParser
+from core.querysets import force_ids_for
+from forces.models import Force
+
+# Documentation of the answers every endpoint may give --------------------------------------------
+
+FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: `{field: [message, ...]}`")
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+FORBIDDEN = OpenApiResponse(DETAIL, description="Your role may read this force's records but not change them")
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such object, or it belongs to a force you cannot see")
+CONFLICT = OpenApiResponse(DETAIL, description="The assessment is no longer a draft, so its records cannot change")
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag from your last read of the response, e.g. `"3"` (its version, in double quotes).',
+)
+
+
+def _etag_header(*statuses: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=list(statuses),
+        description='The response\'s version as a strong entity tag, e.g. `"3"`; send it back in If-Match.',
+    )
+
+
+def _write_responses(ok_status: int, serializer) -> dict:
+    return {ok_status: serializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+# Building blocks ------------------------------------------------------------------------------------
+
+
+class ManagesForceRecords(BasePermission):
+    """Reading follows `visible_to`; changing an object needs `can_manage_force_records` for its force.
+
+    Services check again (with the workflow state); this answers 403 before the request body or its
+    preconditions are looked at, so a chief constable learns "not allowed" rather than "send If-Match".
+    """
+
+    message = "You cannot change this force's records"
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        force_id = obj.force_id if hasattr(obj, "force_id") else obj.assessment.force_id
+        return can_manage_force_records(request.user, force_id)
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = 'Send If-Match with the ETag of the response you read (e.g. If-Match: "3")'
+    default_code = "precondition_required"
+
+
+class FileRenderer(BaseRenderer):
+    """Lets a client that asks for the file's own type (or anything) reach the download; errors are
+    still JSON."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data) if not isinstance(data, bytes) else data
+
+
+def _validated(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request}, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _force_for(user, data: dict) -> Force:
+    """The force named in the input, or the user's only force when they act for just one."""
+    force = data.pop("force", None)
+    if force is not None:
+        return force
+    ids = force_ids_for(user)
+    if len(ids) != 1:
+        raise DjangoValidationError({"force": "Enter the force's code"})
+    return Force.objects.get(pk=ids[0])
+
+
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+IF_MATCH_RE = re.compile(rf"\s*{ENTITY_TAG}\s*(?:,\s*{ENTITY_TAG}\s*)*")
+STRONG_VERSION_RE = re.compile(r'(?<!W/)"(\d{1,9})"')
+
+
+def etag_of(version: int) -> str:
+    return f'"{version}"'
+
+
+def _versions_in_if_match(request) -> set[int]:
+    """The versions a PATCH's If-Match names as strong ETags (weak tags never match, RFC 9110 §13.1.1)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        raise PreconditionRequired('If-Match: * does not say which version you read; send its ETag, e.g. "3"')
+    if not IF_MATCH_RE.fullmatch(header):
+        raise ParseError('If-Match must be an ETag in double quotes, e.g. If-Match: "3"')
+    return {int(value) for value in STRONG_VERSION_RE.findall(header)}
+
+
+# Assessments ----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Assessments you may see, with progress"),
+    retrieve=extend_schema(summary="One assessment", responses={200: AssessmentSerializer, 404: NOT_FOUND}),
+)
+class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Self-assessments: one force, one SPR edition, one financial year. `progress` counts responses
+    completed (judged and explained) out of all."""
+
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self):
+        return selectors.assessment_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Start a draft assessment",
+        request=AssessmentCreateSerializer,
+        responses=_write_responses(201, AssessmentSerializer),
+    )
+    def create(self, request):
+        data = _validated(AssessmentCreateSerializer, request)
+        assessment = services.assessment_create(user=request.user, force=_force_for(request.user, data), **data)
+        return _created(self, assessment, "api-assessment-detail")
+
+
+def _created(view, obj, view_name: str) -> ApiResponse:
+    """201 with the object as a list shows it (read back through the same selector) and its Location."""
+    shown = view.get_queryset().get(pk=obj.pk)
+    location = reverse(view_name, kwargs={"pk": obj.pk}, request=view.request)
+    return ApiResponse(view.get_serializer(shown).data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+# Responses ------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Responses of the assessments you may see, in edition order"),
+)
+class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An assessment's answer to each requirement. Filter with `?assessment=<id>`.
+
+    Each response's ETag is `"<version>"`; change one with PATCH and If-Match (see the PATCH docs).
+    """
+
+    serializer_class = ResponseSerializer
+    filterset_class = ResponseFilter
+    permission_classes = [IsAuthenticated, ManagesForceRecords]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.response_list(user=self.request.user)
+
+    @extend_schema(
+        summary="One response, with its ETag",
+        parameters=[_etag_header(200)],
+        responses={200: ResponseSerializer, 404: NOT_FOUND},
+    )
+    def retrieve(self, request, pk=None):
+        response = self.get_object()
+        return ApiResponse(self.get_serializer(response).data, headers={"ETag": etag_of(response.version)})
+
+    @extend_schema(
+        summary="Change a response's judgement, narrative or evidence",
+        description=(
+            "Send If-Match with the ETag from your last read. Fields left out are unchanged; `evidence` "
+            "replaces the linked list and takes ids of your force's evidence only. On success the version "
+            "rises by one and the new ETag is returned. Read-only or unknown fields are refused (400)."
+        ),
+        parameters=[IF_MATCH, _etag_header(200, 412)],
+        request=ResponseUpdateSerializer,
+        responses={
+            200: ResponseSerializer,
+            400: FIELD_ERRORS,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            412: OpenApiResponse(
+                PreconditionFailedSerializer,
+                description="Someone saved a newer version first; `current` is the stored response.",
+            ),
+            428: OpenApiResponse(DETAIL, description="If-Match is missing (or `*`)."),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        response = self.get_object()
+        versions = _versions_in_if_match(request)
+        data = _validated(ResponseUpdateSerializer, request)
+        # The service compares under a row lock; the version read here only picks which tag to compare
+        # when If-Match lists several. No strong tag at all compares 0, which no version equals.
+        expected = response.version if response.version in versions else max(versions, default=0)
+        try:
+            services.response_update(
+                user=request.user,
+                response=response,
+                expected_version=expected,
+                judgement=data.get("judgement"),
+                narrative=data.get("narrative"),
+                evidence_ids=data.get("evidence"),
+            )
+        except services.StaleVersion as stale:
+            current = self.get_queryset().get(pk=stale.current.pk)
+            body = {
+                "detail": f"The response has changed since you read it: it is now at version {current.version}",
+                "current": self.get_serializer(current).data,
+            }
+            return ApiResponse(
+                body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_of(current.version)}
+            )
+        saved = self.get_queryset().get(pk=response.pk)
+        return ApiResponse(self.get_serializer(saved).data, headers={"ETag": etag_of(saved.version)})
+
+
+# Evidence -------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The evidence libraries you may see"),
+    retrieve=extend_schema(summary="One evidence item", responses={200: EvidenceSerializer, 404: NOT_FOUND}),
+)
+class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A force's evidence library: files, web links and references, each usable by many responses."""
+
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilter
+    permission_classes = [IsAuthenticated, ManagesForceRecords]
+    parser_classes = [SafeJSONParser, FormParser, EvidenceMultiPartParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.evidence_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Add evidence: a file (multipart, `upload`), a link (`url`) or a reference",
+        description=(
+            "A file's type is read from its content, never its name; names with folder parts or control "
+            "characters are refused. `force` may be left out by a user who acts for one force."
+        ),
+        request={"multipart/form-data": EvidenceCreateSerializer, "application/json": EvidenceCreateSerializer},
+        responses=_write_responses(201, EvidenceSerializer),
+    )
+    def create(self, request):
+        data = _validated(EvidenceCreateSerializer, request)
+        item = services.evidence_create(user=request.user, force=_force_for(request.user, data), **data)
+        return _created(self, item, "api-evidence-detail")
+
+    @extend_schema(
+        summary="Change an item's description (never its file, kind or force)",
+        request=EvidenceUpdateSerializer,
+        responses=_write_responses(200, EvidenceSerializer),
+    )
+    def partial_update(self, request, pk=None):
+        item = self.get_object()
+        data = _validated(EvidenceUpdateSerializer, request, partial=True)
+        services.evidence_update(user=request.user, evidence=item, **data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=item.pk)).data)
+
+    @extend_schema(
+        summary="The file, as an attachment",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, typed as checked at upload; sent with nosniff"
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, FileRenderer], filterset_class=None)
+    def download(self, request, pk=None):
+        return evidence_file_response(self.get_object())
+
+
+# Departures and actions -----------------------------------------------------------------------------
+
+
+class _AssessmentRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Shared by departures and actions: records of one assessment, written through one service."""
+
+    permission_classes = [IsAuthenticated, ManagesForceRecords]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    input_serializer_class: type
+    detail_view_name: str
+
+    def save(self, *, user, assessment, record=None, **data):
+        raise NotImplementedError
+
+    def create(self, request):
+        data = _validated(self.input_serializer_class, request)
+        record = self.save(user=request.user, **data)
+        return _created(self, record, self.detail_view_name)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = _validated(self.input_serializer_class, request, partial=True)
+        self.save(user=request.user, assessment=record.assessment, record=record, **data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Departures from requirements (SPR §1.9) you may see"),
+    retrieve=extend_schema(summary="One departure", responses={200: DepartureSerializer, 404: NOT_FOUND}),
+    create=extend_schema(
+        summary="Record a departure",
+        request=DepartureInputSerializer,
+        responses=_write_responses(201, DepartureSerializer),
+    ),
+    partial_update=extend_schema(
+        summary="Change a departure",
+        request=DepartureInputSerializer,
+        responses=_write_responses(200, DepartureSerializer),
+    ),
+)
+class DepartureViewSet(_AssessmentRecordViewSet):
+    """Justified decisions not to follow a requirement. `evidence` takes ids of the force's evidence."""
+
+    serializer_class = DepartureSerializer
+    filterset_class = DepartureFilter
+    input_serializer_class = DepartureInputSerializer
+    detail_view_name = "api-departure-detail"
+
+    def get_queryset(self):
+        return selectors.departure_list(user=self.request.user)
+
+    def save(self, *, user, assessment, record=None, **data):
+        return services.departure_save(
+            user=user,
+            assessment=assessment,
+            departure=record,
+            requirement=data.pop("requirement", None),
+            evidence_ids=data.pop("evidence", None),
+            **data,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Actions on gaps you may see"),
+    retrieve=extend_schema(summary="One action", responses={200: ActionSerializer, 404: NOT_FOUND}),
+    create=extend_schema(
+        summary="Record an action", request=ActionInputSerializer, responses=_write_responses(201, ActionSerializer)
+    ),
+    partial_update=extend_schema(
+        summary="Change an action", request=ActionInputSerializer, responses=_write_responses(200, ActionSerializer)
+    ),
+)
+class ActionViewSet(_AssessmentRecordViewSet):
+    """What will be done about each gap, by whom and by when; `overdue` is open and past its due date."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    input_serializer_class = ActionInputSerializer
+    detail_view_name = "api-action-detail"
+
+    def get_queryset(self):
+        return selectors.action_list(user=self.request.user)
+
+    def save(self, *, user, assessment, record=None, **data):
+        return services.action_save(
+            user=user, assessment=assessment, action=record, requirement=data.pop("requirement", None), **data
+        )
