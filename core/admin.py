@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import WorkerHeartbeat
+from core.models import AuditEntry, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -12,4 +12,22 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, to read only: the database refuses changes anyway."""
+
+    list_display = ["id", "at", "actor_name", "action", "model", "object_id", "object_repr"]
+    list_filter = ["action", "model"]
+    search_fields = ["actor_name", "object_repr", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
