@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from assessments import services
-from assessments.models import Assessment, Evidence
+from assessments import services, workflow
+from assessments.models import Assessment, AssessmentStatus, Evidence
 from forces.models import Force
 from threats.models import Edition
 
@@ -117,6 +117,8 @@ def _library(force: Force, user) -> list[Evidence]:
 def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Random, share: float) -> None:
     responses = list(assessment.responses.select_related("requirement"))
     for response in responses[: round(len(responses) * share)]:
+        if response.version > 1:  # answered on an earlier pass
+            continue
         judgement = rng.choices(["assured", "partially_assured", "not_assured"], weights=[6, 3, 1])[0]
         narrative = rng.choice(NARRATIVES[judgement]).format(
             month=rng.choice(MONTHS),
@@ -158,24 +160,87 @@ def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Ran
         )
 
 
+#: Where each demo force's 2025/26 assessment is left, so every role has something to do.
+THIS_YEAR_STATE = {
+    "west-midlands": AssessmentStatus.RESPONDED,  # the PCC has an open challenge and a sign-off waiting
+    "kent": AssessmentStatus.SUBMITTED,  # the chief constable has a challenge and a response to give
+    "dyfed-powys": AssessmentStatus.DRAFT,  # the PCC office is still filling it in
+}
+
+
+def _publish_last_year(assessment: Assessment, people: dict) -> None:
+    """Carry 2024/25 through the whole chain, with a challenge raised, answered and closed."""
+    workflow.assessment_submit(user=people["staff"], assessment=assessment, note="Ready for the chief constable.")
+    response = assessment.responses.select_related("requirement").get(requirement__ref="5.1(e)")
+    challenge = workflow.challenge_raise(
+        user=people["pcc"],
+        assessment=assessment,
+        response=response,
+        text="How many officers are trained for a CBRN response, and when were they last tested?",
+    )
+    workflow.challenge_reply(
+        user=people["chief"],
+        challenge=challenge,
+        text="Forty-two officers are trained; the regional exercise in March tested them. The debrief is in the "
+        "evidence library.",
+    )
+    workflow.challenge_close(user=people["pcc"], challenge=challenge, note="Answered with evidence.")
+    workflow.assessment_respond(
+        user=people["chief"],
+        assessment=assessment,
+        statement="The force has regard to the Strategic Policing Requirement and meets it, with the gaps and "
+        "actions recorded here. Collaboration through the regional unit remains central to our contribution.",
+    )
+    workflow.assessment_sign_off(
+        user=people["pcc"],
+        assessment=assessment,
+        statement="I am assured that the chief constable has had regard to the Strategic Policing Requirement. "
+        "I will track the open actions at my quarterly accountability board.",
+    )
+    workflow.assessment_publish(user=people["pcc"], assessment=assessment, note="Published for HMIC.")
+
+
+def _advance_this_year(assessment: Assessment, people: dict, state: str, library, rng) -> None:
+    if state == AssessmentStatus.DRAFT:
+        return
+    _fill(assessment, people["staff"], library, rng, share=1.0)
+    workflow.assessment_submit(user=people["staff"], assessment=assessment, share_with_hmic=True)
+    if state == AssessmentStatus.RESPONDED:
+        workflow.assessment_respond(
+            user=people["chief"],
+            assessment=assessment,
+            statement="Draft statement: we meet the SPR, with a gap in out-of-hours public order cover.",
+        )
+    response = assessment.responses.select_related("requirement").get(requirement__ref="3.2(c)")
+    workflow.challenge_raise(
+        user=people["pcc"],
+        assessment=assessment,
+        response=response,
+        text="The narrative says public order cover fell short for 11 days. What is the plan, and by when?",
+    )
+
+
 @transaction.atomic
 def demo_assessments_create(force_codes: tuple[str, ...]) -> int:
     """Create the demo forces' assessments if missing; returns how many were created."""
     edition = Edition.objects.get(code=EDITION)
+    users = get_user_model().objects
     created = 0
     for code in force_codes:
         force = Force.objects.get(code=code)
-        user = get_user_model().objects.get(username=f"staff-{code}")
+        people = {role: users.get(username=f"{role}-{code}") for role in ("staff", "chief", "pcc")}
         rng = random.Random(code)
-        library = _library(force, user)
+        library = _library(force, people["staff"])
         if not Assessment.objects.filter(force=force, edition=edition, period=LAST_YEAR).exists():
-            last = services.assessment_create(user=user, force=force, edition=edition, period=LAST_YEAR)
-            _fill(last, user, library, rng, share=1.0)
+            last = services.assessment_create(user=people["staff"], force=force, edition=edition, period=LAST_YEAR)
+            _fill(last, people["staff"], library, rng, share=1.0)
+            _publish_last_year(last, people)
             created += 1
         if not Assessment.objects.filter(force=force, edition=edition, period=THIS_YEAR).exists():
             this = services.assessment_create(
-                user=user, force=force, edition=edition, period=THIS_YEAR, start_from_previous=True
+                user=people["staff"], force=force, edition=edition, period=THIS_YEAR, start_from_previous=True
             )
-            _fill(this, user, library, rng, share=0.3)
+            _fill(this, people["staff"], library, rng, share=0.3)
+            _advance_this_year(this, people, THIS_YEAR_STATE.get(code, AssessmentStatus.DRAFT), library, rng)
             created += 1
     return created

@@ -61,12 +61,21 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
 
-    for code in ("west-midlands", "kent", "dyfed-powys"):
+    states = {"west-midlands": "responded", "kent": "submitted", "dyfed-powys": "draft"}
+    for code, state in states.items():
         last = Assessment.objects.get(force__code=code, period="2024/25")
         this = Assessment.objects.get(force__code=code, period="2025/26")
         assert task_list(assessment=last).completed == 38
-        assert 0 < task_list(assessment=this).completed < 38
+        assert last.status == "published" and last.snapshot.sha256
+        assert last.challenges.get().status == "closed" and last.challenges.get().replies.count() == 1
+        assert this.status == state
         assert this.started_from == last
+        if state == "draft":
+            assert 0 < task_list(assessment=this).completed < 38
+            assert not this.challenges.exists()
+        else:
+            assert task_list(assessment=this).completed == 38
+            assert this.challenges.get().status == "open"
         assert Departure.objects.filter(assessment=this).exists()
         files = Evidence.objects.filter(force__code=code, kind="file")
         assert files.count() == 3
