@@ -27,7 +27,12 @@ def test_a_response_edit_records_before_and_after(assessment, staff_user, forces
     response = assessment.responses.first()
 
     services.response_update(
-        user=staff_user, response=response, expected_version=1, judgement="assured", narrative="Tested", evidence_ids=[item.id]
+        user=staff_user,
+        response=response,
+        expected_version=1,
+        judgement="assured",
+        narrative="Tested",
+        evidence_ids=[item.id],
     )
 
     entry = AuditEntry.objects.filter(model="assessments.response", object_id=str(response.id)).last()
