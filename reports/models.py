@@ -1,0 +1,91 @@
+"""Report jobs: the state of every PDF request lives here, in the database, never in the broker."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from assessments.models import Assessment, inspector_assessment_filter
+from core.querysets import force_ids_for
+from core.roles import Role, has_role, sees_all_forces
+from forces.models import Region
+from threats.models import Edition
+
+
+class ReportKind(models.TextChoices):
+    ACCOUNTABILITY = "accountability", "PCC accountability report"
+    NATIONAL = "national", "National overview"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Accountability reports follow their assessment's visibility; national overviews are for
+        national roles only."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if has_role(user, Role.NATIONAL_ADMIN):
+            return self.all()
+        if sees_all_forces(user):
+            readable = Q(kind=ReportKind.ACCOUNTABILITY) & inspector_assessment_filter("assessment__")
+            return self.filter(Q(kind=ReportKind.NATIONAL) | readable)
+        return self.filter(kind=ReportKind.ACCOUNTABILITY, assessment__force_id__in=force_ids_for(user))
+
+
+class ReportJob(models.Model):
+    """One PDF to build. The worker locks the row, renders, writes the file atomically and records
+    its SHA-256; a sweeper re-dispatches jobs stuck in queued or running."""
+
+    Kind = ReportKind
+    Status = JobStatus
+
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    period = models.CharField(max_length=7, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="What went wrong, in words a user can act on")
+    input_hash = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of everything the PDF shows")
+    file_path = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="report_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="report_status_known"),
+            models.CheckConstraint(
+                condition=Q(kind=ReportKind.ACCOUNTABILITY, assessment__isnull=False)
+                | Q(kind=ReportKind.NATIONAL, edition__isnull=False) & ~Q(period=""),
+                name="report_subject_complete",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+        ]
+        indexes = [models.Index(fields=["status", "dispatched_at"], name="report_sweep_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,0 +1,97 @@
+"""The one module that calls WeasyPrint.
+
+User text reaches the HTML only through Django's autoescaping, and WeasyPrint may fetch nothing but
+`data:` URLs and files under the project's own static folder: no network, no `file:` anywhere else,
+no redirects. Every refused fetch is recorded on the fetcher so callers and tests can see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+#: WeasyPrint is noisy at INFO; its warnings (e.g. a refused fetch) are what matter.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+def static_roots() -> list[Path]:
+    """The folders WeasyPrint may read: our own static files (source and collected), nothing else."""
+    roots = [Path(settings.BASE_DIR) / "static", Path(settings.STATIC_ROOT)]
+    return [root.resolve() for root in roots if root.exists()]
+
+
+def static_base_url() -> str:
+    """A file:// URL of our static folder, so templates can say `css/report.css`."""
+    return (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
+
+
+@dataclass
+class FetchLog:
+    allowed: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def make_fetcher(log: FetchLog | None = None):
+    """A WeasyPrint URL fetcher confined to data: URLs and the static folder."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    log = log if log is not None else FetchLog()
+    roots = static_roots()
+
+    class StaticOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(timeout=1, allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.log = log
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                self.log.allowed.append(url[:40])
+                return super().fetch(url, headers)
+            if scheme == "file":
+                parts = urlsplit(url)
+                if parts.netloc not in ("", "localhost"):
+                    return self._refuse(url)
+                path = Path(url2pathname(unquote(parts.path))).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in roots):
+                    self.log.allowed.append(str(path))
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+            return self._refuse(url)
+
+        def _refuse(self, url):
+            self.log.refused.append(url)
+            logger.warning("PDF rendering refused to fetch %s", url[:200])
+            raise ValueError(f"Fetching {url[:80]} is not allowed when rendering reports")
+
+    return StaticOnlyFetcher()
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    fetches: FetchLog
+
+
+def render_pdf(html: str, *, title: str, identifier: bytes | None = None) -> RenderedPdf:
+    """Render trusted template output (user text already escaped) to a tagged PDF/UA-1 document."""
+    from weasyprint import HTML
+
+    log = FetchLog()
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=make_fetcher(log))
+    content = document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=identifier,
+        custom_metadata=False,
+        presentational_hints=False,
+    )
+    logger.debug("Rendered %s: %d bytes, %d fetches refused", title, len(content), len(log.refused))
+    return RenderedPdf(content=content, fetches=log)
