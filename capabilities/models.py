@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from core.querysets import ForceScopedQuerySet
 from threats.models import Edition, EditionQuerySet, Threat
 
 
@@ -52,3 +53,50 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.text[:60]}"
+
+
+class CapacityCapability(models.Model):
+    """A capability the SPR asks forces to contribute to nationally (§3.2, §3.3, §4.2), with the
+    national planning assumption it is measured against. Data the national administrator edits."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=150)
+    unit = models.CharField(max_length=80, help_text="What one is counted in, e.g. 'police support units'")
+    national_planning_assumption = models.PositiveIntegerField(
+        help_text="How many the police service should be able to field nationally"
+    )
+    paragraphs = models.CharField(max_length=60, blank=True, help_text="SPR paragraphs it serves, e.g. '3.2, 4.2'")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "capacity capabilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CapacityCommitment(models.Model):
+    """One force's figures for one capability in one period: committed to the national pool,
+    available now, and the notice it needs to mobilise them."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="capacity_commitments")
+    capability = models.ForeignKey(CapacityCapability, on_delete=models.PROTECT, related_name="commitments")
+    period = models.CharField(max_length=7)
+    committed = models.PositiveIntegerField()
+    available = models.PositiveIntegerField()
+    notice_period_hours = models.PositiveIntegerField(help_text="Hours needed to mobilise")
+    as_of = models.DateField(help_text="The date the figures were true")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ForceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "capability__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "capability", "period"], name="one_commitment_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force} {self.capability} {self.period}"
