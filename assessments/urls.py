@@ -1,0 +1,26 @@
+"""Pages of the self-assessment. Requirement refs such as `3.2(a)(ii)` hold dots and parentheses,
+so they are matched with <str:ref> (anything but "/")."""
+
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("assessments/", views.assessment_list_view, name="list"),
+    path("assessments/new/", views.assessment_create_view, name="create"),
+    path("assessments/<int:pk>/", views.assessment_detail_view, name="detail"),
+    path("assessments/<int:pk>/check/", views.check_answers_view, name="check"),
+    path("assessments/<int:pk>/requirements/<str:ref>/", views.response_view, name="response"),
+    path("assessments/<int:pk>/departures/", views.departure_list_view, name="departures"),
+    path("assessments/<int:pk>/departures/new/", views.departure_form_view, name="departure-create"),
+    path("assessments/<int:pk>/departures/<int:departure_pk>/", views.departure_form_view, name="departure-edit"),
+    path("assessments/<int:pk>/actions/", views.action_list_view, name="actions"),
+    path("assessments/<int:pk>/actions/new/", views.action_form_view, name="action-create"),
+    path("assessments/<int:pk>/actions/<int:action_pk>/", views.action_form_view, name="action-edit"),
+    path("evidence/", views.evidence_list_view, name="evidence-list"),
+    path("evidence/new/", views.evidence_create_view, name="evidence-create"),
+    path("evidence/<int:pk>/", views.evidence_detail_view, name="evidence-detail"),
+    path("evidence/<int:pk>/download/", views.evidence_download_view, name="evidence-download"),
+]
