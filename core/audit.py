@@ -83,8 +83,8 @@ def entry_hash(
 
 
 def force_id_of(instance) -> int | None:
-    """The force a record belongs to, directly or through its assessment or response."""
-    for path in ("force_id", "assessment.force_id", "response.assessment.force_id"):
+    """The force a record belongs to, directly or through its assessment, response or challenge."""
+    for path in ("force_id", "assessment.force_id", "response.assessment.force_id", "challenge.assessment.force_id"):
         target = instance
         try:
             for part in path.split("."):

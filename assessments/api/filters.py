@@ -17,6 +17,8 @@ from assessments.models import (
     ActionStatus,
     Assessment,
     AssessmentStatus,
+    Challenge,
+    ChallengeStatus,
     Departure,
     DepartureStatus,
     Evidence,
@@ -112,3 +114,12 @@ class ActionFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
         return queryset.filter(overdue if value else ~overdue)
+
+
+class ChallengeFilter(filters.FilterSet):
+    assessment = assessment_id_filter()
+    status = filters.ChoiceFilter(choices=ChallengeStatus.choices)
+
+    class Meta:
+        model = Challenge
+        fields = ["assessment", "status"]

@@ -18,6 +18,9 @@ from assessments.models import (
     Action,
     ActionStatus,
     Assessment,
+    AssessmentStatus,
+    Challenge,
+    ChallengeReply,
     DepartingParty,
     Departure,
     DepartureStatus,
@@ -26,8 +29,12 @@ from assessments.models import (
     ProtectiveMarking,
     Response,
     ResponseStatus,
+    Snapshot,
     validate_period,
 )
+from assessments.permissions import can_transition
+from assessments.workflow import TRANSITIONS
+from core.models import AuditEntry
 from forces.models import Force
 from threats.models import Edition
 
@@ -61,15 +68,58 @@ class ProgressSerializer(serializers.Serializer):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
+    """An assessment with its place in the workflow. `allowed_actions` are the workflow actions the
+    requesting user may take now, from the same predicate the pages use to show their buttons."""
+
     force = _code("The force's code")
     edition = _code("The edition's code")
     progress = ProgressSerializer(source="*", read_only=True)
+    chief_statement_by = _username()
+    signed_off_by = _username()
+    published_by = _username()
+    supersedes = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the published version this revision was started from"
+    )
+    snapshot_sha256 = serializers.CharField(
+        read_only=True, allow_null=True, help_text="SHA-256 of the published snapshot; null until published"
+    )
+    allowed_actions = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="api-assessment-detail")
 
     class Meta:
         model = Assessment
-        fields = ["id", "force", "edition", "period", "revision", "status", "progress", "created_at", "url"]
+        fields = [
+            "id",
+            "force",
+            "edition",
+            "period",
+            "revision",
+            "status",
+            "progress",
+            "share_with_hmic",
+            "chief_statement",
+            "chief_statement_by",
+            "chief_statement_at",
+            "assurance_statement",
+            "signed_off_by",
+            "signed_off_at",
+            "published_by",
+            "published_at",
+            "supersedes",
+            "snapshot_sha256",
+            "allowed_actions",
+            "created_at",
+            "url",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": list(TRANSITIONS)}})
+    def get_allowed_actions(self, assessment) -> list[str]:
+        """Workflow actions (`submit`, `return`, `respond`, `sign_off`, `publish`, `revise`) the user may
+        take now; the endpoint of each is its name with `_` written `-`."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [action for action in TRANSITIONS if can_transition(user, assessment, action)]
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -197,6 +247,100 @@ class ActionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        read_only_fields = fields
+
+
+class ChallengeReplySerializer(serializers.ModelSerializer):
+    author = _username()
+
+    class Meta:
+        model = ChallengeReply
+        fields = ["id", "author", "text", "created_at"]
+        read_only_fields = fields
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    """The PCC's challenge on one response (`response`, `requirement`) or on the whole assessment (both
+    null), with its thread of replies, oldest first."""
+
+    requirement = serializers.CharField(
+        source="response.requirement.ref", read_only=True, allow_null=True, help_text="The challenged requirement"
+    )
+    raised_by = _username()
+    closed_by = _username()
+    replies = ChallengeReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "id",
+            "assessment",
+            "response",
+            "requirement",
+            "text",
+            "status",
+            "raised_by",
+            "created_at",
+            "closed_by",
+            "closed_at",
+            "closing_note",
+            "replies",
+        ]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer):
+    """One move through the workflow: `action`, `from` and `to` states, `by` whom, `at` when, and the note."""
+
+    def get_fields(self):
+        # "from" is a Python keyword, so the fields are named here rather than declared as attributes.
+        return {
+            "action": serializers.CharField(
+                read_only=True, help_text=f"One of {', '.join(f'`{name}`' for name in TRANSITIONS)}"
+            ),
+            "from": serializers.ChoiceField(source="from_status", choices=AssessmentStatus.choices, read_only=True),
+            "to": serializers.ChoiceField(source="to_status", choices=AssessmentStatus.choices, read_only=True),
+            "by": serializers.CharField(source="actor.username", read_only=True),
+            "at": serializers.DateTimeField(read_only=True),
+            "note": serializers.CharField(read_only=True),
+        }
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One change from the hash-chained audit trail: who, when, which record, and each field's
+    `[before, after]`."""
+
+    actor = serializers.CharField(source="actor_name", read_only=True, help_text="Username at the time")
+    changes = serializers.DictField(
+        child=serializers.ListField(), read_only=True, help_text="`{field: [before, after]}`"
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["at", "actor", "action", "model", "object_id", "object_repr", "changes"]
+        read_only_fields = fields
+
+
+class HistoryPageSerializer(serializers.Serializer):
+    """The shape of the history answer (documentation only): the transitions in full, and one page of
+    audit entries."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    transitions = TransitionSerializer(many=True)
+    results = AuditEntrySerializer(many=True)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    """The frozen content of a published assessment. `sha256` is taken over the payload's canonical JSON
+    (sorted keys, no whitespace, UTF-8), so anyone holding the payload can check it."""
+
+    payload = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = Snapshot
+        fields = ["assessment", "sha256", "created_at", "payload"]
         read_only_fields = fields
 
 
@@ -372,3 +516,64 @@ class ActionInputSerializer(_AssessmentRecordInput):
     owner = StrictCharField()
     due_date = serializers.DateField()
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+
+
+# Workflow input ---------------------------------------------------------------------------------------
+# Text is optional here so that a missing or blank statement is refused by the service, in the words
+# the pages use ("Enter the chief constable's statement").
+
+
+def _note(help_text: str = "Why, for the record (shown in the history and the e-mail)") -> StrictCharField:
+    return _text(required=False, allow_blank=True, default="", help_text=help_text)
+
+
+class TransitionInputSerializer(StrictInputSerializer):
+    """Publish and revise: an optional note."""
+
+    note = _note()
+
+
+class SubmitInputSerializer(TransitionInputSerializer):
+    share_with_hmic = serializers.BooleanField(
+        required=False, help_text="Let HMIC read it before publication; left out, the setting is unchanged"
+    )
+
+
+class ReturnInputSerializer(StrictInputSerializer):
+    note = _note("The reason for returning it (required)")
+
+
+class StatementInputSerializer(TransitionInputSerializer):
+    """Respond (the chief constable's statement) and sign off (the PCC's annual assurance statement)."""
+
+    statement = _text(required=False, allow_blank=True, default="", help_text="The statement (required)")
+
+
+class ChallengeCreateSerializer(StrictInputSerializer):
+    output = ChallengeSerializer
+
+    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none(), help_text="The assessment's id")
+    response = serializers.PrimaryKeyRelatedField(
+        queryset=Response.objects.none(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The challenged response's id; left out for a challenge on the whole assessment",
+    )
+    text = _text(required=False, allow_blank=True, default="", help_text="The challenge (required)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Another force's assessment or response is "does not exist", as for a made-up id.
+            self.fields["assessment"].queryset = Assessment.objects.visible_to(request.user)
+            self.fields["response"].queryset = Response.objects.visible_to(request.user)
+
+
+class ChallengeReplyInputSerializer(StrictInputSerializer):
+    text = _text(required=False, allow_blank=True, default="", help_text="The reply (required)")
+
+
+class ChallengeCloseSerializer(StrictInputSerializer):
+    note = _note("Why the challenge is closed, for the record")

@@ -10,5 +10,6 @@ router.register("responses", views.ResponseViewSet, basename="api-response")
 router.register("evidence", views.EvidenceViewSet, basename="api-evidence")
 router.register("departures", views.DepartureViewSet, basename="api-departure")
 router.register("actions", views.ActionViewSet, basename="api-action")
+router.register("challenges", views.ChallengeViewSet, basename="api-challenge")
 
 urlpatterns = router.urls

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -27,27 +29,50 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response as ApiResponse
 from rest_framework.reverse import reverse
 
-from assessments import selectors, services
-from assessments.api.filters import ActionFilter, AssessmentFilter, DepartureFilter, EvidenceFilter, ResponseFilter
+from assessments import selectors, services, workflow
+from assessments.api.filters import (
+    ActionFilter,
+    AssessmentFilter,
+    ChallengeFilter,
+    DepartureFilter,
+    EvidenceFilter,
+    ResponseFilter,
+)
 from assessments.api.parsers import EvidenceMultiPartParser
 from assessments.api.serializers import (
     ActionInputSerializer,
     ActionSerializer,
     AssessmentCreateSerializer,
     AssessmentSerializer,
+    AuditEntrySerializer,
+    ChallengeCloseSerializer,
+    ChallengeCreateSerializer,
+    ChallengeReplyInputSerializer,
+    ChallengeReplySerializer,
+    ChallengeSerializer,
     DepartureInputSerializer,
     DepartureSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
     EvidenceUpdateSerializer,
+    HistoryPageSerializer,
     PreconditionFailedSerializer,
     ResponseSerializer,
     ResponseUpdateSerializer,
+    ReturnInputSerializer,
+    SnapshotSerializer,
+    StatementInputSerializer,
+    SubmitInputSerializer,
+    TransitionInputSerializer,
+    TransitionSerializer,
 )
 from assessments.downloads import evidence_file_response
-from assessments.permissions import can_manage_force_records
+from assessments.permissions import acts_for, can_manage_force_records, can_transition
+from core.api.pagination import StandardPagination
 from core.api.parsers import SafeJSONParser
+from core.exceptions import Conflict
 from core.querysets import force_ids_for
+from core.roles import has_role
 from forces.models import Force
 
 # Documentation of the answers every endpoint may give --------------------------------------------
@@ -78,6 +103,34 @@ def _etag_header(*statuses: int) -> OpenApiParameter:
 
 def _write_responses(ok_status: int, serializer) -> dict:
     return {ok_status: serializer, 400: FIELD_ERRORS, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+WORKFLOW_FORBIDDEN = OpenApiResponse(DETAIL, description="Your role (or force) cannot take this action")
+WORKFLOW_CONFLICT = OpenApiResponse(
+    {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}, "details": {"type": "array", "items": {"type": "string"}}},
+        "required": ["detail"],
+    },
+    description=(
+        "The assessment's state does not allow this now. When sign-off is refused for open challenges, "
+        "`details` names each of them."
+    ),
+)
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the paginated result set."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Number of results to return per page (at most 500)."),
+]
+
+
+def _workflow_responses(ok_status: int = 200, serializer=AssessmentSerializer) -> dict:
+    return {
+        ok_status: serializer,
+        400: FIELD_ERRORS,
+        403: WORKFLOW_FORBIDDEN,
+        404: NOT_FOUND,
+        409: WORKFLOW_CONFLICT,
+    }
 
 
 # Building blocks ------------------------------------------------------------------------------------
@@ -170,7 +223,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = AssessmentFilter
 
     def get_queryset(self):
-        return selectors.assessment_list(user=self.request.user)
+        # The workflow fields' people and the snapshot's hash come in the list's one query (the
+        # snapshot's payload is not read).
+        return (
+            selectors.assessment_list(user=self.request.user)
+            .select_related("chief_statement_by", "signed_off_by", "published_by")
+            .annotate(snapshot_sha256=F("snapshot__sha256"))
+        )
 
     @extend_schema(
         summary="Start a draft assessment",
@@ -181,6 +240,124 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = _validated(AssessmentCreateSerializer, request)
         assessment = services.assessment_create(user=request.user, force=_force_for(request.user, data), **data)
         return _created(self, assessment, "api-assessment-detail")
+
+    # Workflow ---------------------------------------------------------------------------------------
+    # One endpoint per transition of workflow.TRANSITIONS, each calling its service. The order of the
+    # answers is fixed: 404 (not visible), 403 (role or force), 409 (state), then 400 (the body).
+
+    def _transition(self, request, pk, action: str, input_serializer) -> ApiResponse:
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        rule = workflow.TRANSITIONS[action]
+        # The service checks both again under the row lock; checking here first means a refusal does
+        # not depend on what the body says.
+        if not (has_role(request.user, *rule.roles) and acts_for(request.user, assessment.force_id)):
+            raise PermissionDenied(f"Your role cannot {rule.label.lower()} for this force")
+        if not can_transition(request.user, assessment, action):
+            raise Conflict(
+                f"You cannot {rule.label.lower()}: the assessment is {assessment.get_status_display().lower()}"
+            )
+        data = _validated(input_serializer, request)
+        moved = workflow.ACTIONS[action](user=request.user, assessment=assessment, **data)
+        if moved.pk != assessment.pk:  # revise answers with the new draft
+            return _created(self, moved, "api-assessment-detail")
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=moved.pk)).data)
+
+    @extend_schema(
+        summary="Submit the draft to the chief constable (PCC office staff)",
+        description="Every requirement must be answered (400 otherwise). `share_with_hmic` lets HMIC read it now.",
+        request=SubmitInputSerializer,
+        responses=_workflow_responses(),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def submit(self, request, pk=None):
+        return self._transition(request, pk, "submit", SubmitInputSerializer)
+
+    @extend_schema(
+        summary="Return a submitted or responded assessment to draft (the PCC or the chief constable)",
+        description="`note`, the reason, is required.",
+        request=ReturnInputSerializer,
+        responses=_workflow_responses(),
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filterset_class=None)
+    def return_(self, request, pk=None):
+        return self._transition(request, pk, "return", ReturnInputSerializer)
+
+    @extend_schema(
+        summary="Give the chief constable's response",
+        description="`statement`, the chief constable's statement on the assessment as a whole, is required.",
+        request=StatementInputSerializer,
+        responses=_workflow_responses(),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def respond(self, request, pk=None):
+        return self._transition(request, pk, "respond", StatementInputSerializer)
+
+    @extend_schema(
+        summary="Sign off (the PCC)",
+        description=(
+            "`statement`, the PCC's annual assurance statement, is required. Refused (409) while any "
+            "challenge is open; `details` then names them."
+        ),
+        request=StatementInputSerializer,
+        responses=_workflow_responses(),
+    )
+    @action(detail=True, methods=["post"], url_path="sign-off", filterset_class=None)
+    def sign_off(self, request, pk=None):
+        return self._transition(request, pk, "sign_off", StatementInputSerializer)
+
+    @extend_schema(
+        summary="Publish to HMIC (the PCC)",
+        description="Freezes the assessment as a snapshot with its SHA-256 (see `snapshot/`).",
+        request=TransitionInputSerializer,
+        responses=_workflow_responses(),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def publish(self, request, pk=None):
+        return self._transition(request, pk, "publish", TransitionInputSerializer)
+
+    @extend_schema(
+        summary="Start a revision of a published assessment (PCC office staff)",
+        description="Answers 201 with the new draft; the published version stays as it is.",
+        request=TransitionInputSerializer,
+        responses=_workflow_responses(201),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def revise(self, request, pk=None):
+        return self._transition(request, pk, "revise", TransitionInputSerializer)
+
+    @extend_schema(
+        summary="The assessment's trail: its transitions and the audit entries of it and its records",
+        description=(
+            "`transitions` lists every move through the workflow, newest first. `results` is one page of "
+            "the hash-chained audit trail of the assessment and its responses, departures, actions, "
+            "challenges, replies and transitions, newest first; `changes` is `{field: [before, after]}`."
+        ),
+        parameters=PAGE_PARAMETERS,
+        responses={200: HistoryPageSerializer, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def history(self, request, pk=None):
+        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(selectors.audit_trail_of(assessment=assessment), request, view=self)
+        transitions = selectors.transitions_of(assessment=assessment)
+        return ApiResponse(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "transitions": TransitionSerializer(transitions, many=True).data,
+                "results": AuditEntrySerializer(page, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        summary="The frozen content of a published assessment, with its SHA-256",
+        responses={200: SnapshotSerializer, 404: OpenApiResponse(DETAIL, description="Not published, or not yours")},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def snapshot(self, request, pk=None):
+        return ApiResponse(SnapshotSerializer(selectors.snapshot_get(user=request.user, assessment_pk=pk)).data)
 
 
 def _created(view, obj, view_name: str) -> ApiResponse:
@@ -415,3 +592,62 @@ class ActionViewSet(_AssessmentRecordViewSet):
         return services.action_save(
             user=user, assessment=assessment, action=record, requirement=data.pop("requirement", None), **data
         )
+
+
+# Challenges -----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The PCC's challenges you may see, with their replies"),
+    retrieve=extend_schema(
+        summary="One challenge and its thread", responses={200: ChallengeSerializer, 404: NOT_FOUND}
+    ),
+)
+class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The PCC's challenges to the chief constable while an assessment is submitted or responded: on one
+    response or the whole assessment. Sign-off is refused while any is open.
+
+    The services decide who may (403) and when (409): the PCC or their office raise and close; the
+    chief constable replies, and the PCC's side may follow up.
+    """
+
+    serializer_class = ChallengeSerializer
+    filterset_class = ChallengeFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.challenge_list(user=self.request.user)
+
+    @extend_schema(
+        summary="Raise a challenge (the PCC or their office)",
+        request=ChallengeCreateSerializer,
+        responses=_workflow_responses(201, ChallengeSerializer),
+    )
+    def create(self, request):
+        data = _validated(ChallengeCreateSerializer, request)
+        challenge = workflow.challenge_raise(user=request.user, **data)
+        return _created(self, challenge, "api-challenge-detail")
+
+    @extend_schema(
+        summary="Reply to an open challenge (the chief constable, or the PCC's side following up)",
+        request=ChallengeReplyInputSerializer,
+        responses=_workflow_responses(201, ChallengeReplySerializer),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def replies(self, request, pk=None):
+        challenge = self.get_object()
+        data = _validated(ChallengeReplyInputSerializer, request)
+        reply = workflow.challenge_reply(user=request.user, challenge=challenge, **data)
+        return ApiResponse(ChallengeReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close a challenge (the PCC or their office)",
+        request=ChallengeCloseSerializer,
+        responses=_workflow_responses(200, ChallengeSerializer),
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request, pk=None):
+        challenge = self.get_object()
+        data = _validated(ChallengeCloseSerializer, request)
+        workflow.challenge_close(user=request.user, challenge=challenge, **data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=challenge.pk)).data)

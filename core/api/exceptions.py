@@ -5,6 +5,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import Conflict
 
+NON_FIELD = "non_field_errors"
+
 
 class ConflictError(APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -20,6 +22,11 @@ def exception_handler(exc, context):
             response.data["details"] = exc.details
         return response
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (NON_FIELD if field == "__all__" else field): errors for field, errors in exc.message_dict.items()
+            }
+        else:
+            detail = {NON_FIELD: exc.messages}
         exc = ValidationError(detail=detail)
     return drf_exception_handler(exc, context)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from capabilities.models import Area, Requirement
+from tests.api.workflow_api_support import build, clients, people  # noqa: F401 — the workflow API tests' fixtures
 from threats.models import Edition, JudgementLevel, Threat
 
 SCALE = [
