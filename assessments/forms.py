@@ -433,3 +433,44 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
+
+
+# ----------------------------------------------------------------------------- workflow and challenges
+
+
+class SubmitForm(forms.Form):
+    share_with_hmic = forms.BooleanField(
+        label="Share with HMIC before publication",
+        required=False,
+        help_text="HMIC inspectors can then read the assessment while the chief constable and the PCC consider it",
+    )
+
+
+class ReturnForm(forms.Form):
+    note = _textarea_field(
+        "Reason for returning", max_length=4000, empty="Enter the reason for returning the assessment"
+    )
+
+
+class RespondForm(forms.Form):
+    statement = _textarea_field("Chief constable's statement", empty="Enter the chief constable's statement")
+
+
+class SignOffForm(forms.Form):
+    statement = _textarea_field("Annual assurance statement", empty="Enter the annual assurance statement")
+
+
+class ConfirmForm(forms.Form):
+    """Publishing and starting a revision ask for nothing but a confirming button."""
+
+
+class ChallengeForm(forms.Form):
+    text = _textarea_field("Challenge", empty="Enter the challenge")
+
+
+class ReplyForm(forms.Form):
+    text = _textarea_field("Reply", empty="Enter your reply")
+
+
+class CloseChallengeForm(forms.Form):
+    note = _textarea_field("Closing note (optional)", required=False, max_length=4000)

@@ -103,7 +103,11 @@ class Assessment(TimeStampedModel):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
         help_text="The published version this revision was started from",
     )
     share_with_hmic = models.BooleanField(
@@ -417,7 +421,11 @@ class Challenge(TimeStampedModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="challenges")
     response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, null=True, blank=True, related_name="challenges",
+        Response,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="challenges",
         help_text="Empty for a challenge on the whole assessment",
     )
     text = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)

@@ -283,7 +283,8 @@ def assessment_workflow_get(*, user, pk) -> Assessment:
     published, the version this one supersedes and the snapshot's hash (its payload deferred). Still
     one query; 404 for an assessment the user may not see.
 
-    The latest transition comes annotated (`last_action`, `last_note`, `last_at`, `last_actor_name`)
+    The latest transition comes annotated (`last_action`, `last_note`, `last_at`, `last_actor_name`,
+    `last_actor_username`)
     so a draft can say it was returned for changes, why, and by whom without another query.
     """
     from django.db.models import OuterRef, Subquery, Value
@@ -301,6 +302,7 @@ def assessment_workflow_get(*, user, pk) -> Assessment:
             last_note=Subquery(latest.values("note")[:1]),
             last_at=Subquery(latest.values("at")[:1]),
             last_actor_name=Subquery(latest.values("actor_name")[:1]),
+            last_actor_username=Subquery(latest.values("actor__username")[:1]),
         )
         .select_related(
             "force",

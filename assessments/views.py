@@ -31,8 +31,21 @@ from assessments.forms import (
     ResponseForm,
     add_service_errors,
 )
-from assessments.models import Evidence, EvidenceKind, Response, ResponseStatus
-from assessments.permissions import can_create_assessment, can_edit_assessment, can_manage_evidence
+from assessments.models import Evidence, EvidenceKind, Response
+from assessments.permissions import (
+    can_create_assessment,
+    can_edit_assessment,
+    can_manage_evidence,
+    can_manage_force_records,
+)
+from assessments.views_workflow import (
+    conflict_page,
+    render_check_answers,
+    response_challenges_context,
+    task_list_context,
+    workflow_context,
+)
+from core.exceptions import Conflict
 from core.roles import sees_all_forces
 from core.uploads import ACCEPTED_DESCRIPTION
 from forces.models import Force
@@ -124,12 +137,14 @@ def assessment_create_view(request):
 @require_GET
 @login_required
 def assessment_detail_view(request, pk: int):
-    """The task list: every requirement grouped by threat and by area, with its status."""
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
+    """The task list: every requirement grouped by threat and by area, with its status, the
+    statements given so far and the workflow actions the user may take."""
+    assessment = selectors.assessment_workflow_get(user=request.user, pk=pk)
     return render(
         request,
         "assessments/assessment_detail.html",
         {
+            **task_list_context(request.user, assessment),
             "assessment": assessment,
             "tasks": selectors.task_list(assessment=assessment),
             "can_edit": can_edit_assessment(request.user, assessment),
@@ -140,18 +155,8 @@ def assessment_detail_view(request, pk: int):
 @require_GET
 @login_required
 def check_answers_view(request, pk: int):
-    assessment = selectors.assessment_get(user=request.user, pk=pk)
-    tasks = selectors.task_list(assessment=assessment)
-    return render(
-        request,
-        "assessments/check_answers.html",
-        {
-            "assessment": assessment,
-            "tasks": tasks,
-            "unanswered": [response for response in tasks.responses if response.status != ResponseStatus.COMPLETED],
-            "can_edit": can_edit_assessment(request.user, assessment),
-        },
-    )
+    """Every answer on one page, with the submit form (see views_workflow.submit_view)."""
+    return render_check_answers(request, selectors.assessment_workflow_get(user=request.user, pk=pk))
 
 
 # ----------------------------------------------------------------------------- responses
@@ -289,13 +294,14 @@ def _next_url(response: Response) -> str:
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@conflict_page
 def response_view(request, pk: int, ref: str):
-    """One requirement: judgement, narrative and evidence, with the change history below."""
-    response = selectors.response_get(user=request.user, assessment_pk=pk, ref=ref)
+    """One requirement: judgement, narrative and evidence, its challenges, and the change history."""
+    response = selectors.response_workflow_get(user=request.user, assessment_pk=pk, ref=ref)
     assessment = response.assessment
     can_edit = can_edit_assessment(request.user, assessment)
     if request.method == "POST" and not can_edit:
-        raise PermissionDenied("You cannot change this assessment")
+        _refuse_change(request.user, assessment)
     levels = list(assessment.edition.judgement_levels.order_by("position"))
     evidence_items = list(selectors.evidence_list(user=request.user, force_id=assessment.force_id)) if can_edit else []
     form_kwargs = {"levels": levels, "evidence_items": evidence_items}
@@ -349,6 +355,8 @@ def response_view(request, pk: int, ref: str):
             "form": form,
             "stale": stale,
             "can_edit": can_edit,
+            **workflow_context(request.user, assessment),
+            **response_challenges_context(request.user, response),
             "history": response_history(response, levels={level.id: level.label for level in levels}),
             "narrative_max": settings.SPR_NARRATIVE_MAX_LENGTH,
             "accepted_files": _accepted_files(),
@@ -443,9 +451,24 @@ def evidence_download_view(request, pk: int):
 # ----------------------------------------------------------------------------- registers
 
 
+def _refuse_change(user, assessment) -> None:
+    """As the services decide: the force's own staff are refused by the state (409, with what to do
+    instead); anyone else may never change it (403)."""
+    if can_manage_force_records(user, assessment.force_id) and not assessment.is_editable:
+        raise Conflict(
+            f"This assessment is {assessment.get_status_display().lower()}, so it cannot be changed"
+            + (
+                ". Start a revision to change it."
+                if assessment.is_frozen
+                else ". Ask for it to be returned for changes."
+            )
+        )
+    raise PermissionDenied("You cannot change this assessment")
+
+
 def _register_write(request, assessment):
     if not can_edit_assessment(request.user, assessment):
-        raise PermissionDenied("You cannot change this assessment")
+        _refuse_change(request.user, assessment)
 
 
 @require_GET
@@ -465,6 +488,7 @@ def departure_list_view(request, pk: int):
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@conflict_page
 def departure_form_view(request, pk: int, departure_pk: int | None = None):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     departure = None
@@ -535,6 +559,7 @@ def action_list_view(request, pk: int):
 
 @require_http_methods(FORM_METHODS)
 @login_required
+@conflict_page
 def action_form_view(request, pk: int, action_pk: int | None = None):
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     action = None

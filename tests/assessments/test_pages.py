@@ -580,7 +580,7 @@ def test_check_answers_calls_out_unanswered_requirements(staff_client, assessmen
     assert reverse("assessments:response", args=[assessment.pk, "3.1(b)"]) in unanswered
     assert reverse("assessments:response", args=[assessment.pk, "3.1(a)"]) not in unanswered
     assert 'Change<span class="govuk-visually-hidden"> judgement for 3.1(a)</span>' in page
-    assert "Submitting comes next" in page
+    assert "Submit to the chief constable" in page
 
 
 def test_change_history_says_who_changed_what(staff_client, staff_user, assessment):
