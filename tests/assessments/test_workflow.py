@@ -344,3 +344,30 @@ def test_answer_all_through_services_completes_every_response(people, forces, sp
     answer_all(draft, people["staff"], through_services=True)
 
     assert workflow.assessment_submit(user=people["staff"], assessment=draft).status == S.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_racing_publication_is_refused_and_the_snapshot_holds(people, forces, spr2012):
+    signed = assessment_in(
+        S.SIGNED_OFF,
+        force=forces["west-midlands"],
+        edition=spr2012,
+        staff=people["staff"],
+        chief=people["chief"],
+        pcc=people["pcc"],
+    )
+    response = signed.responses.first()
+
+    results = _race(
+        lambda: workflow.assessment_publish(user=people["pcc"], assessment=signed),
+        lambda: services.response_update(
+            user=people["staff"], response=response, expected_version=response.version, narrative="Sneaked in"
+        ),
+    )
+
+    published, edit = results
+    assert isinstance(published, Assessment) and published.status == S.PUBLISHED
+    assert isinstance(edit, Conflict), results
+    snapshot = Snapshot.objects.get(assessment=signed)
+    assert "Sneaked in" not in str(snapshot.payload)
+    assert snapshot.sha256 == snapshot_sha256(snapshot_payload(signed))
