@@ -59,8 +59,14 @@ test: setup ## Run lint, Django checks, the migrations check and the whole test 
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: demo ## Benchmarks on national-scale data (prints figures)
-	$(PY) bench/run.py
+# The benchmark's own PostgreSQL database (created if missing), so dev data is never touched.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spr_bench_dashboards
+
+bench: setup ## Benchmarks on national-scale data in PostgreSQL (prints figures; see bench/README.md)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py --create-database
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) seed_demo --scale national
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## Remove the local database, broker files, uploads and built reports
 	rm -rf var

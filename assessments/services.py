@@ -36,7 +36,7 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from capabilities.models import Requirement
-from core.audit import audit_from_history_bulk
+from core.audit import audit_bulk_written
 from core.exceptions import Conflict
 from core.uploads import check_upload
 from forces.models import Force
@@ -85,17 +85,9 @@ def _save_with_history(instance, user, **m2m) -> None:
 
 def _bulk_create_audited(model, objects: list, user) -> list:
     """bulk_create with history, and the audit entries simple-history does not signal for bulk rows."""
-    created = bulk_create_with_history(objects, model, default_user=user)
-    audit_from_history_bulk(model.history.filter(id__in=[obj.id for obj in created], history_type="+").order_by("id"))
+    created = bulk_create_with_history(objects, model, default_user=user, batch_size=1000)
+    audit_bulk_written(model, created)
     return created
-
-
-def _latest_history(model, objects: list) -> list:
-    """The newest history record of each object (simple-history sends no signal for bulk updates)."""
-    latest = {}
-    for record in model.history.filter(id__in=[obj.id for obj in objects]).order_by("id", "-history_id"):
-        latest.setdefault(record.id, record)
-    return list(latest.values())
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -162,8 +154,8 @@ def assessment_create(
     blank = unassessed_level(edition)
     now = timezone.now()
     responses = [
-        Response(assessment=assessment, requirement_id=requirement_id, judgement=blank, updated_at=now, updated_by=user)
-        for requirement_id in edition.requirements.order_by("position").values_list("id", flat=True)
+        Response(assessment=assessment, requirement=requirement, judgement=blank, updated_at=now, updated_by=user)
+        for requirement in edition.requirements.order_by("position")
     ]
     _bulk_create_audited(Response, responses, user)
     if source is not None:
@@ -183,7 +175,10 @@ def populate_from(*, source: Assessment, target: Assessment, user, keep_judgemen
         response.requirement_id: response
         for response in source.responses.select_related("judgement").prefetch_related("evidence")
     }
-    existing = {response.requirement_id: response for response in target.responses.all()}
+    existing = {
+        response.requirement_id: response
+        for response in target.responses.select_related("assessment__force", "assessment__edition", "requirement")
+    }
     now = timezone.now()
     to_create, to_update = [], []
     for requirement_id in target.edition.requirements.order_by("position").values_list("id", flat=True):
@@ -199,7 +194,7 @@ def populate_from(*, source: Assessment, target: Assessment, user, keep_judgemen
         _bulk_create_audited(Response, to_create, user)
     if to_update:
         bulk_update_with_history(to_update, Response, ["narrative", "judgement"], default_user=user)
-        audit_from_history_bulk(_latest_history(Response, to_update))
+        audit_bulk_written(Response, to_update, history_type="~")
     created = {response.requirement_id: response.id for response in target.responses.only("id", "requirement_id")}
     through = Response.evidence.through
     through.objects.bulk_create(

@@ -60,3 +60,25 @@ def requirement_matrix(
         areas=list(areas),
         rows=[MatrixRow(threat=threat, cells=cells[index]) for index, threat in enumerate(threats)],
     )
+
+
+# --- Capacity planning -------------------------------------------------------------------------------
+
+
+def capability_list() -> QuerySet:
+    """The capacity capabilities in their order (reference data: every signed-in user may read them)."""
+    from capabilities.models import CapacityCapability
+
+    return CapacityCapability.objects.order_by("position", "name")
+
+
+def commitment_list(*, user) -> QuerySet:
+    """Capacity figures the user may see: their own forces' (force roles), every force's (national
+    roles); force, region and capability fetched in the same query."""
+    from capabilities.models import CapacityCommitment
+
+    return (
+        CapacityCommitment.objects.visible_to(user)
+        .select_related("force", "force__region", "capability")
+        .order_by("force__name", "-period", "capability__position", "id")
+    )

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("capabilities.api.urls")),
     path("", include("forces.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("dashboards.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
     path("editions/", include("threats.urls")),
     path("", include("assessments.urls")),
+    path("", include("dashboards.urls")),
+    path("capacity/", include("capabilities.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             results = editions_load(directory=options["dir"])
         except EditionFileError as error:
             raise CommandError(str(error)) from error
+        if options["verbosity"] == 0:
+            return
         for result in results:
             self._report(result)
 

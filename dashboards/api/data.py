@@ -1,0 +1,150 @@
+"""The selectors' results as plain data for the API (and nothing else: no queries happen here)."""
+
+from __future__ import annotations
+
+from assessments.matrix import CELL_RULE, Cell
+from dashboards import selectors
+
+
+def _assessment(assessment) -> dict | None:
+    if assessment is None:
+        return None
+    return {
+        "id": assessment.id,
+        "edition": assessment.edition.code,
+        "period": assessment.period,
+        "revision": assessment.revision,
+        "status": assessment.status,
+    }
+
+
+def _cell(cell: Cell) -> dict:
+    return {
+        "threat": cell.threat,
+        "area": cell.area,
+        "code": cell.code,
+        "label": cell.label,
+        "colour": cell.colour,
+        "judged": cell.judged,
+        "unassessed": cell.unassessed,
+        "total": cell.total,
+    }
+
+
+def _trends(trends: selectors.Trends | None) -> dict | None:
+    if trends is None:
+        return None
+
+    def series(items):
+        return [
+            {"code": s.code, "name": s.name, "values": [None if v is None else round(v, 4) for v in s.values]}
+            for s in items
+        ]
+
+    return {"periods": trends.periods, "by_threat": series(trends.by_threat), "by_area": series(trends.by_area)}
+
+
+def _axes(layout) -> dict:
+    if layout is None:
+        return {"threats": [], "areas": []}
+    return {
+        "threats": [{"code": t.code, "name": t.name} for t in layout.threats],
+        "areas": [{"code": a.code, "name": a.name} for a in layout.areas],
+    }
+
+
+def force_dashboard_data(board: selectors.ForceDashboard) -> dict:
+    progress = board.progress
+    return {
+        "force": {"code": board.force.code, "name": board.force.name, "region": board.force.region.name},
+        "assessment": _assessment(board.current),
+        "previous_assessment": _assessment(board.previous),
+        "periods": board.periods,
+        **_axes(board.layout),
+        "cell_rule": CELL_RULE,
+        "cells": [
+            {
+                **_cell(item.cell),
+                "change": item.change.code,
+                "change_text": item.change.text,
+                "requirements": [r["ref"] for r in item.requirements],
+            }
+            for item in board.cells
+        ],
+        "progress": {
+            "completed": progress.completed,
+            "judged": progress.judged,
+            "total": progress.total,
+            "percent": progress.percent,
+        },
+        "open_challenges": len(board.open_challenges),
+        "live_departures": len(board.live_departures),
+        "overdue_actions": len(board.overdue_actions),
+        "evidence_past_review": board.evidence_past_review_count,
+        "trends": _trends(board.trends) if board.current else None,
+    }
+
+
+def _line(line: selectors.CapacityLine) -> dict:
+    return {
+        "capability": line.capability.code,
+        "name": line.capability.name,
+        "unit": line.capability.unit,
+        "national_planning_assumption": line.assumption,
+        "committed": line.committed,
+        "available": line.available,
+        "forces": line.forces,
+        "longest_notice_hours": line.longest_notice_hours,
+        "shortfall_committed": line.shortfall_committed,
+        "shortfall_available": line.shortfall_available,
+    }
+
+
+def capacity_data(summary: selectors.CapacitySummary) -> dict:
+    return {
+        "period": summary.period,
+        "national": [_line(line) for line in summary.national],
+        "by_region": [
+            {"region": region.name, "lines": [_line(line) for line in lines]} for region, lines in summary.by_region
+        ],
+    }
+
+
+def national_data(view: selectors.NationalView, *, region, body_type) -> dict:
+    return {
+        "edition": view.edition.code if view.edition else None,
+        "period": view.period,
+        "periods": view.periods,
+        "region": region.code if region else None,
+        "policing_body_type": body_type or None,
+        "cell_rule": CELL_RULE,
+        **_axes(view.layout),
+        "forces": [
+            {
+                "code": row.force.code,
+                "name": row.force.name,
+                "region": row.force.region.name,
+                "policing_body_type": row.body_type,
+                "assessment": _assessment(row.assessment),
+                "assured_percent": row.assured_percent,
+                "live_departures": row.live_departures,
+                "overdue_actions": row.overdue_actions,
+                "cells": [_cell(item.cell) for item in row.cells],
+            }
+            for row in view.rows
+        ],
+        "regions": [
+            {
+                "code": s.region.code,
+                "name": s.region.name,
+                "forces": s.forces,
+                "assessed": s.assessed,
+                "assured_percent": s.assured_percent,
+                "live_departures": s.live_departures,
+                "overdue_actions": s.overdue_actions,
+            }
+            for s in view.regions
+        ],
+        "capacity": capacity_data(view.capacity),
+        "trends": _trends(view.trends),
+    }

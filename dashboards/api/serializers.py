@@ -1,0 +1,151 @@
+"""What the dashboard API shows. Read-only serializers over plain dicts built by `dashboards.api.data`
+from the same selectors the pages use."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessments.models import AssessmentStatus
+from forces.models import BodyType
+
+CHANGE_CODES = ["better", "worse", "same", "new", "none"]
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CellSerializer(serializers.Serializer):
+    """One heat-map cell: the lowest judgement of the requirements serving both its threat and area."""
+
+    threat = serializers.CharField(help_text="The threat's code")
+    area = serializers.CharField(help_text="The area's code")
+    code = serializers.CharField(help_text="The judgement level's code; empty when nothing is judged yet")
+    label = serializers.CharField(help_text="The judgement's label, or 'Not yet assessed' / 'No requirements'")
+    colour = serializers.CharField(help_text="The scale colour; never the only signal: `label` says the same")
+    judged = serializers.IntegerField()
+    unassessed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class DashboardCellSerializer(CellSerializer):
+    change = serializers.ChoiceField(choices=CHANGE_CODES, help_text="Compared with the previous period")
+    change_text = serializers.CharField()
+    requirements = serializers.ListField(child=serializers.CharField(), help_text="Refs of the cell's requirements")
+
+
+class AssessmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    edition = serializers.CharField()
+    period = serializers.CharField()
+    revision = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=AssessmentStatus.choices)
+
+
+class DashboardProgressSerializer(serializers.Serializer):
+    completed = serializers.IntegerField()
+    judged = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class TrendSeriesSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    values = serializers.ListField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Share of requirements assured (0 to 1) per period, in `periods` order; null: no assessment",
+    )
+
+
+class TrendsSerializer(serializers.Serializer):
+    periods = serializers.ListField(child=serializers.CharField())
+    by_threat = TrendSeriesSerializer(many=True)
+    by_area = TrendSeriesSerializer(many=True)
+
+
+class ForceSummarySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField()
+
+
+class ForceDashboardSerializer(serializers.Serializer):
+    """One force's dashboard. `assessment` is null when there is none you can see (then `cells` is empty)."""
+
+    force = ForceSummarySerializer()
+    assessment = AssessmentRefSerializer(allow_null=True)
+    previous_assessment = AssessmentRefSerializer(allow_null=True)
+    periods = serializers.ListField(child=serializers.CharField(), help_text="Periods you can see, newest first")
+    threats = CodeNameSerializer(many=True)
+    areas = CodeNameSerializer(many=True)
+    cell_rule = serializers.CharField()
+    cells = DashboardCellSerializer(many=True)
+    progress = DashboardProgressSerializer()
+    open_challenges = serializers.IntegerField()
+    live_departures = serializers.IntegerField()
+    overdue_actions = serializers.IntegerField()
+    evidence_past_review = serializers.IntegerField()
+    trends = TrendsSerializer(allow_null=True)
+
+
+class NationalForceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    region = serializers.CharField()
+    policing_body_type = serializers.ChoiceField(choices=[("", "Not recorded"), *BodyType.choices])
+    assessment = AssessmentRefSerializer(allow_null=True)
+    assured_percent = serializers.IntegerField(allow_null=True)
+    live_departures = serializers.IntegerField()
+    overdue_actions = serializers.IntegerField()
+    cells = CellSerializer(many=True)
+
+
+class RegionSummarySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    forces = serializers.IntegerField()
+    assessed = serializers.IntegerField()
+    assured_percent = serializers.IntegerField(allow_null=True)
+    live_departures = serializers.IntegerField()
+    overdue_actions = serializers.IntegerField()
+
+
+class CapacityLineSerializer(serializers.Serializer):
+    capability = serializers.CharField(help_text="The capability's code")
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    national_planning_assumption = serializers.IntegerField()
+    committed = serializers.IntegerField()
+    available = serializers.IntegerField()
+    forces = serializers.IntegerField(help_text="Forces that reported figures")
+    longest_notice_hours = serializers.IntegerField(allow_null=True)
+    shortfall_committed = serializers.IntegerField()
+    shortfall_available = serializers.IntegerField()
+
+
+class RegionCapacitySerializer(serializers.Serializer):
+    region = serializers.CharField()
+    lines = CapacityLineSerializer(many=True)
+
+
+class CapacitySummarySerializer(serializers.Serializer):
+    period = serializers.CharField()
+    national = CapacityLineSerializer(many=True)
+    by_region = RegionCapacitySerializer(many=True)
+
+
+class NationalSerializer(serializers.Serializer):
+    edition = serializers.CharField(allow_null=True)
+    period = serializers.CharField()
+    periods = serializers.ListField(child=serializers.CharField())
+    region = serializers.CharField(allow_null=True, help_text="The region filter's code, if any")
+    policing_body_type = serializers.CharField(allow_null=True)
+    cell_rule = serializers.CharField()
+    threats = CodeNameSerializer(many=True)
+    areas = CodeNameSerializer(many=True)
+    forces = NationalForceSerializer(many=True)
+    regions = RegionSummarySerializer(many=True)
+    capacity = CapacitySummarySerializer()
+    trends = TrendsSerializer(allow_null=True)

@@ -1,0 +1,10 @@
+from core.roles import FORCE_ROLES, NATIONAL_ROLES, has_role
+
+
+def navigation(request):
+    """`dashboard_links` for base.html: which dashboards the user's roles open (no query: the roles
+    are cached on the user for the request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"dashboard_links": {}}
+    return {"dashboard_links": {"force": has_role(user, *FORCE_ROLES), "national": has_role(user, *NATIONAL_ROLES)}}

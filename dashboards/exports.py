@@ -1,0 +1,150 @@
+"""CSV exports of the national matrix and the capacity table, shared by the pages and the API.
+
+Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (and tab or carriage return)
+as a formula, so such cells are written with a leading apostrophe (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+
+from dashboards.selectors import CapacitySummary, NationalView
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(value) for value in header])
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue()
+
+
+def csv_response(filename: str, text: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+NATIONAL_HEADER = [
+    "force_code",
+    "force",
+    "region",
+    "policing_body_type",
+    "edition",
+    "period",
+    "assessment_id",
+    "revision",
+    "status",
+    "threat",
+    "area",
+    "judgement",
+    "judgement_code",
+    "judged",
+    "unassessed",
+    "total",
+]
+
+
+def national_rows(view: NationalView) -> Iterable[list]:
+    """One row per force × threat × area; a force with no assessment the user can see gets one row."""
+    for row in view.rows:
+        base = [
+            row.force.code,
+            row.force.name,
+            row.force.region.name,
+            row.body_type,
+            view.edition.code if view.edition else "",
+            view.period,
+        ]
+        if row.assessment is None:
+            yield [*base, "", "", "no assessment visible", "", "", "", "", "", "", ""]
+            continue
+        for item in row.cells:
+            cell = item.cell
+            yield [
+                *base,
+                row.assessment.id,
+                row.assessment.revision,
+                row.assessment.status,
+                cell.threat,
+                cell.area,
+                cell.label,
+                cell.code,
+                cell.judged,
+                cell.unassessed,
+                cell.total,
+            ]
+
+
+def national_csv(view: NationalView) -> str:
+    return csv_text(NATIONAL_HEADER, national_rows(view))
+
+
+CAPACITY_HEADER = [
+    "scope",
+    "region",
+    "period",
+    "capability_code",
+    "capability",
+    "unit",
+    "national_planning_assumption",
+    "committed",
+    "available",
+    "forces_reporting",
+    "longest_notice_hours",
+    "shortfall_committed",
+    "shortfall_available",
+]
+
+
+def capacity_rows(summary: CapacitySummary) -> Iterable[list]:
+    """National totals first, then each region's contribution (regions have no assumption of their own)."""
+    for line in summary.national:
+        yield [
+            "national",
+            "",
+            summary.period,
+            line.capability.code,
+            line.capability.name,
+            line.capability.unit,
+            line.assumption,
+            line.committed,
+            line.available,
+            line.forces,
+            line.longest_notice_hours or "",
+            line.shortfall_committed,
+            line.shortfall_available,
+        ]
+    for region, lines in summary.by_region:
+        for line in lines:
+            yield [
+                "region",
+                region.name,
+                summary.period,
+                line.capability.code,
+                line.capability.name,
+                line.capability.unit,
+                line.assumption,
+                line.committed,
+                line.available,
+                line.forces,
+                line.longest_notice_hours or "",
+                "",
+                "",
+            ]
+
+
+def capacity_csv(summary: CapacitySummary) -> str:
+    return csv_text(CAPACITY_HEADER, capacity_rows(summary))

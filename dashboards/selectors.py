@@ -1,0 +1,700 @@
+"""Reads behind the chief constable's dashboard and the national view.
+
+Every read starts from `Model.objects.visible_to(user)`, so a force role never sees another force's
+rows and an HMIC inspector sees only published assessments or submitted ones shared with HMIC. Heat
+maps come from `assessments.matrix` (the one computation, stated by `CELL_RULE`). Each selector
+runs a fixed number of queries however many forces, periods, responses or evidence items there are
+(tests/dashboards hold them to it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from assessments.matrix import Cell, Layout, edition_layout, heat_maps
+from assessments.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    Assessment,
+    Challenge,
+    ChallengeStatus,
+    Departure,
+    DepartureStatus,
+    Evidence,
+    Response,
+    ResponseStatus,
+    previous_period,
+)
+from assessments.selectors import response_status_q
+from capabilities.models import CapacityCapability, CapacityCommitment, Requirement
+from forces.models import BodyType, Force, Region
+from threats.models import Edition, EditionStatus
+
+#: How many rows a dashboard list shows before it says "and N more".
+LIST_LIMIT = 25
+#: Trends cover this many of the latest periods: a readable chart, and work that does not grow with
+#: the years of history kept.
+TREND_PERIODS = 5
+
+
+# --- Shared building blocks --------------------------------------------------------------------------
+
+
+def latest_visible(user) -> QuerySet[Assessment]:
+    """The assessments the user may see, keeping only the latest revision *they can see* of each
+    force's edition and period (an inspector keeps reading revision 1 while revision 2 is a draft)."""
+    visible = Assessment.objects.visible_to(user)
+    newer = visible.filter(
+        force_id=OuterRef("force_id"),
+        edition_id=OuterRef("edition_id"),
+        period=OuterRef("period"),
+        revision__gt=OuterRef("revision"),
+    )
+    return visible.filter(~Exists(newer))
+
+
+def default_edition(user) -> Edition | None:
+    """The edition in force (the newest, if several), else the newest of any status."""
+    editions = Edition.objects.visible_to(user)
+    return (
+        editions.filter(status=EditionStatus.IN_FORCE).order_by("-published_on").first()
+        or editions.order_by("-published_on").first()
+    )
+
+
+def current_period(today=None) -> str:
+    """The financial year (April to March) that `today` falls in, e.g. 2025/26."""
+    today = today or timezone.localdate()
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def top_level_ids(layout: Layout) -> set[int]:
+    """The judgement levels that count as "assured": those with the scale's highest score."""
+    scores = [level.score for level in layout.levels.values() if level.score is not None]
+    best = max(scores, default=None)
+    return {level.id for level in layout.levels.values() if best is not None and level.score == best}
+
+
+def requirements_by(layout: Layout) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Requirement ids per threat code and per area code, from the layout's cells."""
+    by_threat: dict[str, set[int]] = {threat.code: set() for threat in layout.threats}
+    by_area: dict[str, set[int]] = {area.code: set() for area in layout.areas}
+    for (threat, area), ids in layout.cells.items():
+        by_threat[threat].update(ids)
+        by_area[area].update(ids)
+    return by_threat, by_area
+
+
+def tag_class(colour: str) -> str:
+    """The GOV.UK tag modifier for a scale colour, as includes/tag.html chooses it."""
+    if colour == "turquoise":
+        return "govuk-tag--teal"
+    return f"govuk-tag--{colour}" if colour and colour != "blue" else ""
+
+
+def short_label(label: str) -> str:
+    """A cell's label in initials ("Partially assured" → "PA") for the wide national table; the full
+    label is always beside it for screen readers and in the key."""
+    return "".join(word[0] for word in label.split() if word[:1].isalpha()).upper() or label
+
+
+# --- Change since the previous period --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str  # better, worse, same, new, none
+    text: str
+
+
+def change_between(now: Cell, before: Cell | None) -> Change:
+    """Better / worse / the same, in words, comparing the cells' lowest judgements."""
+    if before is None:
+        return Change("none", "No previous period")
+    if now.score is None or before.score is None:
+        if now.score is None and before.score is None:
+            return Change("same", "Same: not yet assessed in either period")
+        if now.score is None:
+            return Change("none", f"Not yet assessed now; was {before.label.lower()}")
+        return Change("new", "Newly judged; was not yet assessed")
+    if now.score > before.score:
+        return Change("better", f"Better: was {before.label.lower()}")
+    if now.score < before.score:
+        return Change("worse", f"Worse: was {before.label.lower()}")
+    return Change("same", "Same as the previous period")
+
+
+# --- Trends ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendSeries:
+    """One threat's or area's share of assured requirements, per period (None: no assessment)."""
+
+    code: str
+    name: str
+    values: list[float | None]
+
+
+@dataclass
+class Trends:
+    periods: list[str]
+    by_threat: list[TrendSeries]
+    by_area: list[TrendSeries]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.periods
+
+
+def _trends(layout: Layout, periods: list[str], counts: dict[str, dict[int, tuple[int, int]]]) -> Trends:
+    """Shares from `counts[period][requirement_id] = (assured, answered)`."""
+    by_threat, by_area = requirements_by(layout)
+
+    def series(code: str, name: str, ids: set[int]) -> TrendSeries:
+        values = []
+        for period in periods:
+            assured = sum(counts[period].get(rid, (0, 0))[0] for rid in ids)
+            total = sum(counts[period].get(rid, (0, 0))[1] for rid in ids)
+            values.append(assured / total if total else None)
+        return TrendSeries(code, name, values)
+
+    return Trends(
+        periods=periods,
+        by_threat=[series(t.code, t.name, by_threat[t.code]) for t in layout.threats],
+        by_area=[series(a.code, a.name, by_area[a.code]) for a in layout.areas],
+    )
+
+
+# --- The chief constable's dashboard ---------------------------------------------------------------
+
+
+@dataclass
+class DashboardCell:
+    cell: Cell
+    change: Change
+    area_name: str = ""
+    requirements: list[dict] = field(default_factory=list)  # ref, text, label, colour, tag (and url, by the view)
+
+    @property
+    def tag(self) -> str:
+        return tag_class(self.cell.colour)
+
+    @property
+    def anchor(self) -> str:
+        return f"cell-{self.cell.threat}-{self.cell.area}"
+
+
+@dataclass
+class DashboardRow:
+    threat: object
+    cells: list[DashboardCell]
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    completed: int = 0
+    judged: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+@dataclass
+class ForceDashboard:
+    force: Force
+    assessments: list[Assessment]  # every period the user can see, newest first
+    current: Assessment | None = None
+    previous: Assessment | None = None
+    layout: Layout | None = None
+    rows: list[DashboardRow] = field(default_factory=list)
+    progress: Progress = field(default_factory=Progress)
+    open_challenges: list[Challenge] = field(default_factory=list)
+    live_departures: list[Departure] = field(default_factory=list)
+    overdue_actions: list[Action] = field(default_factory=list)
+    evidence_past_review: list[Evidence] = field(default_factory=list)
+    evidence_past_review_count: int = 0
+    trends: Trends | None = None
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({assessment.period for assessment in self.assessments}, reverse=True)
+
+    @property
+    def cells(self) -> list[DashboardCell]:
+        return [cell for row in self.rows for cell in row.cells]
+
+
+def dashboard_force_choices(*, user) -> QuerySet[Force]:
+    """The forces a dashboard can be opened for: every force for national roles, else memberships."""
+    from core.querysets import force_ids_for
+    from core.roles import sees_all_forces
+
+    forces = Force.objects.visible_to(user).select_related("region").order_by("name")
+    return forces if sees_all_forces(user) else forces.filter(id__in=force_ids_for(user))
+
+
+def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDashboard:
+    """The dashboard of one force the caller has already checked the user may open.
+
+    The current assessment is the latest visible revision of the chosen period (default: the latest
+    period), preferring the newest edition; the previous one is the period before, same edition.
+    About 14 queries, whatever the number of periods, responses or evidence items.
+    """
+    assessments = list(
+        latest_visible(user)
+        .filter(force=force)
+        .select_related("edition", "force")
+        .order_by("-period", "-edition__published_on", "-revision")
+    )
+    board = ForceDashboard(force=force, assessments=assessments)
+    candidates = [a for a in assessments if period is None or a.period == period]
+    if not candidates:
+        return board
+    current = board.current = candidates[0]
+    same_edition = [a for a in assessments if a.edition_id == current.edition_id]
+    board.previous = next((a for a in same_edition if a.period == previous_period(current.period)), None)
+    # The trend periods: the latest ones up to the current period (which also covers the previous).
+    trend_periods = sorted({a.period for a in same_edition if a.period <= current.period}, reverse=True)
+    same_edition = [a for a in same_edition if a.period in trend_periods[:TREND_PERIODS]]
+    layout = board.layout = edition_layout(current.edition)
+
+    rows = list(
+        Response.objects.filter(assessment_id__in=[a.id for a in same_edition]).values_list(
+            "assessment_id", "requirement_id", "judgement_id"
+        )
+    )
+    maps = heat_maps(layout, rows)
+    current_map = maps.get(current.id, {})
+    previous_map = maps.get(board.previous.id, {}) if board.previous else None
+    answers = {rid: layout.levels[lid] for aid, rid, lid in rows if aid == current.id}
+    requirements = {
+        r.id: r for r in Requirement.objects.filter(edition_id=current.edition_id).only("id", "ref", "text", "position")
+    }
+    for threat in layout.threats:
+        cells = []
+        for area in layout.areas:
+            key = (threat.code, area.code)
+            cell = current_map.get(key) or Cell(threat=threat.code, area=area.code, requirement_ids=layout.cells[key])
+            before = previous_map.get(key) if previous_map is not None else None
+            listed = sorted((requirements[rid] for rid in cell.requirement_ids), key=lambda r: r.position)
+            cells.append(
+                DashboardCell(
+                    cell=cell,
+                    change=change_between(cell, before),
+                    area_name=area.name,
+                    requirements=[
+                        {
+                            "ref": r.ref,
+                            "text": r.text if len(r.text) <= 120 else f"{r.text[:119].rstrip()}…",
+                            "label": answers[r.id].label if r.id in answers else "No response",
+                            "colour": answers[r.id].colour if r.id in answers else "grey",
+                            "tag": tag_class(answers[r.id].colour if r.id in answers else "grey"),
+                        }
+                        for r in listed
+                    ],
+                )
+            )
+        board.rows.append(DashboardRow(threat=threat, cells=cells))
+
+    counts = Response.objects.filter(assessment=current).aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=response_status_q(ResponseStatus.COMPLETED)),
+        judged=Count("id", filter=Q(judgement__score__isnull=False)),
+    )
+    board.progress = Progress(**counts)
+    board.open_challenges = list(
+        Challenge.objects.visible_to(user)
+        .filter(assessment=current, status=ChallengeStatus.OPEN)
+        .select_related("response__requirement", "raised_by")
+        .order_by("created_at", "id")
+    )
+    board.live_departures = list(
+        Departure.objects.visible_to(user)
+        .filter(assessment=current, status=DepartureStatus.LIVE)
+        .select_related("requirement")
+        .order_by("review_date", "id")
+    )
+    board.overdue_actions = list(
+        Action.objects.visible_to(user)
+        .filter(assessment=current, status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
+        .select_related("requirement")
+        .order_by("due_date", "id")
+    )
+    past_review = (
+        Evidence.objects.visible_to(user)
+        .filter(force=force, review_by__lt=timezone.localdate())
+        .order_by("review_by", "id")
+    )
+    board.evidence_past_review = list(past_review[:LIST_LIMIT])
+    board.evidence_past_review_count = (
+        len(board.evidence_past_review) if len(board.evidence_past_review) < LIST_LIMIT else past_review.count()
+    )
+
+    top = top_level_ids(layout)
+    per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+    period_of = {a.id: a.period for a in same_edition}
+    for aid, rid, lid in rows:
+        per_period[period_of[aid]][rid] = (1 if lid in top else 0, 1)
+    board.trends = _trends(layout, sorted(per_period), per_period)
+    return board
+
+
+# --- The national view ---------------------------------------------------------------------------
+
+
+@dataclass
+class NationalCell:
+    cell: Cell
+    short: str = ""
+    tag: str = ""
+
+
+@dataclass
+class ForceRow:
+    force: Force
+    body_type: str
+    assessment: Assessment | None
+    cells: list[NationalCell]
+    assured: int = 0  # requirements judged at the scale's top level
+    total: int = 0
+    live_departures: int = 0
+    overdue_actions: int = 0
+    cells_html: str = ""  # filled by the page view (dashboards.views.matrix_cells_html)
+
+    @property
+    def assured_percent(self) -> int | None:
+        return round(100 * self.assured / self.total) if self.total else None
+
+    @property
+    def body_type_label(self) -> str:
+        return BodyType(self.body_type).label if self.body_type in BodyType.values else "Not recorded"
+
+    def cell(self, threat: str, area: str) -> NationalCell | None:
+        for item in self.cells:
+            if item.cell.threat == threat and item.cell.area == area:
+                return item
+        return None
+
+
+@dataclass
+class RegionSummary:
+    region: Region
+    forces: int = 0
+    assessed: int = 0
+    assured: int = 0
+    total: int = 0
+    cells_by_label: dict[str, int] = field(default_factory=dict)
+    live_departures: int = 0
+    overdue_actions: int = 0
+
+    @property
+    def assured_percent(self) -> int | None:
+        return round(100 * self.assured / self.total) if self.total else None
+
+
+@dataclass
+class CapacityLine:
+    capability: CapacityCapability
+    committed: int = 0
+    available: int = 0
+    forces: int = 0
+    longest_notice_hours: int | None = None
+
+    @property
+    def assumption(self) -> int:
+        return self.capability.national_planning_assumption
+
+    @property
+    def shortfall_committed(self) -> int:
+        return max(0, self.assumption - self.committed)
+
+    @property
+    def shortfall_available(self) -> int:
+        return max(0, self.assumption - self.available)
+
+    @property
+    def percent_of_assumption(self) -> int | None:
+        return round(100 * self.available / self.assumption) if self.assumption else None
+
+
+@dataclass
+class CapacitySummary:
+    period: str
+    national: list[CapacityLine]
+    by_region: list[tuple[Region, list[CapacityLine]]]
+
+    @property
+    def shortfalls(self) -> list[CapacityLine]:
+        return [line for line in self.national if line.shortfall_available]
+
+
+@dataclass
+class NationalView:
+    edition: Edition | None
+    period: str
+    periods: list[str]
+    layout: Layout | None
+    rows: list[ForceRow]
+    regions: list[RegionSummary]
+    departures: list[Departure]
+    overdue_actions: list[Action]
+    trends: Trends | None
+    capacity: CapacitySummary
+    labels: list[tuple[str, str, str]]  # label, short label, tag class: the key to the table
+
+    @property
+    def columns(self) -> list[tuple]:
+        """(threat, area) pairs in table order."""
+        if self.layout is None:
+            return []
+        return [(t, a) for t in self.layout.threats for a in self.layout.areas]
+
+
+def _body_type(force: Force) -> str:
+    body = force.current_policing_body
+    return body.body_type if body else ""
+
+
+def national_periods(*, user, edition: Edition) -> list[str]:
+    """Periods with at least one assessment of the edition the user may see, newest first."""
+    return list(
+        Assessment.objects.visible_to(user)
+        .filter(edition=edition)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def _forces(*, region: Region | None, body_type: str | None) -> QuerySet[Force]:
+    forces = Force.objects.select_related("region").prefetch_related("policing_bodies").order_by("name")
+    if region is not None:
+        forces = forces.filter(region=region)
+    if body_type:
+        forces = forces.filter(policing_bodies__effective_to__isnull=True, policing_bodies__body_type=body_type)
+    return forces
+
+
+#: The fields the national view's departure and action lists read through their assessment.
+LISTED = (
+    "id",
+    "assessment_id",
+    "requirement_id",
+    "assessment__force_id",
+    "assessment__force__name",
+    "assessment__force__code",
+    "requirement__ref",
+)
+
+SORT_KEYS = ("force", "region", "body", "status", "assured", "departures", "overdue")
+
+
+def _sort(rows: list[ForceRow], sort: str) -> list[ForceRow]:
+    """Sort by a column key (`force`, `region`, ..., or `cell:<threat>:<area>`); `-` in front for
+    descending. Rows with nothing to compare (no assessment, nothing judged) always go last."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    by_name = sorted(rows, key=lambda row: row.force.name)
+    if key == "force":
+        return list(reversed(by_name)) if descending else by_name
+    if key.startswith("cell:") and key.count(":") == 2:
+        _, threat, area = key.split(":")
+
+        def value(row):
+            item = row.cell(threat, area)
+            return item.cell.score if item is not None else None
+    else:
+        value = {
+            "region": lambda row: row.force.region.name,
+            "body": lambda row: row.body_type,
+            "status": lambda row: row.assessment.status if row.assessment else None,
+            "assured": lambda row: row.assured_percent,
+            "departures": lambda row: row.live_departures if row.assessment else None,
+            "overdue": lambda row: row.overdue_actions if row.assessment else None,
+        }.get(key)
+        if value is None:
+            return by_name
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def capacity_summary(*, period: str, region: Region | None = None) -> CapacitySummary:
+    """Committed and available figures per capability, summed nationally and per region, against the
+    national planning assumption (three queries). Capacity figures are not force-confidential
+    assessment content: the national view's users see every force's."""
+    capabilities = list(CapacityCapability.objects.order_by("position", "name"))
+    rows = (
+        CapacityCommitment.objects.filter(period=period)
+        .values("force__region_id", "capability_id")
+        .annotate(
+            committed=Sum("committed"),
+            available=Sum("available"),
+            forces=Count("force_id", distinct=True),
+            longest=Max("notice_period_hours"),
+        )
+        .order_by()
+    )
+    regions = {r.id: r for r in Region.objects.order_by("name")}
+    national = {c.id: CapacityLine(c) for c in capabilities}
+    by_region: dict[int, dict[int, CapacityLine]] = {}
+    for row in rows:
+        line = national[row["capability_id"]]
+        line.committed += row["committed"] or 0
+        line.available += row["available"] or 0
+        line.forces += row["forces"]
+        line.longest_notice_hours = max(line.longest_notice_hours or 0, row["longest"] or 0)
+        per = by_region.setdefault(row["force__region_id"], {c.id: CapacityLine(c) for c in capabilities})
+        regional = per[row["capability_id"]]
+        regional.committed, regional.available, regional.forces = row["committed"], row["available"], row["forces"]
+        regional.longest_notice_hours = row["longest"]
+    region_lines = [
+        (regions[rid], [lines[c.id] for c in capabilities])
+        for rid, lines in sorted(by_region.items(), key=lambda item: regions[item[0]].name)
+        if region is None or rid == region.id
+    ]
+    return CapacitySummary(period=period, national=[national[c.id] for c in capabilities], by_region=region_lines)
+
+
+def national_view(
+    *,
+    user,
+    edition: Edition | None,
+    period: str | None = None,
+    region: Region | None = None,
+    body_type: str | None = None,
+    sort: str = "force",
+) -> NationalView:
+    """Every force × threat × area for one edition and period, filtered by region and policing body
+    type, with region totals, departures and overdue actions across forces, national trends and the
+    capacity totals. Only assessments visible to the user count. About 16 queries, however many
+    forces, periods, responses or evidence items."""
+    periods = national_periods(user=user, edition=edition) if edition else []
+    period = period or (periods[0] if periods else current_period())
+    forces = list(_forces(region=region, body_type=body_type))
+    force_ids = [force.id for force in forces]
+    if edition is None:
+        return NationalView(
+            None, period, periods, None, [], [], [], [], None, capacity_summary(period=period, region=region), []
+        )
+    layout = edition_layout(edition)
+    scoped = latest_visible(user).filter(edition=edition, force_id__in=force_ids)
+    assessments = {a.force_id: a for a in scoped.filter(period=period)}
+    ids = [a.id for a in assessments.values()]
+    answers = list(
+        Response.objects.filter(assessment_id__in=ids).values_list("assessment_id", "requirement_id", "judgement_id")
+    )
+    maps = heat_maps(layout, answers)
+    top = top_level_ids(layout)
+    assured = defaultdict(int)
+    totals = defaultdict(int)
+    for aid, _, lid in answers:
+        totals[aid] += 1
+        assured[aid] += lid in top
+    today = timezone.localdate()
+    departures_qs = Departure.objects.visible_to(user).filter(assessment_id__in=ids, status=DepartureStatus.LIVE)
+    actions_qs = Action.objects.visible_to(user).filter(
+        assessment_id__in=ids, status__in=OPEN_ACTION_STATUSES, due_date__lt=today
+    )
+    departure_counts = dict(departures_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
+    action_counts = dict(actions_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
+
+    rows = []
+    for force in forces:
+        assessment = assessments.get(force.id)
+        cells = []
+        if assessment is not None:
+            if assessment.id in maps:
+                heat = maps[assessment.id]
+                cells = [NationalCell(heat[(t.code, a.code)]) for t in layout.threats for a in layout.areas]
+            else:  # an assessment with no responses (an edition without requirements)
+                cells = [
+                    NationalCell(Cell(t.code, a.code, layout.cells[(t.code, a.code)]))
+                    for t in layout.threats
+                    for a in layout.areas
+                ]
+            for item in cells:
+                item.short = short_label(item.cell.label)
+                item.tag = tag_class(item.cell.colour)
+        rows.append(
+            ForceRow(
+                force=force,
+                body_type=_body_type(force),
+                assessment=assessment,
+                cells=cells,
+                assured=assured[assessment.id] if assessment else 0,
+                total=totals[assessment.id] if assessment else 0,
+                live_departures=departure_counts.get(assessment.id, 0) if assessment else 0,
+                overdue_actions=action_counts.get(assessment.id, 0) if assessment else 0,
+            )
+        )
+    for row in rows:
+        if row.assessment is not None:
+            # Already fetched: templates and the API follow these without a query per row.
+            row.assessment.force = row.force
+            row.assessment.edition = edition
+
+    summaries: dict[int, RegionSummary] = {}
+    for row in rows:
+        summary = summaries.setdefault(row.force.region_id, RegionSummary(region=row.force.region))
+        summary.forces += 1
+        if row.assessment is None:
+            continue
+        summary.assessed += 1
+        summary.assured += row.assured
+        summary.total += row.total
+        summary.live_departures += row.live_departures
+        summary.overdue_actions += row.overdue_actions
+        for item in row.cells:
+            summary.cells_by_label[item.cell.label] = summary.cells_by_label.get(item.cell.label, 0) + 1
+
+    # National trends: assured and answered counts per period and requirement, in SQL (rows grow
+    # with periods × requirements, never with forces).
+    trend_rows = (
+        Response.objects.filter(
+            assessment__in=scoped.filter(period__in=[p for p in periods if p <= period][:TREND_PERIODS])
+        )
+        .values("assessment__period", "requirement_id")
+        .annotate(assured=Count("id", filter=Q(judgement_id__in=top)), answered=Count("id"))
+    )
+    per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for row in trend_rows:
+        per_period[row["assessment__period"]][row["requirement_id"]] = (row["assured"], row["answered"])
+
+    labels = []
+    for level in sorted(layout.levels.values(), key=lambda level: (level.score is None, -(level.score or 0))):
+        labels.append((level.label, short_label(level.label), tag_class(level.colour)))
+
+    return NationalView(
+        edition=edition,
+        period=period,
+        periods=periods,
+        layout=layout,
+        rows=_sort(rows, sort or "force"),
+        regions=sorted(summaries.values(), key=lambda s: s.region.name),
+        # Only what the lists show: the narratives are long and there can be hundreds of rows.
+        departures=list(
+            departures_qs.select_related("assessment__force", "requirement")
+            .only(*LISTED, "departing_party", "review_date", "status")
+            .order_by("assessment__force__name", "review_date", "id")
+        ),
+        overdue_actions=list(
+            actions_qs.select_related("assessment__force", "requirement")
+            .only(*LISTED, "owner", "due_date", "status")
+            .order_by("due_date", "assessment__force__name", "id")
+        ),
+        trends=_trends(layout, sorted(per_period), per_period),
+        capacity=capacity_summary(period=period, region=region),
+        labels=labels,
+    )
+
+
+BODY_TYPE_CHOICES = BodyType.choices

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("dashboard/", views.force_dashboard_view, name="force"),
+    path("national/", views.national_view, name="national"),
+    path("national/export.csv", views.national_export, name="national-export"),
+    path("national/capacity.csv", views.capacity_export, name="capacity-export"),
+]

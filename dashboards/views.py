@@ -1,0 +1,229 @@
+"""The chief constable's dashboard (/dashboard/) and the national view (/national/), with their CSV
+exports. Views parse the query string, call one selector and render; the API (dashboards/api) calls
+the same selectors, so the page and the JSON cannot disagree.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_GET
+
+from assessments.matrix import CELL_RULE
+from assessments.models import PERIOD_RE
+from core.roles import sees_all_forces
+from dashboards import exports, selectors, svg
+from dashboards.forms import NationalFilterForm
+
+NATIONAL_COLUMNS = [
+    ("force", "Force"),
+    ("region", "Region"),
+    ("body", "Policing body"),
+    ("status", "Status"),
+    ("assured", "Assured"),
+    ("departures", "Live departures"),
+    ("overdue", "Overdue actions"),
+]
+
+
+def require_national(user) -> None:
+    """HMIC inspectors and national administrators only; force roles are refused (403)."""
+    if not sees_all_forces(user):
+        raise PermissionDenied("The national view is for HMIC inspectors and national administrators")
+
+
+def trend_charts(trends: selectors.Trends | None, prefix: str, scope: str) -> list[dict]:
+    """The two trend charts (per threat, per area) with their descriptions, for the template."""
+    if trends is None or trends.is_empty:
+        return []
+    charts = []
+    for key, noun, series in (("threat", "threat", trends.by_threat), ("area", "area", trends.by_area)):
+        chart_id = f"{prefix}-trend-{key}"
+        title = f"{scope}: share of requirements assured per {noun}, by period"
+        charts.append(
+            {
+                "id": chart_id,
+                "title": title,
+                "noun": noun,
+                "series": series,
+                "periods": trends.periods,
+                "svg": svg.trend_chart(
+                    chart_id=chart_id,
+                    title=title,
+                    description=svg.trend_description(trends.periods, series, noun),
+                    periods=trends.periods,
+                    series=series,
+                ),
+            }
+        )
+    return charts
+
+
+# --- The chief constable's dashboard ----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def force_dashboard_view(request):
+    """One force's heat map, progress, challenges, departures, overdue actions, evidence past its
+    review date and trends. Force roles see their own force (another force's code is a 404);
+    national roles choose a force first."""
+    user = request.user
+    choices = selectors.dashboard_force_choices(user=user)
+    code = request.GET.get("force", "")
+    if code:
+        force = get_object_or_404(choices, code=code)
+    else:
+        forces = list(choices)
+        if not forces:
+            raise Http404("You do not act for a force")
+        if len(forces) > 1 or sees_all_forces(user):
+            return render(request, "dashboards/force_chooser.html", {"forces": forces})
+        force = forces[0]
+    period = request.GET.get("period") or None
+    if period is not None and not PERIOD_RE.match(period):
+        raise Http404("No such period")
+    board = selectors.force_dashboard(user=user, force=force, period=period)
+    if period is not None and board.current is None:
+        raise Http404("No assessment for that period")
+    if board.current is not None:
+        urls: dict[str, str] = {}  # a requirement sits in several cells: reverse each ref once
+        for item in board.cells:
+            for requirement in item.requirements:
+                ref = requirement["ref"]
+                if ref not in urls:
+                    urls[ref] = reverse("assessments:response", args=[board.current.pk, ref])
+                requirement["url"] = urls[ref]
+    return render(
+        request,
+        "dashboards/force_dashboard.html",
+        {
+            "board": board,
+            "force": force,
+            "cell_rule": CELL_RULE,
+            "charts": trend_charts(board.trends, "force", force.name),
+            "chosen_force": bool(code),
+            "past_review_more": board.evidence_past_review_count - len(board.evidence_past_review),
+        },
+    )
+
+
+# --- The national view -------------------------------------------------------------------------------
+
+
+def national_filters(request) -> tuple[NationalFilterForm, dict]:
+    """The bound filter form and the selector's keyword arguments (defaults for what is left out)."""
+    form = NationalFilterForm(request.GET, user=request.user)
+    valid = form.is_valid()
+    data = form.cleaned_data if valid else {}
+    edition = data.get("edition") or selectors.default_edition(request.user)
+    return form, {
+        "edition": edition,
+        "period": data.get("period") or None,
+        "region": data.get("region"),
+        "body_type": data.get("body_type") or None,
+        "sort": data.get("sort") or "force",
+    }
+
+
+def _query(view: selectors.NationalView, filters: dict, **changes) -> str:
+    params = {
+        "edition": view.edition.code if view.edition else "",
+        "period": view.period,
+        "region": filters["region"].code if filters["region"] else "",
+        "body_type": filters["body_type"] or "",
+        "sort": filters["sort"],
+    }
+    params.update(changes)
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def _sort_header(view, filters, key: str, label: str) -> dict:
+    current = filters["sort"]
+    state = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+    next_sort = f"-{key}" if state == "ascending" else key
+    return {"key": key, "label": label, "aria_sort": state, "href": f"?{_query(view, filters, sort=next_sort)}"}
+
+
+def matrix_cells_html(row: selectors.ForceRow) -> str:
+    """One force's cells of the national matrix as escaped HTML: a GOV.UK tag in the judgement's
+    colour AND its initials, with the full label and counts for screen readers. Built here rather
+    than in the template because the matrix has ~1,150 cells and the template engine's per-variable
+    cost made it most of the page's time."""
+    return format_html_join(
+        "",
+        '<td class="govuk-table__cell spr-national__cell"><strong class="govuk-tag {} spr-cell-tag">'
+        '<span aria-hidden="true">{}</span><span class="govuk-visually-hidden">{}, {} of {} judged</span>'
+        "</strong></td>",
+        ((item.tag, item.short, item.cell.label, item.cell.judged, item.cell.total) for item in row.cells),
+    )
+
+
+@require_GET
+@login_required
+def national_view(request):
+    """Every force × threat × area for an edition and period, for HMIC and national administrators."""
+    require_national(request.user)
+    form, filters = national_filters(request)
+    view = selectors.national_view(user=request.user, **filters)
+    columns = [_sort_header(view, filters, key, label) for key, label in NATIONAL_COLUMNS]
+    cell_columns = [
+        {
+            "threat": threat,
+            "area": area,
+            **_sort_header(view, filters, f"cell:{threat.code}:{area.code}", f"{threat.name}: {area.name}"),
+        }
+        for threat, area in view.columns
+    ]
+    query = _query(view, filters)
+    for row in view.rows:
+        row.cells_html = matrix_cells_html(row)
+    return render(
+        request,
+        "dashboards/national.html",
+        {
+            "form": form,
+            "view": view,
+            "filters": filters,
+            "columns": columns,
+            "cell_columns": cell_columns,
+            "cell_rule": CELL_RULE,
+            "charts": trend_charts(view.trends, "national", "All forces shown"),
+            "export_query": query,
+            "capacity_query": _query(view, filters, edition="", sort="", body_type=""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@login_required
+def national_export(request):
+    """The national matrix as CSV, one row per force × threat × area, with the page's filters."""
+    require_national(request.user)
+    form, filters = national_filters(request)
+    if form.errors:
+        raise Http404("Fix the filters on the national view first")
+    view = selectors.national_view(user=request.user, **filters)
+    edition = view.edition.code if view.edition else "none"
+    filename = f"spr-national-{edition}-{view.period.replace('/', '-')}.csv"
+    return exports.csv_response(filename, exports.national_csv(view))
+
+
+@require_GET
+@login_required
+def capacity_export(request):
+    """The capacity table (national totals and each region's contribution) as CSV."""
+    require_national(request.user)
+    form, filters = national_filters(request)
+    if form.errors:
+        raise Http404("Fix the filters on the national view first")
+    period = filters["period"] or selectors.current_period()
+    summary = selectors.capacity_summary(period=period, region=filters["region"])
+    return exports.csv_response(f"spr-capacity-{period.replace('/', '-')}.csv", exports.capacity_csv(summary))
