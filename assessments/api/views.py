@@ -68,7 +68,7 @@ from assessments.api.serializers import (
 )
 from assessments.downloads import evidence_file_response
 from assessments.permissions import acts_for, can_manage_force_records, can_transition
-from core.api.pagination import StandardPagination
+from core.api.pagination import LargePagination, StandardPagination
 from core.api.parsers import SafeJSONParser
 from core.exceptions import Conflict
 from core.querysets import force_ids_for
@@ -381,6 +381,7 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ResponseSerializer
     filterset_class = ResponseFilter
+    pagination_class = LargePagination
     permission_classes = [IsAuthenticated, ManagesForceRecords]
     http_method_names = ["get", "patch", "head", "options"]
 
