@@ -68,5 +68,9 @@ bench: setup ## Benchmarks on national-scale data in PostgreSQL (prints figures;
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) seed_demo --scale national
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py $(BENCH_ARGS)
 
+bench-reports: setup ## PDF report benchmark on the national data of `make bench` (prints figures)
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/4} \
+		$(PY) bench/reports.py $(BENCH_ARGS)
+
 clean: ## Remove the local database, broker files, uploads and built reports
 	rm -rf var

@@ -79,6 +79,7 @@ def make_fetcher(log: FetchLog | None = None):
 class RenderedPdf:
     content: bytes
     fetches: FetchLog
+    pages: int = 0
 
 
 def render_pdf(html: str, *, title: str, identifier: bytes | None = None) -> RenderedPdf:
@@ -86,12 +87,15 @@ def render_pdf(html: str, *, title: str, identifier: bytes | None = None) -> Ren
     from weasyprint import HTML
 
     log = FetchLog()
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=make_fetcher(log))
-    content = document.write_pdf(
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=identifier,
-        custom_metadata=False,
-        presentational_hints=False,
-    )
+    options = {
+        "pdf_variant": "pdf/ua-1",
+        "pdf_identifier": identifier,
+        "custom_metadata": False,
+        "presentational_hints": False,
+    }
+    # render() then write_pdf() (what HTML.write_pdf does) so the page count comes from the laid-out
+    # document rather than from parsing the PDF afterwards.
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=make_fetcher(log)).render(**options)
+    content = document.write_pdf(**options)
     logger.debug("Rendered %s: %d bytes, %d fetches refused", title, len(content), len(log.refused))
-    return RenderedPdf(content=content, fetches=log)
+    return RenderedPdf(content=content, fetches=log, pages=len(document.pages))

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("forces.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("dashboards.urls")),
     path("capacity/", include("capabilities.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

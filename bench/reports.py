@@ -1,0 +1,289 @@
+"""Benchmark of PDF reports: prints figures, asserts nothing.
+
+    .venv/bin/python bench/reports.py [--runs 5] [--batch-runs 1]
+
+Measures, on national-scale data:
+- one PCC accountability report, rendered in this process (median of --runs);
+- the national overview (median of --runs);
+- all 46 forces' accountability reports through real Celery workers (prefork), with one and with two
+  worker processes, wall time from dispatch to the last job done, and the speed-up.
+Targets (from the issue): one report < 3 s, national < 10 s, two workers >= 1.7x one.
+
+Data: the configured database if it holds national-scale data (`manage.py seed_demo --scale national`:
+at least 40 forces with a published assessment for one edition and period). Otherwise the script
+re-runs itself on its own SQLite file, var/bench-reports.sqlite3, and fills it once with a published
+assessment per force built through the services (as tests/reports/support.py does). Bench workers use
+their own broker folder and reports folder under var/, so a `make run` worker never takes their jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spr.settings")
+os.environ.setdefault("DEBUG", "true")
+BENCH_DB = BASE_DIR / "var" / "bench-reports.sqlite3"
+os.environ.setdefault("SPR_REPORTS_ROOT", str(BASE_DIR / "var" / "bench-reports"))
+os.environ.setdefault("SPR_BROKER_DIR", str(BASE_DIR / "var" / "broker-bench"))
+MIN_FORCES = 40
+PERIOD = "2025/26"
+
+
+def _setup():
+    import django
+
+    django.setup()
+
+
+def national_subject():
+    """(edition, period, [assessment ids]) of the edition and period with most published forces."""
+    from django.db.models import Count
+
+    from assessments.models import Assessment, AssessmentStatus
+
+    best = (
+        Assessment.objects.filter(status=AssessmentStatus.PUBLISHED)
+        .values("edition_id", "period")
+        .annotate(forces=Count("force", distinct=True))
+        .order_by("-forces", "-period")
+        .first()
+    )
+    if not best or best["forces"] < MIN_FORCES:
+        return None
+    latest = {}
+    for row in (
+        Assessment.objects.filter(
+            status=AssessmentStatus.PUBLISHED, edition_id=best["edition_id"], period=best["period"]
+        )
+        .order_by("force_id", "-revision")
+        .values("force_id", "id")
+    ):
+        latest.setdefault(row["force_id"], row["id"])
+    from threats.models import Edition
+
+    return Edition.objects.get(pk=best["edition_id"]), best["period"], list(latest.values())
+
+
+def generate() -> None:
+    """Migrate the bench database and give every force a published assessment (a few minutes, once)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_forces", verbosity=0)
+    call_command("load_editions", verbosity=0)
+    from core.roles import Role, grant
+    from forces.models import Force, Membership
+    from tests.reports.support import rich_assessment
+    from threats.models import Edition
+
+    edition = Edition.objects.get(code="spr-2012")
+    users = get_user_model().objects
+    forces = list(Force.objects.order_by("name"))
+    started = time.monotonic()
+    for number, force in enumerate(forces, start=1):
+        if force.assessments.filter(edition=edition, period=PERIOD, status="published").exists():
+            continue
+        people = {}
+        for role in (Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.PCC):
+            user, created = users.get_or_create(username=f"bench-{role.slug}-{force.code}")
+            if created:
+                grant(user, role)
+                Membership.objects.create(user=user, force=force)
+            people[role] = user
+        rich_assessment(
+            "published",
+            force=force,
+            edition=edition,
+            period=PERIOD,
+            staff=people[Role.PCC_STAFF],
+            chief=people[Role.CHIEF_CONSTABLE],
+            pcc=people[Role.PCC],
+        )
+        print(f"  generated {number}/{len(forces)}: {force.name}", flush=True)
+    print(f"Generated in {time.monotonic() - started:.0f} s")
+
+
+def _user(role):
+    from django.contrib.auth import get_user_model
+
+    from core.roles import grant
+
+    user, created = get_user_model().objects.get_or_create(username=f"bench-reports-{role.slug}")
+    if created:
+        grant(user, role)
+    return user
+
+
+def _fresh_job(kind: str, requested_by, **subject):
+    """A job row of its own (a unique input hash), so nothing is served from an earlier run."""
+    import uuid
+
+    from reports.models import ReportJob
+
+    return ReportJob.objects.create(kind=kind, requested_by=requested_by, input_hash=uuid.uuid4().hex * 2, **subject)
+
+
+def time_in_process(make_job, runs: int) -> tuple[float, int]:
+    from reports.models import ReportJob
+    from reports.services import report_render
+
+    # One render first: fonts and WeasyPrint's caches warm up once per worker process too.
+    report_render(job_id=make_job().pk, worker="bench")
+    times, pages = [], 0
+    for _ in range(runs):
+        job = make_job()
+        started = time.monotonic()
+        outcome = report_render(job_id=job.pk, worker="bench")
+        times.append(time.monotonic() - started)
+        assert outcome == "done", outcome
+        pages = ReportJob.objects.get(pk=job.pk).pages
+    return statistics.median(times), pages
+
+
+def start_workers(processes: int, log: Path):
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    if connection.vendor == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    celery = Path(sys.executable).with_name("celery")
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [
+            str(celery),
+            "-A",
+            "spr",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={processes}",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"bench-{processes}@%h",
+        ],
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=BASE_DIR,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and b"ready." not in log.read_bytes():
+        if process.poll() is not None:
+            raise SystemExit(f"The bench worker exited at start; see {log}")
+        time.sleep(0.2)
+    return process
+
+
+def stop_workers(process) -> None:
+    import signal
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def time_batch(assessment_ids: list[int], requested_by, processes: int) -> float:
+    from reports.models import JobStatus, ReportJob
+    from reports.services import report_dispatch
+
+    log = Path(os.environ["SPR_REPORTS_ROOT"]) / f"worker-{processes}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    worker = start_workers(processes, log)
+    try:
+        warm = [_fresh_job("accountability", requested_by, assessment_id=aid) for aid in assessment_ids[:processes]]
+        for job in warm:
+            report_dispatch(job_id=job.pk)
+        _wait([job.pk for job in warm], timeout=120)
+        jobs = [_fresh_job("accountability", requested_by, assessment_id=aid) for aid in assessment_ids]
+        started = time.monotonic()
+        for job in jobs:
+            report_dispatch(job_id=job.pk)
+        _wait([job.pk for job in jobs], timeout=900)
+        elapsed = time.monotonic() - started
+        failed = ReportJob.objects.filter(pk__in=[j.pk for j in jobs], status=JobStatus.FAILED).count()
+        if failed:
+            print(f"  warning: {failed} jobs failed; see {log}")
+        return elapsed
+    finally:
+        stop_workers(worker)
+
+
+def _wait(ids: list[int], timeout: float) -> None:
+    from reports.models import JobStatus, ReportJob
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not ReportJob.objects.filter(pk__in=ids).exclude(status__in=[JobStatus.DONE, JobStatus.FAILED]).exists():
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"Timed out waiting for {len(ids)} report jobs")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="renders per in-process median (default 5)")
+    parser.add_argument("--batch-runs", type=int, default=1, help="runs of the 46-report batch per worker count")
+    args = parser.parse_args()
+    _setup()
+    subject = None
+    try:
+        subject = national_subject()
+    except Exception:  # noqa: BLE001 — an empty or unmigrated database has no national-scale data either
+        subject = None
+    if subject is None:
+        if os.environ.get("SPR_BENCH_GENERATED") != "1":
+            print(f"No national-scale data in the configured database; using {BENCH_DB}")
+            env = dict(os.environ, DATABASE_URL=f"sqlite:///{BENCH_DB}", SPR_BENCH_GENERATED="1")
+            os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], env)  # noqa: S606 (our own script)
+        generate()
+        subject = national_subject()
+    edition, period, assessment_ids = subject
+    from django.db import connection
+
+    from core.roles import Role
+
+    inspector = _user(Role.INSPECTOR)
+    cores = os.cpu_count()
+    print(
+        f"Data: {len(assessment_ids)} forces with a published {edition.code} assessment for {period} "
+        f"({connection.vendor}); {cores} CPU cores; load average {os.getloadavg()[0]:.1f}"
+    )
+
+    one, pages = time_in_process(
+        lambda: _fresh_job("accountability", inspector, assessment_id=assessment_ids[0]), args.runs
+    )
+    print(f"One accountability report ({pages} pages), median of {args.runs}: {one:.2f} s   (target < 3 s)")
+    national, pages = time_in_process(
+        lambda: _fresh_job("national", inspector, edition=edition, period=period), args.runs
+    )
+    print(f"National overview ({pages} pages), median of {args.runs}: {national:.2f} s   (target < 10 s)")
+
+    results = {}
+    for processes in (1, 2):
+        runs = [time_batch(assessment_ids, inspector, processes) for _ in range(args.batch_runs)]
+        results[processes] = statistics.median(runs)
+        print(
+            f"All {len(assessment_ids)} forces' reports, {processes} worker process{'es' if processes > 1 else ''}: "
+            f"{results[processes]:.1f} s ({results[processes] / len(assessment_ids):.2f} s a report)"
+        )
+    print(f"Speed-up with two worker processes: {results[1] / results[2]:.2f}x   (target >= 1.7x)")
+
+
+if __name__ == "__main__":
+    main()

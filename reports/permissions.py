@@ -1,0 +1,17 @@
+"""Who may ask for which report. Reading a job follows `ReportJob.objects.visible_to(user)`; these
+predicates decide requesting, and the templates ask them before showing a "Generate PDF" button."""
+
+from __future__ import annotations
+
+from assessments.models import Assessment
+from core.roles import Role, has_role
+
+
+def can_request_national(user) -> bool:
+    """The national overview compares every force: HMIC inspectors and national administrators only."""
+    return has_role(user, Role.INSPECTOR, Role.NATIONAL_ADMIN)
+
+
+def can_request_accountability(user, assessment: Assessment) -> bool:
+    """Anyone who can see the assessment may have it as a PDF: the report shows nothing more."""
+    return Assessment.objects.visible_to(user).filter(pk=assessment.pk).exists()

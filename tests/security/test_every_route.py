@@ -1,0 +1,282 @@
+"""One test that walks every URL pattern and API route.
+
+A world is built for West Midlands (a published assessment with evidence, a departure, an action, a
+closed challenge, a report job and capacity figures), each carrying a marker string. Then:
+
+- anonymous users are sent to sign in (pages) or refused (API) on every route;
+- every signed-in role gets no server error anywhere;
+- PCC office staff of another force (Kent) get 404 for every West Midlands object, by GET and by
+  POST, and never see a marker in any list, filter or count.
+
+A new route fails this test until it is given a value below, so nothing escapes the walk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from assessments import services, workflow
+from assessments.models import AssessmentStatus
+from capabilities.models import CapacityCapability, CapacityCommitment
+from reports.models import ReportJob
+from tests.factories import make_assessment, make_link_evidence
+from tests.workflow_support import advance
+
+MARKER = "WMSECRETMARKER"
+SKIP_PREFIXES = ("admin/",)
+#: Routes that hold no force's data: reference data, sign-in, health, the API schema and docs.
+PUBLIC_OR_REFERENCE = {
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "editions:list",
+    "editions:detail",
+    "editions:requirement",
+    "api-edition-list",
+    "api-edition-detail",
+    "api-threat-list",
+    "api-threat-detail",
+    "api-area-list",
+    "api-area-detail",
+    "api-requirement-list",
+    "api-requirement-detail",
+    "api-force-list",
+    "api-force-detail",
+    "api-region-list",
+    "api-region-detail",
+    "api-capacity-capability-list",
+    "api-capacity-capability-detail",
+    "capabilities:capability-create",
+    "capabilities:capability-edit",
+    "api-schema",
+    "api-docs",
+    "api-redoc",
+}
+
+
+def _routes():
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                route = prefix + str(pattern.pattern)
+                if route.startswith(SKIP_PREFIXES):
+                    continue
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, route, list(pattern.pattern.regex.groupindex)
+
+    seen = {}
+    for name, route, kwargs in walk(get_resolver().url_patterns, "", None):
+        seen.setdefault(name, (route, kwargs))
+    return seen
+
+
+@pytest.fixture
+def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    home = forces["west-midlands"]
+    draft = make_assessment(user=staff_user, force=home, edition=spr2012, period="2024/25")
+    item = make_link_evidence(user=staff_user, force=home, title=f"{MARKER} evidence")
+    response = draft.responses.select_related("requirement").get(requirement__ref="4.1(c)")
+    services.response_update(
+        user=staff_user,
+        response=response,
+        expected_version=1,
+        judgement="assured",
+        narrative=f"{MARKER} narrative",
+        evidence_ids=[item.id],
+    )
+    departure = services.departure_save(
+        user=staff_user,
+        assessment=draft,
+        requirement=response.requirement,
+        departing_party="chief_constable",
+        circumstances=f"{MARKER} circumstances",
+        reasons="r",
+        alternative_arrangements="a",
+        residual_risk="low",
+        review_date=dt.date(2026, 3, 31),
+    )
+    action = services.action_save(
+        user=staff_user,
+        assessment=draft,
+        requirement=response.requirement,
+        gap=f"{MARKER} gap",
+        description="d",
+        owner="ACC",
+        due_date=dt.date(2025, 1, 1),
+    )
+    submitted = advance(draft, AssessmentStatus.SUBMITTED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    challenge = workflow.challenge_raise(
+        user=pcc_user, assessment=submitted, response=response, text=f"{MARKER} challenge"
+    )
+    workflow.challenge_close(user=pcc_user, challenge=challenge)
+    published = advance(submitted, AssessmentStatus.PUBLISHED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    job = ReportJob.objects.create(
+        kind="accountability", assessment=published, requested_by=pcc_user, input_hash="0" * 64
+    )
+    capability = CapacityCapability.objects.create(
+        code="psu", name="Police support units", unit="PSUs", national_planning_assumption=300
+    )
+    commitment = CapacityCommitment.objects.create(
+        force=home,
+        capability=capability,
+        period="2024/25",
+        committed=7,
+        available=6,
+        notice_period_hours=8,
+        as_of=dt.date(2025, 1, 1),
+    )
+    return {
+        "assessment": published,
+        "response": response,
+        "evidence": item,
+        "departure": departure,
+        "action": action,
+        "challenge": challenge,
+        "job": job,
+        "capability": capability,
+        "commitment": commitment,
+    }
+
+
+def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
+    """Values for a route's arguments, pointing at West Midlands objects (None: no force object)."""
+    a = world["assessment"]
+    api_pk = {
+        "assessment": a.pk,
+        "response": world["response"].pk,
+        "evidence": world["evidence"].pk,
+        "departure": world["departure"].pk,
+        "action": world["action"].pk,
+        "challenge": world["challenge"].pk,
+        "report": world["job"].pk,
+        "capacity": world["commitment"].pk,
+        "requirement": world["response"].requirement_id,
+        "threat": world["response"].requirement.threats.first().pk,
+        "area": world["response"].requirement.areas.first().pk,
+    }
+    values = {}
+    for kwarg in kwargs:
+        if kwarg == "pk":
+            if name.startswith("api-"):
+                values["pk"] = api_pk[name.removeprefix("api-").rsplit("-", 1)[0].split("-")[0]]
+            elif name.startswith("assessments:evidence"):
+                values["pk"] = world["evidence"].pk
+            elif name.startswith("assessments:"):
+                values["pk"] = a.pk
+            elif name.startswith("reports:"):
+                values["pk"] = world["job"].pk
+        elif kwarg == "ref":
+            values["ref"] = world["response"].requirement.ref
+        elif kwarg == "challenge_pk":
+            values["challenge_pk"] = world["challenge"].pk
+        elif kwarg == "departure_pk":
+            values["departure_pk"] = world["departure"].pk
+        elif kwarg == "action_pk":
+            values["action_pk"] = world["action"].pk
+        elif kwarg == "force_code":
+            values["force_code"] = "west-midlands"
+        elif kwarg == "period":
+            values["period"] = "2024-25"
+        elif kwarg == "capability_code":
+            values["capability_code"] = world["capability"].code
+        elif kwarg == "code":
+            values["code"] = {
+                "api-dashboard-force": "west-midlands",
+                "api-edition-detail": "spr-2012",
+                "editions:detail": "spr-2012",
+                "editions:requirement": "spr-2012",
+                "api-force-detail": "west-midlands",
+                "api-region-detail": "west-midlands",
+            }.get(name, world["capability"].code)
+        else:
+            raise AssertionError(f"{name} ({route}) takes {kwarg!r}: give it a West Midlands value in _kwargs")
+    return values
+
+
+def _url(name, route, kwargs, world) -> str:
+    return reverse(name, kwargs=_kwargs(name, route, kwargs, world))
+
+
+def _owns_force_object(name: str, kwargs: list[str]) -> bool:
+    return bool(kwargs) and name not in PUBLIC_OR_REFERENCE
+
+
+@pytest.mark.django_db
+def test_other_forces_staff_get_404_on_every_west_midlands_object(world, other_staff_client):
+    checked = []
+    for name, (route, kwargs) in sorted(_routes().items()):
+        if not _owns_force_object(name, kwargs):
+            continue
+        url = _url(name, route, kwargs, world)
+        codes = {
+            "GET": other_staff_client.get(url).status_code,
+            "POST": other_staff_client.post(url, {}).status_code,
+        }
+        assert set(codes.values()) <= {404, 405}, (name, url, codes)
+        assert 404 in codes.values(), (name, url, codes)
+        checked.append(name)
+    assert len(checked) > 30, checked
+
+
+@pytest.mark.django_db
+def test_other_forces_staff_never_see_west_midlands_in_lists(world, other_staff_client):
+    filters = {
+        "api-response-list": f"?assessment={world['assessment'].pk}",
+        "api-departure-list": f"?assessment={world['assessment'].pk}",
+        "api-action-list": f"?assessment={world['assessment'].pk}",
+        "api-challenge-list": f"?assessment={world['assessment'].pk}",
+        "api-evidence-list": "?force=west-midlands",
+        "api-assessment-list": "?force=west-midlands",
+        "assessments:evidence-list": "?force=west-midlands",
+        "api-capacity-list": "?force=west-midlands",
+    }
+    for name, (_route, kwargs) in sorted(_routes().items()):
+        if kwargs:
+            continue
+        url = reverse(name) + filters.get(name, "")
+        response = other_staff_client.get(url)
+        assert response.status_code < 500, (name, response.status_code)
+        body = response.content.decode(errors="replace")
+        assert MARKER not in body, (name, url)
+        if name == "api-assessment-list" and response.status_code == 200:
+            assert response.json()["count"] == 0
+
+
+ROLE_CLIENTS = ["staff_client", "chief_client", "pcc_client", "inspector_client", "national_admin_client"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLE_CLIENTS)
+def test_every_route_answers_every_role_without_a_server_error(world, role, request):
+    client = request.getfixturevalue(role)
+    for name, (route, kwargs) in sorted(_routes().items()):
+        if name in {"logout"} or name.endswith("download"):
+            continue
+        url = _url(name, route, kwargs, world)
+        status = client.get(url).status_code
+        assert status < 500, (role, name, url, status)
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_sign_in_or_refused(world, client):
+    open_to_all = {"login", "logout", "healthz"}
+    for name, (route, kwargs) in sorted(_routes().items()):
+        if name in open_to_all:
+            continue
+        url = _url(name, route, kwargs, world)
+        response = client.get(url)
+        if response.status_code == 405:  # a POST-only page: what matters is what a POST gets
+            response = client.post(url, {})
+        if re.match(r"^api", route):
+            assert response.status_code in (401, 403), (name, url, response.status_code)
+        else:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], (name, url)
