@@ -264,8 +264,8 @@ def response_update(
     """
     _require_editable(user, response.assessment)
     current = (
-        Response.objects.select_for_update()
-        .select_related("assessment", "judgement", "requirement")
+        Response.objects.select_for_update(of=("self",))
+        .select_related("assessment__force", "assessment__edition", "judgement", "requirement")
         .get(pk=response.pk)
     )
     if current.version != expected_version:
@@ -292,7 +292,10 @@ def response_update(
     current.version += 1
     current.updated_at = timezone.now()
     current.updated_by = user
-    current.full_clean(exclude=["evidence"])
+    # Field rules and the edition check; the relations were just read under lock, and the version
+    # and uniqueness constraints cannot be broken by this change, so no extra queries to re-prove them.
+    current.clean_fields(exclude=["evidence", "assessment", "requirement", "judgement", "updated_by"])
+    current.clean()
     _save_with_history(current, user, evidence=evidence)
     return current
 

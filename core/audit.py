@@ -203,8 +203,10 @@ def _from_history(history_instance, *, with_m2m: bool = True) -> AuditEntry:
     )
 
 
-def audit_from_history(history_instance) -> AuditEntry:
-    return _chain([_from_history(history_instance)])[0]
+def audit_from_history(history_instance, *, instance=None) -> AuditEntry:
+    """One entry for a simple-history record; pass the saved `instance` when at hand (fewer queries)."""
+    record = _InMemory(history_instance, instance) if instance is not None else history_instance
+    return _chain([_from_history(record)])[0]
 
 
 class _InMemory:

@@ -9,5 +9,6 @@ from core.audit import audit_from_history
 
 
 @receiver(post_create_historical_record, dispatch_uid="spr-audit-trail")
-def _audit(sender, history_instance, **kwargs):
-    audit_from_history(history_instance)
+def _audit(sender, history_instance, instance=None, **kwargs):
+    # The saved object itself, relations already loaded, spares rebuilding it from the record.
+    audit_from_history(history_instance, instance=instance)
