@@ -153,6 +153,24 @@ class ResponseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        """The same output as the declared fields, built directly: an assessment's responses are read
+        whole (1,209 in the largest edition benchmarked), and DRF's field-by-field walk cost most of
+        that request. tests/api/test_assessments_api.py holds the two to the same result."""
+        return {
+            "id": instance.id,
+            "assessment": instance.assessment_id,
+            "requirement": instance.requirement.ref,
+            "paragraph": instance.requirement.paragraph,
+            "judgement": instance.judgement.code,
+            "narrative": instance.narrative,
+            "evidence": [item.pk for item in instance.evidence.all()],
+            "version": instance.version,
+            "status": instance.status.value,
+            "updated_at": self.fields["updated_at"].to_representation(instance.updated_at),
+            "updated_by": instance.updated_by.username if instance.updated_by_id else None,
+        }
+
 
 class PreconditionFailedSerializer(serializers.Serializer):
     """The answer to a PATCH whose If-Match names an older version."""

@@ -518,3 +518,23 @@ def test_response_list_queries_do_not_grow(as_user, assessment, staff_user, forc
         rows = client.get(url, params).json()["results"]
     assert all(len(row["evidence"]) == 10 for row in rows)
     assert len(linked) == len(bare)
+
+
+def test_response_serializer_fast_path_matches_the_declared_fields(staff_user, forces, spr2012):
+    from rest_framework import serializers as drf
+
+    from assessments import services
+    from assessments.api.serializers import ResponseSerializer
+    from assessments.selectors import response_list
+    from tests.factories import make_assessment, make_link_evidence
+
+    assessment = make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012)
+    item = make_link_evidence(user=staff_user, force=forces["west-midlands"])
+    first = assessment.responses.first()
+    services.response_update(
+        user=staff_user, response=first, expected_version=1, judgement="assured", narrative="N", evidence_ids=[item.id]
+    )
+
+    for response in response_list(user=staff_user).filter(assessment=assessment):
+        serializer = ResponseSerializer()
+        assert serializer.to_representation(response) == drf.ModelSerializer.to_representation(serializer, response)
