@@ -290,6 +290,10 @@ class Evidence(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.review_by and self.evidence_date and self.review_by < self.evidence_date:
+            raise ValidationError({"review_by": "The review date must be on or after the evidence date"})
+
     @property
     def is_past_review(self) -> bool:
         return self.review_by is not None and self.review_by < timezone.localdate()

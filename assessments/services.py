@@ -360,8 +360,6 @@ def evidence_create(
         item.reference = reference.strip()
     else:
         raise ValidationError({"kind": "Choose whether the evidence is a file, a link or a reference"})
-    if review_by and review_by < evidence_date:
-        raise ValidationError({"review_by": "The review date must be on or after the evidence date"})
     item.full_clean(exclude=["file", "sha256"])
     if kind == EvidenceKind.FILE:
         # Saving the file last means a refused item leaves no file behind.

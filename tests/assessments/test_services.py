@@ -292,3 +292,17 @@ def test_visible_to_keeps_forces_apart(assessment, staff_user, other_staff_user,
     assert Response.objects.visible_to(other_staff_user).count() == 0
     assert Assessment.objects.visible_to(chief_user).get() == assessment
     assert Response.objects.visible_to(inspector_user).count() == 0  # HMIC reads drafts only when published
+
+
+def test_evidence_review_date_cannot_precede_its_date_on_create_or_update(staff_user, home):
+    with pytest.raises(ValidationError, match="on or after the evidence date"):
+        make_link_evidence(
+            user=staff_user, force=home, evidence_date=dt.date(2025, 4, 1), review_by=dt.date(2025, 1, 1)
+        )
+    item = make_link_evidence(user=staff_user, force=home, evidence_date=dt.date(2025, 4, 1))
+
+    with pytest.raises(ValidationError, match="on or after the evidence date"):
+        services.evidence_update(user=staff_user, evidence=item, review_by=dt.date(2024, 12, 31))
+
+    item.refresh_from_db()
+    assert item.review_by is None
