@@ -97,6 +97,8 @@ def response_list(*, user) -> QuerySet[Response]:
     return (
         Response.objects.visible_to(user)
         .select_related("requirement", "judgement", "updated_by")
+        # The API shows a requirement's ref and paragraph, not its text: leave the long columns behind.
+        .defer("requirement__text", "requirement__lead_in", "requirement__group_heading", "judgement__description")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id").order_by("id")))
         .order_by("assessment_id", "requirement__position", "id")
     )
