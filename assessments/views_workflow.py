@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,8 +35,6 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, AssessmentStatus, Challenge, ChallengeStatus, Evidence, ResponseStatus
 from assessments.permissions import (
-    CHALLENGE_STATES,
-    acts_for,
     can_close_challenge,
     can_edit_assessment,
     can_raise_challenge,
@@ -44,7 +42,6 @@ from assessments.permissions import (
     can_transition,
 )
 from core.exceptions import Conflict
-from core.roles import has_role
 from threats.models import JudgementLevel
 
 FORM_METHODS = ["GET", "POST"]
@@ -73,11 +70,7 @@ def conflict_page(view):
 def _guard(user, assessment: Assessment, action: str) -> None:
     """What the service will decide, asked before a form is shown: 403 for a role or force that may
     never take `action`, the 409 page for a state that does not allow it now."""
-    rule = workflow.TRANSITIONS[action]
-    if not (has_role(user, *rule.roles) and acts_for(user, assessment.force_id)):
-        raise PermissionDenied(f"Your role cannot {rule.label.lower()} for this force")
-    if not can_transition(user, assessment, action):
-        raise Conflict(f"You cannot {rule.label.lower()}: the assessment is {assessment.get_status_display().lower()}")
+    workflow.require_transition(user, assessment, action)
 
 
 # ----------------------------------------------------------------------------- shared page context
@@ -302,19 +295,7 @@ def transition_view(request, pk: int, action: str):
 
 def _raise_guard(user, assessment: Assessment) -> None:
     """The service's order: the state first (409), then who is asking (403)."""
-    if can_raise_challenge(user, assessment):
-        return
-    if assessment.status not in CHALLENGE_STATES:
-        raise Conflict("Challenges can be raised only while the chief constable is answering")
-    raise PermissionDenied("Only the PCC or their office can raise a challenge")
-
-
-def _thread_guard(user, challenge: Challenge, predicate, conflict: str, denied: str) -> None:
-    if predicate(user, challenge):
-        return
-    if not challenge.is_open or challenge.assessment.status not in CHALLENGE_STATES:
-        raise Conflict(conflict)
-    raise PermissionDenied(denied)
+    workflow.require_can_raise(user, assessment)
 
 
 def with_thread_forms(user, challenges: list[Challenge]) -> list[Challenge]:
@@ -456,13 +437,7 @@ def response_challenge_view(request, pk: int, ref: str):
 @conflict_page
 def challenge_reply_view(request, pk: int, challenge_pk: int):
     assessment, challenge = _challenge_get(request, pk, challenge_pk)
-    _thread_guard(
-        request.user,
-        challenge,
-        can_reply_to_challenge,
-        "This challenge is closed or the assessment has moved on",
-        "You cannot reply to this challenge",
-    )
+    workflow.require_can_reply(request.user, challenge)
     form = ReplyForm(request.POST if request.method == "POST" else None, prefix=f"reply-{challenge.pk}")
     status = 200
     if request.method == "POST":
@@ -491,13 +466,7 @@ def challenge_reply_view(request, pk: int, challenge_pk: int):
 @conflict_page
 def challenge_close_view(request, pk: int, challenge_pk: int):
     assessment, challenge = _challenge_get(request, pk, challenge_pk)
-    _thread_guard(
-        request.user,
-        challenge,
-        can_close_challenge,
-        "This challenge is already closed or the assessment has moved on",
-        "Only the PCC or their office can close a challenge",
-    )
+    workflow.require_can_close(request.user, challenge)
     form = CloseChallengeForm(request.POST if request.method == "POST" else None, prefix=f"close-{challenge.pk}")
     status = 200
     if request.method == "POST":

@@ -31,6 +31,7 @@ from assessments.models import (
     Transition,
 )
 from assessments.permissions import (
+    CHALLENGE_STATES,
     acts_for,
     can_close_challenge,
     can_raise_challenge,
@@ -84,8 +85,11 @@ def _lock(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("force", "edition").get(pk=assessment.pk)
 
 
-def _check(user, assessment: Assessment, action: str) -> Rule:
-    """403 for a role or force that may never do this; 409 for a state that does not allow it now."""
+def require_transition(user, assessment: Assessment, action: str) -> Rule:
+    """403 for a role or force that may never do this; 409 for a state that does not allow it now.
+
+    Services call it under the row lock; pages and the API call it first, so a refusal never depends
+    on what a form or body says."""
     rule = TRANSITIONS[action]
     if not (has_role(user, *rule.roles) and acts_for(user, assessment.force_id)):
         raise PermissionDenied(f"Your role cannot {rule.label.lower()} for this force")
@@ -107,7 +111,7 @@ def _record(user, assessment: Assessment, action: str, rule: Rule, note: str, fr
 
 def _move(user, assessment: Assessment, action: str, note: str = "", **fields) -> Assessment:
     locked = _lock(assessment)
-    rule = _check(user, locked, action)
+    rule = require_transition(user, locked, action)
     from_status = locked.status
     locked.status = rule.target
     for name, value in fields.items():
@@ -125,7 +129,7 @@ def assessment_submit(
 ) -> Assessment:
     """PCC office staff send the draft to the chief constable. Every requirement must be answered."""
     locked = _lock(assessment)
-    _check(user, locked, "submit")
+    require_transition(user, locked, "submit")
     unanswered = [
         r.requirement.ref
         for r in locked.responses.select_related("requirement", "judgement")
@@ -170,7 +174,7 @@ def assessment_respond(*, user, assessment: Assessment, statement: str, note: st
 def assessment_sign_off(*, user, assessment: Assessment, statement: str, note: str = "") -> Assessment:
     """The PCC signs off with their annual assurance statement; refused while challenges are open."""
     locked = _lock(assessment)
-    _check(user, locked, "sign_off")
+    require_transition(user, locked, "sign_off")
     if not (statement or "").strip():
         raise ValidationError({"statement": "Enter the annual assurance statement"})
     open_challenges = list(
@@ -197,7 +201,7 @@ def assessment_sign_off(*, user, assessment: Assessment, statement: str, note: s
 def assessment_publish(*, user, assessment: Assessment, note: str = "") -> Assessment:
     """Freeze the assessment as a snapshot with its SHA-256; HMIC can then read it."""
     locked = _lock(assessment)
-    _check(user, locked, "publish")
+    require_transition(user, locked, "publish")
     now = timezone.now()
     published = _move(user, locked, "publish", note, published_by=user, published_at=now)
     payload = snapshot_payload(published)
@@ -211,7 +215,7 @@ def assessment_revise(*, user, assessment: Assessment, note: str = "") -> Assess
     from assessments.services import populate_from
 
     locked = _lock(assessment)
-    rule = _check(user, locked, "revise")
+    rule = require_transition(user, locked, "revise")
     if Assessment.objects.filter(supersedes=locked).exists():
         raise Conflict("A revision of this assessment has already been started")
     latest = (
@@ -255,10 +259,7 @@ ACTIONS = {
 def challenge_raise(*, user, assessment: Assessment, text: str, response=None) -> Challenge:
     """The PCC's side challenges one response, or the whole assessment."""
     locked = _lock(assessment)
-    if not can_raise_challenge(user, locked):
-        if locked.status not in ("submitted", "responded"):
-            raise Conflict("Challenges can be raised only while the chief constable is answering")
-        raise PermissionDenied("Only the PCC or their office can raise a challenge")
+    require_can_raise(user, locked)
     if not (text or "").strip():
         raise ValidationError({"text": "Enter the challenge"})
     if response is not None and response.assessment_id != locked.id:
@@ -269,6 +270,46 @@ def challenge_raise(*, user, assessment: Assessment, text: str, response=None) -
     challenge.save()
     transaction.on_commit(lambda: notify_challenge(challenge_id=challenge.id, event="raised", actor_id=user.id))
     return challenge
+
+
+def _guard_thread(user, challenge: Challenge, allowed: bool, conflict: str, denied: str) -> None:
+    """409 when the thread or the assessment has moved on, 403 when the user may never do this."""
+    if allowed:
+        return
+    if not challenge.is_open or challenge.assessment.status not in CHALLENGE_STATES:
+        raise Conflict(conflict)
+    raise PermissionDenied(denied)
+
+
+def require_can_raise(user, assessment: Assessment) -> None:
+    """The state first (409), then who is asking (403)."""
+    if can_raise_challenge(user, assessment):
+        return
+    if assessment.status not in CHALLENGE_STATES:
+        raise Conflict("Challenges can be raised only while the chief constable is answering")
+    raise PermissionDenied("Only the PCC or their office can raise a challenge")
+
+
+def require_can_reply(user, challenge: Challenge) -> None:
+    """The reply rule with its refusals; the page checks it before showing the form, the service again
+    under lock."""
+    _guard_thread(
+        user,
+        challenge,
+        can_reply_to_challenge(user, challenge),
+        "This challenge is closed or the assessment has moved on",
+        "You cannot reply to this challenge",
+    )
+
+
+def require_can_close(user, challenge: Challenge) -> None:
+    _guard_thread(
+        user,
+        challenge,
+        can_close_challenge(user, challenge),
+        "This challenge is already closed or the assessment has moved on",
+        "Only the PCC or their office can close a challenge",
+    )
 
 
 def _lock_challenge(challenge: Challenge) -> Challenge:
@@ -283,10 +324,7 @@ def _lock_challenge(challenge: Challenge) -> Challenge:
 @transaction.atomic
 def challenge_reply(*, user, challenge: Challenge, text: str) -> ChallengeReply:
     locked = _lock_challenge(challenge)
-    if not can_reply_to_challenge(user, locked):
-        if not locked.is_open or locked.assessment.status not in ("submitted", "responded"):
-            raise Conflict("This challenge is closed or the assessment has moved on")
-        raise PermissionDenied("You cannot reply to this challenge")
+    require_can_reply(user, locked)
     if not (text or "").strip():
         raise ValidationError({"text": "Enter your reply"})
     reply = ChallengeReply(challenge=locked, author=user, text=text.strip())
@@ -300,10 +338,7 @@ def challenge_reply(*, user, challenge: Challenge, text: str) -> ChallengeReply:
 @transaction.atomic
 def challenge_close(*, user, challenge: Challenge, note: str = "") -> Challenge:
     locked = _lock_challenge(challenge)
-    if not can_close_challenge(user, locked):
-        if not locked.is_open or locked.assessment.status not in ("submitted", "responded"):
-            raise Conflict("This challenge is already closed or the assessment has moved on")
-        raise PermissionDenied("Only the PCC or their office can close a challenge")
+    require_can_close(user, locked)
     locked.status = ChallengeStatus.CLOSED
     locked.closed_by = user
     locked.closed_at = timezone.now()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
@@ -67,12 +66,10 @@ from assessments.api.serializers import (
     TransitionSerializer,
 )
 from assessments.downloads import evidence_file_response
-from assessments.permissions import acts_for, can_manage_force_records, can_transition
+from assessments.permissions import can_manage_force_records
 from core.api.pagination import LargePagination, StandardPagination
 from core.api.parsers import SafeJSONParser
-from core.exceptions import Conflict
 from core.querysets import force_ids_for
-from core.roles import has_role
 from forces.models import Force
 
 # Documentation of the answers every endpoint may give --------------------------------------------
@@ -247,15 +244,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _transition(self, request, pk, action: str, input_serializer) -> ApiResponse:
         assessment = selectors.assessment_get(user=request.user, pk=pk)
-        rule = workflow.TRANSITIONS[action]
-        # The service checks both again under the row lock; checking here first means a refusal does
-        # not depend on what the body says.
-        if not (has_role(request.user, *rule.roles) and acts_for(request.user, assessment.force_id)):
-            raise PermissionDenied(f"Your role cannot {rule.label.lower()} for this force")
-        if not can_transition(request.user, assessment, action):
-            raise Conflict(
-                f"You cannot {rule.label.lower()}: the assessment is {assessment.get_status_display().lower()}"
-            )
+        # The service checks again under the row lock; checking here first means a refusal does not
+        # depend on what the body says.
+        workflow.require_transition(request.user, assessment, action)
         data = _validated(input_serializer, request)
         moved = workflow.ACTIONS[action](user=request.user, assessment=assessment, **data)
         if moved.pk != assessment.pk:  # revise answers with the new draft
