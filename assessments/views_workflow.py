@@ -135,7 +135,7 @@ def task_list_context(user, assessment: Assessment) -> dict:
 
 def render_check_answers(request, assessment: Assessment, *, form: SubmitForm | None = None, status: int = 200):
     """The check answers page, with the submit form when the user may submit."""
-    tasks = selectors.task_list(assessment=assessment)
+    tasks = selectors.answers_list(assessment=assessment)
     context = workflow_context(request.user, assessment)
     if form is None and context["allowed"]["submit"]:
         form = SubmitForm(initial={"share_with_hmic": assessment.share_with_hmic})
