@@ -22,6 +22,7 @@ from assessments.models import (
     Assessment,
     Challenge,
     ChallengeStatus,
+    DepartingParty,
     Departure,
     DepartureStatus,
     Evidence,
@@ -179,7 +180,8 @@ class DashboardCell:
     cell: Cell
     change: Change
     area_name: str = ""
-    requirements: list[dict] = field(default_factory=list)  # ref, text, label, colour, tag (and url, by the view)
+    requirements: list[dict] = field(default_factory=list)  # ref, text, label, colour, tag
+    requirements_html: str = ""  # the list's items, escaped, built by the page view
 
     @property
     def tag(self) -> str:
@@ -437,6 +439,19 @@ class CapacitySummary:
 
 
 @dataclass
+class Listed:
+    """A live departure or an overdue action as the national view lists it (plain values: there can
+    be hundreds, and the page shows four columns of each)."""
+
+    assessment_id: int
+    force_name: str
+    ref: str
+    detail: str  # who departs (a departure) or the owner (an action)
+    date: object  # the review date or the due date
+    url: str = ""  # the requirement's page, filled by the view
+
+
+@dataclass
 class NationalView:
     edition: Edition | None
     period: str
@@ -444,8 +459,8 @@ class NationalView:
     layout: Layout | None
     rows: list[ForceRow]
     regions: list[RegionSummary]
-    departures: list[Departure]
-    overdue_actions: list[Action]
+    departures: list[Listed]  # empty unless asked for (`lists=True`)
+    overdue_actions: list[Listed]
     trends: Trends | None
     capacity: CapacitySummary
     labels: list[tuple[str, str, str]]  # label, short label, tag class: the key to the table
@@ -483,17 +498,6 @@ def _forces(*, region: Region | None, body_type: str | None) -> QuerySet[Force]:
     return forces
 
 
-#: The fields the national view's departure and action lists read through their assessment.
-LISTED = (
-    "id",
-    "assessment_id",
-    "requirement_id",
-    "assessment__force_id",
-    "assessment__force__name",
-    "assessment__force__code",
-    "requirement__ref",
-)
-
 SORT_KEYS = ("force", "region", "body", "status", "assured", "departures", "overdue")
 
 
@@ -525,6 +529,16 @@ def _sort(rows: list[ForceRow], sort: str) -> list[ForceRow]:
     present = [row for row in by_name if value(row) is not None]
     missing = [row for row in by_name if value(row) is None]
     return sorted(present, key=value, reverse=descending) + missing
+
+
+def _listed(queryset: QuerySet, detail: str, date: str, *, order: tuple, choices=None) -> list[Listed]:
+    """Departures or actions as plain values, in `order`."""
+    labels = dict(choices.choices) if choices is not None else {}
+    rows = queryset.values_list("assessment_id", "assessment__force__name", "requirement__ref", detail, date)
+    return [
+        Listed(aid, force, ref, labels.get(value, value), when)
+        for aid, force, ref, value, when in rows.order_by(*order)
+    ]
 
 
 def capacity_summary(*, period: str, region: Region | None = None) -> CapacitySummary:
@@ -572,11 +586,13 @@ def national_view(
     region: Region | None = None,
     body_type: str | None = None,
     sort: str = "force",
+    lists: bool = False,
 ) -> NationalView:
     """Every force × threat × area for one edition and period, filtered by region and policing body
     type, with region totals, departures and overdue actions across forces, national trends and the
     capacity totals. Only assessments visible to the user count. About 16 queries, however many
-    forces, periods, responses or evidence items."""
+    forces, periods, responses or evidence items; two more with `lists` (the departures and overdue
+    actions themselves, which only the page shows)."""
     periods = national_periods(user=user, edition=edition) if edition else []
     period = period or (periods[0] if periods else current_period())
     forces = list(_forces(region=region, body_type=body_type))
@@ -680,16 +696,21 @@ def national_view(
         layout=layout,
         rows=_sort(rows, sort or "force"),
         regions=sorted(summaries.values(), key=lambda s: s.region.name),
-        # Only what the lists show: the narratives are long and there can be hundreds of rows.
-        departures=list(
-            departures_qs.select_related("assessment__force", "requirement")
-            .only(*LISTED, "departing_party", "review_date", "status")
-            .order_by("assessment__force__name", "review_date", "id")
+        departures=(
+            _listed(
+                departures_qs,
+                "departing_party",
+                "review_date",
+                order=("assessment__force__name", "review_date", "id"),
+                choices=DepartingParty,
+            )
+            if lists
+            else []
         ),
-        overdue_actions=list(
-            actions_qs.select_related("assessment__force", "requirement")
-            .only(*LISTED, "owner", "due_date", "status")
-            .order_by("due_date", "assessment__force__name", "id")
+        overdue_actions=(
+            _listed(actions_qs, "owner", "due_date", order=("due_date", "assessment__force__name", "id"))
+            if lists
+            else []
         ),
         trends=_trends(layout, sorted(per_period), per_period),
         capacity=capacity_summary(period=period, region=region),

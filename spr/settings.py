@@ -97,6 +97,7 @@ TEMPLATES = [
                 "core.context_processors.service",
                 "dashboards.context_processors.navigation",
             ],
+            "builtins": ["core.templatetags.govuk"],
         },
     },
 ]

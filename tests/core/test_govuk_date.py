@@ -1,0 +1,43 @@
+"""govuk_date writes dates exactly as Django's `date:"j F Y"` does in British English, cheaper."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+from core.templatetags.govuk import govuk_date
+
+
+def _both(value) -> tuple[str, str]:
+    template = Template('{{ value|date:"j F Y" }}|{{ value|govuk_date }}')
+    return tuple(template.render(Context({"value": value})).split("|"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(2026, 1, 5),
+        dt.date(2025, 12, 31),
+        dt.date(2024, 2, 29),
+        # 23:30 UTC on 31 May is 00:30 on 1 June in London (BST): the page shows the UK date.
+        dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC),
+    ],
+)
+def test_govuk_date_matches_the_date_filter(value):
+    builtin, ours = _both(value)
+    assert ours == builtin
+    assert ours
+
+
+def test_a_utc_time_after_midnight_in_summer_is_the_next_uk_day():
+    assert govuk_date(dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC)) == "1 June 2026"
+    assert govuk_date(timezone.make_aware(dt.datetime(2026, 1, 5, 9, 0))) == "5 January 2026"
+
+
+@pytest.mark.parametrize("value", [None, "", "2026-01-05", 42])
+def test_anything_that_is_not_a_date_gives_nothing(value):
+    assert govuk_date(value) == ""
