@@ -116,7 +116,9 @@ def assessment_heat_maps(layout: Layout, assessment_ids: list[int]) -> dict[int,
     """One query for the responses of all the given assessments."""
     from assessments.models import Response
 
-    rows = Response.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "requirement_id", "judgement_id"
+    rows = (
+        Response.objects.filter(assessment_id__in=assessment_ids)
+        .values_list("assessment_id", "requirement_id", "judgement_id")
+        .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
     )
     return heat_maps(layout, rows)

@@ -269,9 +269,9 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     layout = board.layout = edition_layout(current.edition)
 
     rows = list(
-        Response.objects.filter(assessment_id__in=[a.id for a in same_edition]).values_list(
-            "assessment_id", "requirement_id", "judgement_id"
-        )
+        Response.objects.filter(assessment_id__in=[a.id for a in same_edition])
+        .values_list("assessment_id", "requirement_id", "judgement_id")
+        .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
     )
     maps = heat_maps(layout, rows)
     current_map = maps.get(current.id, {})
@@ -606,7 +606,9 @@ def national_view(
     assessments = {a.force_id: a for a in scoped.filter(period=period)}
     ids = [a.id for a in assessments.values()]
     answers = list(
-        Response.objects.filter(assessment_id__in=ids).values_list("assessment_id", "requirement_id", "judgement_id")
+        Response.objects.filter(assessment_id__in=ids)
+        .values_list("assessment_id", "requirement_id", "judgement_id")
+        .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
     )
     maps = heat_maps(layout, answers)
     top = top_level_ids(layout)
@@ -680,6 +682,7 @@ def national_view(
         )
         .values("assessment__period", "requirement_id")
         .annotate(assured=Count("id", filter=Q(judgement_id__in=top)), answered=Count("id"))
+        .order_by()
     )
     per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for row in trend_rows:
