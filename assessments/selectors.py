@@ -30,6 +30,7 @@ from assessments.models import (
     Transition,
 )
 from capabilities.models import Area, Requirement
+from core.links import reverser
 from core.models import AuditEntry
 from threats.models import Threat
 
@@ -192,9 +193,8 @@ def task_list(*, assessment: Assessment) -> TaskList:
 
     A requirement serving several threats appears under each of them.
     """
-    from django.urls import reverse
-
     responses = list(task_responses(assessment=assessment))
+    page = reverser("assessments:response", int, str)
     threats = list(
         Threat.objects.filter(edition_id=assessment.edition_id).only("id", "code", "name").order_by("position")
     )
@@ -219,7 +219,7 @@ def task_list(*, assessment: Assessment) -> TaskList:
             hint = f"{hint} Judgement: {response.judgement.label}."
         item = TaskItem(
             ref=requirement.ref,
-            url=reverse("assessments:response", args=[assessment.pk, requirement.ref]),
+            url=page(assessment.pk, requirement.ref),
             hint=hint,
             status=response.status,
         )

@@ -370,6 +370,7 @@ class ForceRow:
     live_departures: int = 0
     overdue_actions: int = 0
     cells_html: str = ""  # filled by the page view (dashboards.views.matrix_cells_html)
+    url: str = ""  # the assessment's task list, filled by the page view
 
     @property
     def assured_percent(self) -> int | None:

@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from assessments.matrix import CELL_RULE
 from assessments.models import PERIOD_RE
+from core.links import reverser
 from core.roles import sees_all_forces
 from dashboards import exports, selectors, svg
 from dashboards.forms import NationalFilterForm
@@ -106,12 +106,12 @@ def force_dashboard_view(request):
         raise Http404("No assessment for that period")
     if board.current is not None:
         lines: dict[str, str] = {}  # a requirement sits in several cells: build each line once
+        page = reverser("assessments:response", int, str)
         for item in board.cells:
             for requirement in item.requirements:
                 ref = requirement["ref"]
                 if ref not in lines:
-                    url = reverse("assessments:response", args=[board.current.pk, ref])
-                    lines[ref] = requirement_line_html(requirement, url)
+                    lines[ref] = requirement_line_html(requirement, page(board.current.pk, ref))
             item.requirements_html = mark_safe("".join(lines[r["ref"]] for r in item.requirements))  # noqa: S308
     return render(
         request,
@@ -164,26 +164,34 @@ def _sort_header(view, filters, key: str, label: str) -> dict:
     return {"key": key, "label": label, "aria_sort": state, "href": f"?{_query(view, filters, sort=next_sort)}"}
 
 
-def matrix_cells_html(row: selectors.ForceRow) -> SafeString:
+def matrix_cells_html(row: selectors.ForceRow, memo: dict | None = None) -> SafeString:
     """One force's cells of the national matrix as escaped HTML: a GOV.UK tag in the judgement's
     colour AND its initials, with the full label and counts for screen readers. Built here rather
     than in the template because the matrix has ~1,150 cells and the template engine's per-variable
     cost made it most of the page's time; every value is escaped (labels and tags come from the
-    edition's judgement scale, which the national administrator edits)."""
-    return mark_safe(  # noqa: S308 - every interpolated value goes through escape()
-        "".join(
-            f'<td class="govuk-table__cell spr-national__cell"><strong class="govuk-tag {escape(item.tag)} '
-            f'spr-cell-tag"><span aria-hidden="true">{escape(item.short)}</span><span class="govuk-visually-hidden">'
-            f"{escape(item.cell.label)}, {item.cell.judged:d} of {item.cell.total:d} judged</span></strong></td>"
-            for item in row.cells
-        )
-    )
+    edition's judgement scale, which the national administrator edits). Pass the same `memo` for
+    every row: most cells repeat one of a few dozen."""
+    memo = {} if memo is None else memo
+    parts = []
+    for item in row.cells:
+        key = (item.tag, item.short, item.cell.label, item.cell.judged, item.cell.total)
+        html = memo.get(key)
+        if html is None:
+            html = memo[key] = (
+                f'<td class="govuk-table__cell spr-national__cell"><strong class="govuk-tag {escape(item.tag)} '
+                f'spr-cell-tag"><span aria-hidden="true">{escape(item.short)}</span><span '
+                f'class="govuk-visually-hidden">{escape(item.cell.label)}, {item.cell.judged:d} of '
+                f"{item.cell.total:d} judged</span></strong></td>"
+            )
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - every interpolated value went through escape()
 
 
 def _with_urls(records: list[selectors.Listed]) -> None:
     """Each listed record's requirement page."""
+    page = reverser("assessments:response", int, str)
     for record in records:
-        record.url = reverse("assessments:response", args=[record.assessment_id, record.ref])
+        record.url = page(record.assessment_id, record.ref)
 
 
 @require_GET
@@ -205,8 +213,11 @@ def national_view(request):
         for threat, area in view.columns
     ]
     query = _query(view, filters)
+    memo: dict = {}
+    detail = reverser("assessments:detail", int)
     for row in view.rows:
-        row.cells_html = matrix_cells_html(row)
+        row.cells_html = matrix_cells_html(row, memo)
+        row.url = detail(row.assessment.pk) if row.assessment else ""
     return render(
         request,
         "dashboards/national.html",
