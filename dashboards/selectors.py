@@ -9,10 +9,11 @@ runs a fixed number of queries however many forces, periods, responses or eviden
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.matrix import Cell, Layout, edition_layout, heat_maps
@@ -32,7 +33,7 @@ from assessments.models import (
 )
 from assessments.selectors import response_status_q
 from capabilities.models import CapacityCapability, CapacityCommitment, Requirement
-from forces.models import BodyType, Force, Region
+from forces.models import BodyType, Force, PolicingBody, Region
 from threats.models import Edition, EditionStatus
 
 #: How many rows a dashboard list shows before it says "and N more".
@@ -474,11 +475,6 @@ class NationalView:
         return [(t, a) for t in self.layout.threats for a in self.layout.areas]
 
 
-def _body_type(force: Force) -> str:
-    body = force.current_policing_body
-    return body.body_type if body else ""
-
-
 def national_periods(*, user, edition: Edition) -> list[str]:
     """Periods with at least one assessment of the edition the user may see, newest first."""
     return list(
@@ -491,11 +487,18 @@ def national_periods(*, user, edition: Edition) -> list[str]:
 
 
 def _forces(*, region: Region | None, body_type: str | None) -> QuerySet[Force]:
-    forces = Force.objects.select_related("region").prefetch_related("policing_bodies").order_by("name")
+    """The forces shown, with the type of their policing body in office today (`current_body_type`,
+    "" if none is recorded) read in the same query."""
+    current = PolicingBody.objects.filter(force=OuterRef("pk"), effective_to__isnull=True).values("body_type")[:1]
+    forces = (
+        Force.objects.select_related("region")
+        .annotate(current_body_type=Coalesce(Subquery(current), Value("")))
+        .order_by("name")
+    )
     if region is not None:
         forces = forces.filter(region=region)
     if body_type:
-        forces = forces.filter(policing_bodies__effective_to__isnull=True, policing_bodies__body_type=body_type)
+        forces = forces.filter(current_body_type=body_type)
     return forces
 
 
@@ -592,8 +595,8 @@ def national_view(
     """Every force × threat × area for one edition and period, filtered by region and policing body
     type, with region totals, departures and overdue actions across forces, national trends and the
     capacity totals. Only assessments visible to the user count. About 16 queries, however many
-    forces, periods, responses or evidence items; two more with `lists` (the departures and overdue
-    actions themselves, which only the page shows)."""
+    forces, periods, responses or evidence items. With `lists` (only the page shows them) the
+    departures and overdue actions themselves are read, and counted from what was read."""
     periods = national_periods(user=user, edition=edition) if edition else []
     period = period or (periods[0] if periods else current_period())
     forces = list(_forces(region=region, body_type=body_type))
@@ -623,8 +626,21 @@ def national_view(
     actions_qs = Action.objects.visible_to(user).filter(
         assessment_id__in=ids, status__in=OPEN_ACTION_STATUSES, due_date__lt=today
     )
-    departure_counts = dict(departures_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
-    action_counts = dict(actions_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
+    if lists:  # the page lists them all, so it counts them from the lists
+        departures = _listed(
+            departures_qs,
+            "departing_party",
+            "review_date",
+            order=("assessment__force__name", "review_date", "id"),
+            choices=DepartingParty,
+        )
+        overdue = _listed(actions_qs, "owner", "due_date", order=("due_date", "assessment__force__name", "id"))
+        departure_counts = Counter(record.assessment_id for record in departures)
+        action_counts = Counter(record.assessment_id for record in overdue)
+    else:
+        departures, overdue = [], []
+        departure_counts = dict(departures_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
+        action_counts = dict(actions_qs.values_list("assessment_id").annotate(n=Count("id")).order_by())
 
     rows = []
     for force in forces:
@@ -646,7 +662,7 @@ def national_view(
         rows.append(
             ForceRow(
                 force=force,
-                body_type=_body_type(force),
+                body_type=force.current_body_type,
                 assessment=assessment,
                 cells=cells,
                 assured=assured[assessment.id] if assessment else 0,
@@ -700,22 +716,8 @@ def national_view(
         layout=layout,
         rows=_sort(rows, sort or "force"),
         regions=sorted(summaries.values(), key=lambda s: s.region.name),
-        departures=(
-            _listed(
-                departures_qs,
-                "departing_party",
-                "review_date",
-                order=("assessment__force__name", "review_date", "id"),
-                choices=DepartingParty,
-            )
-            if lists
-            else []
-        ),
-        overdue_actions=(
-            _listed(actions_qs, "owner", "due_date", order=("due_date", "assessment__force__name", "id"))
-            if lists
-            else []
-        ),
+        departures=departures,
+        overdue_actions=overdue,
         trends=_trends(layout, sorted(per_period), per_period),
         capacity=capacity_summary(period=period, region=region),
         labels=labels,
