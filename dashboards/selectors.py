@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -269,11 +281,13 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     same_edition = [a for a in same_edition if a.period in trend_periods[:TREND_PERIODS]]
     layout = board.layout = edition_layout(current.edition)
 
-    rows = list(
+    read = list(
         Response.objects.filter(assessment_id__in=[a.id for a in same_edition])
-        .values_list("assessment_id", "requirement_id", "judgement_id")
+        .annotate(completed=ExpressionWrapper(response_status_q(ResponseStatus.COMPLETED), output_field=BooleanField()))
+        .values_list("assessment_id", "requirement_id", "judgement_id", "completed")
         .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
     )
+    rows = [(aid, rid, lid) for aid, rid, lid, _ in read]
     maps = heat_maps(layout, rows)
     current_map = maps.get(current.id, {})
     previous_map = maps.get(board.previous.id, {}) if board.previous else None
@@ -307,12 +321,12 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
             )
         board.rows.append(DashboardRow(threat=threat, cells=cells))
 
-    counts = Response.objects.filter(assessment=current).aggregate(
-        total=Count("id"),
-        completed=Count("id", filter=response_status_q(ResponseStatus.COMPLETED)),
-        judged=Count("id", filter=Q(judgement__score__isnull=False)),
+    answered = [(lid, completed) for aid, _, lid, completed in read if aid == current.id]
+    board.progress = Progress(
+        total=len(answered),
+        completed=sum(1 for _, completed in answered if completed),
+        judged=sum(1 for lid, _ in answered if layout.levels[lid].is_assessed),
     )
-    board.progress = Progress(**counts)
     board.open_challenges = list(
         Challenge.objects.visible_to(user)
         .filter(assessment=current, status=ChallengeStatus.OPEN)
