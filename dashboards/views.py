@@ -113,6 +113,9 @@ def force_dashboard_view(request):
                 if ref not in lines:
                     lines[ref] = requirement_line_html(requirement, page(board.current.pk, ref))
             item.requirements_html = mark_safe("".join(lines[r["ref"]] for r in item.requirements))  # noqa: S308
+        evidence_page = reverser("assessments:evidence-detail", int)
+        for evidence in board.evidence_past_review:
+            evidence.url = evidence_page(evidence.pk)
     return render(
         request,
         "dashboards/force_dashboard.html",
