@@ -33,7 +33,13 @@ HISTORY_FIELDS = {
 ACTIONS = {"+": AuditEntry.Action.CREATED, "~": AuditEntry.Action.CHANGED, "-": AuditEntry.Action.DELETED}
 
 
+#: Values JSON takes as they are: most of an audit entry's, checked before the slower cases below.
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _jsonable(value):
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -51,9 +57,13 @@ def _jsonable(value):
     return value
 
 
+#: json.dumps with these options, built once (json.dumps builds an encoder on every call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(payload: dict) -> bytes:
     """The bytes a hash is taken over: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return _CANONICAL.encode(payload).encode()
 
 
 def entry_hash(
@@ -134,11 +144,17 @@ def _describe(
     )
 
 
+def _chain_end() -> str:
+    """Take the chain's lock (to the end of the transaction) and answer the hash of its last entry.
+    Two statements: the last hash must be read after the lock is held, never in the same snapshot."""
+    _lock_chain()
+    return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
 def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Link and store entries at the end of the chain, holding the chain's lock."""
     with transaction.atomic():
-        _lock_chain()
-        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        prev = _chain_end()
         for entry in entries:
             entry.prev_hash = prev
             entry.hash = prev = entry_hash(
@@ -165,10 +181,16 @@ def audit_record(**kwargs) -> AuditEntry:
     return _chain([_describe(**kwargs)])[0]
 
 
-def _m2m_ids(history_instance, field) -> list:
-    """The ids a many-to-many field pointed at when the history record was made."""
+def _m2m_ids(records: list, field) -> list[list]:
+    """The ids a many-to-many field pointed at when each history record was made (one query)."""
+    links = getattr(records[0], field.name).model  # the field's history table: one row per link per record
+    to_record = next(f.attname for f in links._meta.fields if f.related_model is records[0]._meta.model)
     target = f"{field.m2m_reverse_field_name()}_id"
-    return sorted(getattr(history_instance, field.name).values_list(target, flat=True))
+    ids = {record.history_id: [] for record in records}
+    rows = links._default_manager.filter(**{f"{to_record}__in": list(ids)})
+    for history_id, value in rows.values_list(to_record, target):
+        ids[history_id].append(value)
+    return [sorted(ids[record.history_id]) for record in records]
 
 
 def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
@@ -186,8 +208,10 @@ def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
         if before != after or previous is None and history_instance.history_type == "+":
             changes[field.attname] = [before, after]
     for field in getattr(history_instance, "_history_m2m_fields", []) if with_m2m else []:
-        after = _m2m_ids(history_instance, field)
-        before = _m2m_ids(previous, field) if previous is not None else []
+        if previous is not None:
+            after, before = _m2m_ids([history_instance, previous], field)
+        else:
+            after, before = _m2m_ids([history_instance], field)[0], []
         if before != after:
             changes[field.name] = [before, after]
     return changes
