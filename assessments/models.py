@@ -194,7 +194,12 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} — {self.requirement.ref}"
+        return self.label_for(self.assessment, self.requirement.ref)
+
+    @staticmethod
+    def label_for(assessment: Assessment, requirement_ref: str) -> str:
+        """What `str()` says of the response to a requirement, without a Response to ask."""
+        return f"{assessment} — {requirement_ref}"
 
     def clean(self) -> None:
         if self.judgement_id and self.assessment_id and self.judgement.edition_id != self.assessment.edition_id:
