@@ -69,6 +69,31 @@ def assessment_list(*, user) -> QuerySet[Assessment]:
     )
 
 
+def assessments_with_progress(*, user) -> QuerySet[Assessment]:
+    """`assessment_list`'s rows and counts, for reading one assessment (or a few) by id.
+
+    Each count is a subquery over that assessment's responses. assessment_list's GROUP BY joins
+    every response to the assessment's (and force's, edition's) columns and sorts the lot: fine for
+    the list, about 60 ms for the one new assessment of a 1,209-requirement edition.
+    """
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def counted(condition: Q | None = None):
+        responses = Response.objects.filter(condition or Q(), assessment=OuterRef("pk")).order_by()
+        return Coalesce(Subquery(responses.values("assessment").annotate(n=Count("pk")).values("n")), 0)
+
+    return (
+        Assessment.objects.visible_to(user)
+        .select_related("force", "force__region", "edition")
+        .annotate(
+            response_total=counted(),
+            response_judged=counted(Q(judgement__score__isnull=False)),
+            response_completed=counted(response_status_q(ResponseStatus.COMPLETED)),
+        )
+    )
+
+
 def assessment_get(*, user, pk) -> Assessment:
     """One assessment the user may see, else 404 (another force's assessment does not exist for them)."""
     return get_object_or_404(

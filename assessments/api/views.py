@@ -221,9 +221,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         # The workflow fields' people and the snapshot's hash come in the list's one query (the
-        # snapshot's payload is not read).
+        # snapshot's payload is not read). One assessment (detail, or the answer to a create or a
+        # transition) counts its responses in subqueries, not through the list's GROUP BY.
+        select = selectors.assessment_list if self.action == "list" else selectors.assessments_with_progress
         return (
-            selectors.assessment_list(user=self.request.user)
+            select(user=self.request.user)
             .select_related("chief_statement_by", "signed_off_by", "published_by")
             .annotate(snapshot_sha256=F("snapshot__sha256"))
         )
