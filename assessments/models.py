@@ -210,10 +210,16 @@ class Response(models.Model):
     @property
     def status(self) -> ResponseStatus:
         """Completed: judged and explained. In progress: anything recorded. Otherwise not started."""
-        judged = self.judgement.score is not None
-        if judged and self.narrative.strip():
+        return self.status_of(self.judgement.score, self.narrative, self.version)
+
+    @staticmethod
+    def status_of(score, narrative: str, version: int) -> ResponseStatus:
+        """`status` from the judgement's score and the response's narrative and version (for reads
+        that fetch values rather than objects)."""
+        judged = score is not None
+        if judged and narrative.strip():
             return ResponseStatus.COMPLETED
-        if judged or self.narrative.strip() or self.version > 1:
+        if judged or narrative.strip() or version > 1:
             return ResponseStatus.IN_PROGRESS
         return ResponseStatus.NOT_STARTED
 

@@ -381,6 +381,16 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.response_list(user=self.request.user)
 
+    def list(self, request):
+        # Values rather than objects: clients read an assessment's responses whole (1,209 of them in
+        # the largest edition benchmarked). Same filters, order, pagination and output as objects.
+        rows = self.filter_queryset(selectors.response_list_rows(user=request.user))
+        page = self.paginate_queryset(rows)
+        page = list(rows) if page is None else page
+        evidence = selectors.response_evidence_ids(response_ids=[row["id"] for row in page])
+        data = self.get_serializer().rows_to_representation(page, evidence)
+        return self.get_paginated_response(data) if self.paginator is not None else ApiResponse(data)
+
     @extend_schema(
         summary="One response, with its ETag",
         parameters=[_etag_header(200)],
