@@ -154,8 +154,9 @@ def _chain_end() -> str:
 
 
 def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Link and store entries at the end of the chain, holding the chain's lock."""
-    with transaction.atomic():
+    """Link and store entries at the end of the chain, holding the chain's lock (to the end of the
+    caller's transaction). No savepoint: an entry that cannot be written fails the whole change."""
+    with transaction.atomic(savepoint=False):
         prev = _chain_end()
         for entry in entries:
             entry.prev_hash = prev
@@ -185,7 +186,9 @@ def audit_record(**kwargs) -> AuditEntry:
 
 def _m2m_ids(records: list, field) -> list[list]:
     """The ids a many-to-many field pointed at when each history record was made (one query)."""
-    links = getattr(records[0], field.name).model  # the field's history table: one row per link per record
+    # The field's history table (one row per link per record), from simple-history's descriptor on
+    # the record's class: reading it as an attribute would build a new manager class on every call.
+    links = vars(records[0]._meta.model)[field.name].model
     to_record = next(f.attname for f in links._meta.fields if f.related_model is records[0]._meta.model)
     target = f"{field.m2m_reverse_field_name()}_id"
     ids = {record.history_id: [] for record in records}
@@ -195,12 +198,21 @@ def _m2m_ids(records: list, field) -> list[list]:
     return [sorted(ids[record.history_id]) for record in records]
 
 
+def _previous_record(history_instance):
+    """simple-history's `prev_record` (the same query), without the manager class it builds per call."""
+    key = history_instance.instance_type._meta.pk.attname
+    records = history_instance._meta.model._default_manager.filter(
+        **{key: getattr(history_instance, key), "history_date__lt": history_instance.history_date}
+    )
+    return records.order_by("history_date").last()
+
+
 def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
     """{field: [before, after]} between a simple-history record and the one before it."""
     tracked = [
         f for f in history_instance._meta.fields if f.attname not in HISTORY_FIELDS and f.name != "history_relation"
     ]
-    previous = history_instance.prev_record if history_instance.history_type != "+" else None
+    previous = _previous_record(history_instance) if history_instance.history_type != "+" else None
     changes = {}
     for field in tracked:
         after = getattr(history_instance, field.attname)
@@ -323,7 +335,7 @@ def bulk_insert_audited(
     label = model._meta.label_lower
     changes = [{name: [None, _jsonable(values[name][row])] for name in tracked} for row in range(count)]
     hashes, prev_hashes = [], []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         prev = _chain_end()
         for object_id, change in zip(ids, changes, strict=True):
             prev_hashes.append(prev)
