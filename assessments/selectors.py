@@ -124,9 +124,27 @@ def response_list(*, user) -> QuerySet[Response]:
         .select_related("requirement", "judgement", "updated_by")
         # The API shows a requirement's ref and paragraph, not its text: leave the long columns behind.
         .defer("requirement__text", "requirement__lead_in", "requirement__group_heading", "judgement__description")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id").order_by("id")))
+        .prefetch_related(_evidence_ids())
         .order_by("assessment_id", "requirement__position", "id")
     )
+
+
+def _evidence_ids() -> Prefetch:
+    return Prefetch("evidence", queryset=Evidence.objects.only("id").order_by("id"))
+
+
+def response_prefetch_evidence(*, responses: list[Response]) -> None:
+    """Give responses already in memory (such as the one a service just saved) their evidence as
+    `response_list` fetches it, for the API's answer (one query)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(responses, _evidence_ids())
+
+
+def response_to_change(*, user) -> QuerySet[Response]:
+    """Responses the user may see, with their assessment (whose force decides who may change them):
+    what a PATCH reads before the service locks the row and reads it again."""
+    return Response.objects.visible_to(user).select_related("assessment")
 
 
 #: What the API shows of a response, as values: response_list's rows without building four model

@@ -379,6 +379,8 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "partial_update":
+            return selectors.response_to_change(user=self.request.user)
         return selectors.response_list(user=self.request.user)
 
     def list(self, request):
@@ -430,7 +432,7 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # when If-Match lists several. No strong tag at all compares 0, which no version equals.
         expected = response.version if response.version in versions else max(versions, default=0)
         try:
-            services.response_update(
+            saved = services.response_update(
                 user=request.user,
                 response=response,
                 expected_version=expected,
@@ -439,7 +441,7 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 evidence_ids=data.get("evidence"),
             )
         except services.StaleVersion as stale:
-            current = self.get_queryset().get(pk=stale.current.pk)
+            current = selectors.response_list(user=request.user).get(pk=stale.current.pk)
             body = {
                 "detail": f"The response has changed since you read it: it is now at version {current.version}",
                 "current": self.get_serializer(current).data,
@@ -447,7 +449,9 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return ApiResponse(
                 body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_of(current.version)}
             )
-        saved = self.get_queryset().get(pk=response.pk)
+        # The saved object holds what was written (its requirement and judgement were read under the
+        # lock); only its evidence ids are read, rather than the whole response again.
+        selectors.response_prefetch_evidence(responses=[saved])
         return ApiResponse(self.get_serializer(saved).data, headers={"ETag": etag_of(saved.version)})
 
 

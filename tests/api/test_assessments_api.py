@@ -520,6 +520,27 @@ def test_response_list_queries_do_not_grow(as_user, assessment, staff_user, forc
     assert len(linked) == len(bare)
 
 
+def test_response_patch_queries_do_not_grow(as_user, assessment, staff_user, forces, django_assert_max_num_queries):
+    """Session, user, roles, forces, the response; locks, judgement, update, history (and its links),
+    audit (previous record, links, chain lock, last hash, insert); the answer's evidence ids. The same
+    for a response with one evidence item and one save behind it as for one with ten and five."""
+    client = as_user("staff")
+    few, many = assessment.responses.order_by("id")[:2]
+    items = [make_reference_evidence(staff_user, forces[HOME_FORCE], f"Item {i}") for i in range(10)]
+    services.response_update(user=staff_user, response=few, expected_version=1, evidence_ids=[items[0].pk])
+    services.response_update(user=staff_user, response=many, expected_version=1, evidence_ids=[i.pk for i in items])
+    for version in range(2, 6):
+        services.response_update(user=staff_user, response=many, expected_version=version, narrative=f"v{version}")
+
+    with django_assert_max_num_queries(21) as first:
+        assert _patch(client, few, {"judgement": "assured", "narrative": "Tested"}, '"2"').status_code == 200
+    with django_assert_max_num_queries(21) as later:
+        answer = _patch(client, many, {"judgement": "assured", "narrative": "Tested"}, '"6"')
+    assert answer.status_code == 200
+    assert answer.json()["evidence"] == sorted(item.pk for item in items)
+    assert len(later) == len(first)
+
+
 def test_response_serializer_fast_path_matches_the_declared_fields(staff_user, forces, spr2012):
     from rest_framework import serializers as drf
 
