@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from simple_history.models import HistoricalRecords
 
 from capabilities.models import Requirement
+from core.history import HistoricalRecords
 from core.models import TimeStampedModel
 from core.querysets import ForceScopedQuerySet
 from core.roles import Role, has_role
