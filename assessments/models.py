@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from simple_history.models import HistoricalRecords
 
 from capabilities.models import Requirement
+from core.history import HistoricalRecords
 from core.models import TimeStampedModel
 from core.querysets import ForceScopedQuerySet
 from core.roles import Role, has_role
@@ -194,7 +194,12 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assessment} — {self.requirement.ref}"
+        return self.label_for(self.assessment, self.requirement.ref)
+
+    @staticmethod
+    def label_for(assessment: Assessment, requirement_ref: str) -> str:
+        """What `str()` says of the response to a requirement, without a Response to ask."""
+        return f"{assessment} — {requirement_ref}"
 
     def clean(self) -> None:
         if self.judgement_id and self.assessment_id and self.judgement.edition_id != self.assessment.edition_id:
@@ -205,10 +210,16 @@ class Response(models.Model):
     @property
     def status(self) -> ResponseStatus:
         """Completed: judged and explained. In progress: anything recorded. Otherwise not started."""
-        judged = self.judgement.score is not None
-        if judged and self.narrative.strip():
+        return self.status_of(self.judgement.score, self.narrative, self.version)
+
+    @staticmethod
+    def status_of(score, narrative: str, version: int) -> ResponseStatus:
+        """`status` from the judgement's score and the response's narrative and version (for reads
+        that fetch values rather than objects)."""
+        judged = score is not None
+        if judged and narrative.strip():
             return ResponseStatus.COMPLETED
-        if judged or self.narrative.strip() or self.version > 1:
+        if judged or narrative.strip() or version > 1:
             return ResponseStatus.IN_PROGRESS
         return ResponseStatus.NOT_STARTED
 

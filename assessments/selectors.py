@@ -72,6 +72,31 @@ def assessment_list(*, user) -> QuerySet[Assessment]:
     )
 
 
+def assessments_with_progress(*, user) -> QuerySet[Assessment]:
+    """`assessment_list`'s rows and counts, for reading one assessment (or a few) by id.
+
+    Each count is a subquery over that assessment's responses. assessment_list's GROUP BY joins
+    every response to the assessment's (and force's, edition's) columns and sorts the lot: fine for
+    the list, about 60 ms for the one new assessment of a 1,209-requirement edition.
+    """
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def counted(condition: Q | None = None):
+        responses = Response.objects.filter(condition or Q(), assessment=OuterRef("pk")).order_by()
+        return Coalesce(Subquery(responses.values("assessment").annotate(n=Count("pk")).values("n")), 0)
+
+    return (
+        Assessment.objects.visible_to(user)
+        .select_related("force", "force__region", "edition")
+        .annotate(
+            response_total=counted(),
+            response_judged=counted(Q(judgement__score__isnull=False)),
+            response_completed=counted(response_status_q(ResponseStatus.COMPLETED)),
+        )
+    )
+
+
 def assessment_get(*, user, pk) -> Assessment:
     """One assessment the user may see, else 404 (another force's assessment does not exist for them)."""
     return get_object_or_404(
@@ -87,9 +112,63 @@ def response_list(*, user) -> QuerySet[Response]:
         .select_related("requirement", "judgement", "updated_by")
         # The API shows a requirement's ref and paragraph, not its text: leave the long columns behind.
         .defer("requirement__text", "requirement__lead_in", "requirement__group_heading", "judgement__description")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id").order_by("id")))
+        .prefetch_related(_evidence_ids())
         .order_by("assessment_id", "requirement__position", "id")
     )
+
+
+def _evidence_ids() -> Prefetch:
+    return Prefetch("evidence", queryset=Evidence.objects.only("id").order_by("id"))
+
+
+def response_prefetch_evidence(*, responses: list[Response]) -> None:
+    """Give responses already in memory (such as the one a service just saved) their evidence as
+    `response_list` fetches it, for the API's answer (one query)."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(responses, _evidence_ids())
+
+
+def response_to_change(*, user) -> QuerySet[Response]:
+    """Responses the user may see, with their assessment (whose force decides who may change them):
+    what a PATCH reads before the service locks the row and reads it again."""
+    return Response.objects.visible_to(user).select_related("assessment")
+
+
+#: What the API shows of a response, as values: response_list's rows without building four model
+#: instances (response, requirement, judgement, editor) per row.
+RESPONSE_ROW_FIELDS = (
+    "id",
+    "assessment_id",
+    "requirement__ref",
+    "requirement__paragraph",
+    "judgement__code",
+    "judgement__score",
+    "narrative",
+    "version",
+    "updated_at",
+    "updated_by__username",
+)
+
+
+def response_list_rows(*, user) -> QuerySet[dict]:
+    """`response_list` as dicts of RESPONSE_ROW_FIELDS, same rows, same order; evidence ids come
+    from `response_evidence_ids`. For reading whole assessments: 1,209 responses as objects cost
+    about a quarter of a second of CPU."""
+    return (
+        Response.objects.visible_to(user)
+        .order_by("assessment_id", "requirement__position", "id")
+        .values(*RESPONSE_ROW_FIELDS)
+    )
+
+
+def response_evidence_ids(*, response_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the evidence linked to each of these responses, in id order (one query)."""
+    linked = {response_id: [] for response_id in response_ids}
+    links = Response.evidence.through.objects.filter(response_id__in=response_ids).order_by("evidence_id")
+    for response_id, evidence_id in links.values_list("response_id", "evidence_id"):
+        linked[response_id].append(evidence_id)
+    return linked
 
 
 def response_get(*, user, assessment_pk, ref: str) -> Response:

@@ -36,7 +36,7 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from capabilities.models import Requirement
-from core.audit import audit_bulk_written
+from core.audit import audit_bulk_written, bulk_insert_audited
 from core.exceptions import Conflict
 from core.uploads import check_upload
 from forces.models import Force
@@ -151,16 +151,36 @@ def assessment_create(
     except IntegrityError:
         raise ValidationError({"period": f"{force.name} already has an assessment for {period}"}) from None
 
-    blank = unassessed_level(edition)
-    now = timezone.now()
-    responses = [
-        Response(assessment=assessment, requirement=requirement, judgement=blank, updated_at=now, updated_by=user)
-        for requirement in edition.requirements.order_by("position")
-    ]
-    _bulk_create_audited(Response, responses, user)
+    _create_blank_responses(assessment=assessment, user=user)
     if source is not None:
         populate_from(source=source, target=assessment, user=user, keep_judgements=keep_judgements)
     return assessment
+
+
+def _create_blank_responses(*, assessment: Assessment, user) -> None:
+    """One unassessed response per requirement of the edition, each with its history record and audit
+    entry. Written column by column (core.audit.bulk_insert_audited): an edition of 1,209 requirements
+    took most of a second through bulk_create_with_history and audit_bulk_written."""
+    blank = unassessed_level(assessment.edition)
+    requirements = list(assessment.edition.requirements.order_by("position").values_list("id", "ref"))
+    count = len(requirements)
+    now = timezone.now()
+    bulk_insert_audited(
+        Response,
+        {
+            "assessment_id": [assessment.pk] * count,
+            "requirement_id": [requirement_id for requirement_id, _ in requirements],
+            "judgement_id": [blank.pk] * count,
+            "narrative": [""] * count,
+            "version": [1] * count,
+            "updated_at": [now] * count,
+            "updated_by_id": [user.pk] * count,
+        },
+        user=user,
+        at=now,
+        object_reprs=[Response.label_for(assessment, ref) for _, ref in requirements],
+        force_id=assessment.force_id,
+    )
 
 
 def populate_from(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:

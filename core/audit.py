@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from core.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -33,7 +35,13 @@ HISTORY_FIELDS = {
 ACTIONS = {"+": AuditEntry.Action.CREATED, "~": AuditEntry.Action.CHANGED, "-": AuditEntry.Action.DELETED}
 
 
+#: Values JSON takes as they are: most of an audit entry's, checked before the slower cases below.
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _jsonable(value):
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -51,9 +59,13 @@ def _jsonable(value):
     return value
 
 
+#: json.dumps with these options, built once (json.dumps builds an encoder on every call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical(payload: dict) -> bytes:
     """The bytes a hash is taken over: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return _CANONICAL.encode(payload).encode()
 
 
 def entry_hash(
@@ -134,11 +146,18 @@ def _describe(
     )
 
 
+def _chain_end() -> str:
+    """Take the chain's lock (to the end of the transaction) and answer the hash of its last entry.
+    Two statements: the last hash must be read after the lock is held, never in the same snapshot."""
+    _lock_chain()
+    return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
 def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Link and store entries at the end of the chain, holding the chain's lock."""
-    with transaction.atomic():
-        _lock_chain()
-        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    """Link and store entries at the end of the chain, holding the chain's lock (to the end of the
+    caller's transaction). No savepoint: an entry that cannot be written fails the whole change."""
+    with transaction.atomic(savepoint=False):
+        prev = _chain_end()
         for entry in entries:
             entry.prev_hash = prev
             entry.hash = prev = entry_hash(
@@ -165,10 +184,27 @@ def audit_record(**kwargs) -> AuditEntry:
     return _chain([_describe(**kwargs)])[0]
 
 
-def _m2m_ids(history_instance, field) -> list:
-    """The ids a many-to-many field pointed at when the history record was made."""
+def _m2m_ids(records: list, field) -> list[list]:
+    """The ids a many-to-many field pointed at when each history record was made (one query)."""
+    # The field's history table (one row per link per record), from simple-history's descriptor on
+    # the record's class: reading it as an attribute would build a new manager class on every call.
+    links = vars(records[0]._meta.model)[field.name].model
+    to_record = next(f.attname for f in links._meta.fields if f.related_model is records[0]._meta.model)
     target = f"{field.m2m_reverse_field_name()}_id"
-    return sorted(getattr(history_instance, field.name).values_list(target, flat=True))
+    ids = {record.history_id: [] for record in records}
+    rows = links._default_manager.filter(**{f"{to_record}__in": list(ids)})
+    for history_id, value in rows.values_list(to_record, target):
+        ids[history_id].append(value)
+    return [sorted(ids[record.history_id]) for record in records]
+
+
+def _previous_record(history_instance):
+    """simple-history's `prev_record` (the same query), without the manager class it builds per call."""
+    key = history_instance.instance_type._meta.pk.attname
+    records = history_instance._meta.model._default_manager.filter(
+        **{key: getattr(history_instance, key), "history_date__lt": history_instance.history_date}
+    )
+    return records.order_by("history_date").last()
 
 
 def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
@@ -176,7 +212,7 @@ def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
     tracked = [
         f for f in history_instance._meta.fields if f.attname not in HISTORY_FIELDS and f.name != "history_relation"
     ]
-    previous = history_instance.prev_record if history_instance.history_type != "+" else None
+    previous = _previous_record(history_instance) if history_instance.history_type != "+" else None
     changes = {}
     for field in tracked:
         after = getattr(history_instance, field.attname)
@@ -186,8 +222,10 @@ def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
         if before != after or previous is None and history_instance.history_type == "+":
             changes[field.attname] = [before, after]
     for field in getattr(history_instance, "_history_m2m_fields", []) if with_m2m else []:
-        after = _m2m_ids(history_instance, field)
-        before = _m2m_ids(previous, field) if previous is not None else []
+        if previous is not None:
+            after, before = _m2m_ids([history_instance, previous], field)
+        else:
+            after, before = _m2m_ids([history_instance], field)[0], []
         if before != after:
             changes[field.name] = [before, after]
     return changes
@@ -247,6 +285,89 @@ def audit_from_history_bulk(history_instances: Iterable) -> None:
     entries = [_from_history(record, with_m2m=False) for record in history_instances]
     if entries:
         _chain(entries)
+
+
+def bulk_insert_audited(
+    model,
+    columns: dict[str, list],
+    *,
+    user,
+    object_reprs: list[str],
+    force_id: int | None,
+    at: dt.datetime | None = None,
+) -> list[int]:
+    """Create rows of a history-tracked model with their simple-history records ("+") and their audit
+    entries: three INSERTs and no model instance per row. Answers the new ids, in row order.
+
+    `columns` is as for `core.bulk.insert_rows` and must name every field the history tracks, so the
+    history record and the audit entry hold exactly the row's values. Each entry is what
+    `audit_bulk_written` makes of the same row's record (actor, `at` = the record's date, every
+    tracked field as `[None, value]`), with the `str()` of each row given in `object_reprs` (building
+    the objects to ask them would cost more than the three INSERTs).
+    """
+    at = at or timezone.now()
+    ids = insert_rows(model, columns, returning_ids=True)
+    if not ids:
+        return ids
+    history = model.history.model
+    if hasattr(history, "history_relation"):
+        raise NotImplementedError(f"{history._meta.label} has a history_relation")
+    tracked = [field.attname for field in history.tracked_fields]
+    values = {**columns, model._meta.pk.attname: ids}
+    missing = sorted(set(tracked) - set(values))
+    if missing:
+        raise ValueError(f"Give every field the history of {model._meta.label} tracks; missing {missing}")
+    count = len(ids)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        insert_rows(
+            history,
+            {
+                **{name: values[name] for name in tracked},
+                "history_date": [at] * count,
+                "history_change_reason": [None] * count,
+                "history_type": ["+"] * count,
+                "history_user_id": [getattr(user, "pk", None)] * count,
+            },
+        )
+
+    at_text = at.astimezone(dt.UTC).isoformat()
+    actor_id, actor_name = getattr(user, "pk", None), getattr(user, "username", "") or ""
+    label = model._meta.label_lower
+    changes = [{name: [None, _jsonable(values[name][row])] for name in tracked} for row in range(count)]
+    hashes, prev_hashes = [], []
+    with transaction.atomic(savepoint=False):
+        prev = _chain_end()
+        for object_id, change in zip(ids, changes, strict=True):
+            prev_hashes.append(prev)
+            prev = entry_hash(
+                prev_hash=prev,
+                at=at_text,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=AuditEntry.Action.CREATED,
+                model=label,
+                object_id=str(object_id),
+                force_id=force_id,
+                changes=change,
+            )
+            hashes.append(prev)
+        insert_rows(
+            AuditEntry,
+            {
+                "at": [at.astimezone(dt.UTC)] * count,
+                "actor_id": [actor_id] * count,
+                "actor_name": [actor_name] * count,
+                "action": [str(AuditEntry.Action.CREATED)] * count,
+                "model": [label] * count,
+                "object_id": [str(object_id) for object_id in ids],
+                "object_repr": [text[:200] for text in object_reprs],
+                "force_id": [force_id] * count,
+                "changes": changes,
+                "prev_hash": prev_hashes,
+                "hash": hashes,
+            },
+        )
+    return ids
 
 
 @dataclass(frozen=True)

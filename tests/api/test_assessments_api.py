@@ -520,6 +520,27 @@ def test_response_list_queries_do_not_grow(as_user, assessment, staff_user, forc
     assert len(linked) == len(bare)
 
 
+def test_response_patch_queries_do_not_grow(as_user, assessment, staff_user, forces, django_assert_max_num_queries):
+    """Session, user, roles, forces, the response; locks, judgement, update, history (and its links),
+    audit (previous record, links, chain lock, last hash, insert); the answer's evidence ids. The same
+    for a response with one evidence item and one save behind it as for one with ten and five."""
+    client = as_user("staff")
+    few, many = assessment.responses.order_by("id")[:2]
+    items = [make_reference_evidence(staff_user, forces[HOME_FORCE], f"Item {i}") for i in range(10)]
+    services.response_update(user=staff_user, response=few, expected_version=1, evidence_ids=[items[0].pk])
+    services.response_update(user=staff_user, response=many, expected_version=1, evidence_ids=[i.pk for i in items])
+    for version in range(2, 6):
+        services.response_update(user=staff_user, response=many, expected_version=version, narrative=f"v{version}")
+
+    with django_assert_max_num_queries(21) as first:
+        assert _patch(client, few, {"judgement": "assured", "narrative": "Tested"}, '"2"').status_code == 200
+    with django_assert_max_num_queries(21) as later:
+        answer = _patch(client, many, {"judgement": "assured", "narrative": "Tested"}, '"6"')
+    assert answer.status_code == 200
+    assert answer.json()["evidence"] == sorted(item.pk for item in items)
+    assert len(later) == len(first)
+
+
 def test_response_serializer_fast_path_matches_the_declared_fields(staff_user, forces, spr2012):
     from rest_framework import serializers as drf
 
@@ -538,3 +559,33 @@ def test_response_serializer_fast_path_matches_the_declared_fields(staff_user, f
     for response in response_list(user=staff_user).filter(assessment=assessment):
         serializer = ResponseSerializer()
         assert serializer.to_representation(response) == drf.ModelSerializer.to_representation(serializer, response)
+
+
+def test_response_serializer_row_path_matches_the_declared_fields(staff_user, forces, spr2012):
+    """The list reads values (response_list_rows), not objects: the same output, row for row."""
+    from rest_framework import serializers as drf
+
+    from assessments import selectors
+    from assessments.api.serializers import ResponseSerializer
+    from tests.factories import make_assessment, make_link_evidence
+
+    assessment = make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012)
+    items = [make_link_evidence(user=staff_user, force=forces["west-midlands"], title=f"Plan {n}") for n in (1, 2)]
+    first, second, third, fourth = assessment.responses.order_by("id")[:4]
+    services.response_update(
+        user=staff_user, response=first, expected_version=1, judgement="assured", narrative="N",
+        evidence_ids=[items[1].id, items[0].id],
+    )  # fmt: skip
+    services.response_update(user=staff_user, response=second, expected_version=1, narrative="  ")
+    services.response_update(user=staff_user, response=third, expected_version=1, judgement="not_assured")
+    Response.objects.filter(pk=fourth.pk).update(updated_by=None)
+
+    rows = list(selectors.response_list_rows(user=staff_user).filter(assessment=assessment))
+    objects = list(selectors.response_list(user=staff_user).filter(assessment=assessment))
+    serializer = ResponseSerializer()
+    evidence = selectors.response_evidence_ids(response_ids=[row["id"] for row in rows])
+    expected = [drf.ModelSerializer.to_representation(serializer, response) for response in objects]
+    assert serializer.rows_to_representation(rows, evidence) == expected
+    assert {row["status"] for row in expected} == {"completed", "in_progress", "not_started"}
+    assert expected[0]["evidence"] == sorted(item.id for item in items)
+    assert any(row["updated_by"] is None for row in expected)

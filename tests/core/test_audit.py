@@ -22,6 +22,59 @@ def test_creating_an_assessment_audits_it_and_every_response(assessment, staff_u
     assert set(entries.values_list("actor_name", flat=True)) == {staff_user.username}
 
 
+def test_blank_responses_are_recorded_as_bulk_create_with_history_would(assessment, staff_user, spr2012):
+    """assessment_create writes responses, history and audit column by column; the rows must be the
+    ones simple-history's bulk_create_with_history and audit_bulk_written make of the same responses."""
+    from assessments.models import Assessment, Response
+
+    reference = Assessment.objects.create(
+        force=assessment.force, edition=spr2012, period="2024/25", created_by=staff_user
+    )
+    services._bulk_create_audited(
+        Response,
+        [
+            Response(
+                assessment=reference,
+                requirement=response.requirement,
+                judgement=response.judgement,
+                updated_at=response.updated_at,
+                updated_by=staff_user,
+            )
+            for response in assessment.responses.select_related("requirement", "judgement").order_by("id")
+        ],
+        staff_user,
+    )
+
+    def recorded(of) -> list[tuple]:
+        """Each response's row, history record and audit entry, the assessment and ids left out."""
+        rows = []
+        for response in of.responses.select_related("requirement", "assessment__force", "assessment__edition"):
+            record = response.history.get()
+            entry = AuditEntry.objects.get(model="assessments.response", object_id=str(response.pk))
+            changes = dict(entry.changes)
+            assert changes.pop("id") == [None, response.pk]
+            assert changes.pop("assessment_id") == [None, of.pk]
+            assert entry.object_repr == str(response)
+            assert record.history_date == entry.at
+            rows.append(
+                (
+                    (response.requirement_id, response.judgement_id, response.narrative, response.version),
+                    (response.updated_by_id, response.updated_at == record.history_date or "differs"),
+                    (record.history_type, record.history_user_id, record.history_change_reason),
+                    (record.narrative, record.version, record.requirement_id, record.judgement_id),
+                    (entry.action, entry.actor_id, entry.actor_name, entry.force_id, changes),
+                )
+            )
+        return sorted(rows, key=lambda row: row[0][0])
+
+    fast, reference_rows = recorded(assessment), recorded(reference)
+    assert len(fast) == 38
+    # updated_at is not tracked; only the fast path gives it the history record's date.
+    assert [row[:1] + row[2:] for row in fast] == [row[:1] + row[2:] for row in reference_rows]
+    assert all(row[1] == (staff_user.pk, True) for row in fast)
+    assert audit_verify().first_broken_id is None
+
+
 def test_a_response_edit_records_before_and_after(assessment, staff_user, forces):
     item = make_link_evidence(user=staff_user, force=forces["west-midlands"])
     response = assessment.responses.first()
