@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -75,6 +76,25 @@ def make_fetcher(log: FetchLog | None = None):
     return StaticOnlyFetcher()
 
 
+_local = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint FontConfiguration, made once and reused by every render after it.
+
+    A new one per render (what WeasyPrint does when given none) loads fontconfig's configuration
+    again and starts Pango with cold font and glyph caches. Sharing it is safe because our
+    stylesheet has no `@font-face` (the only thing that adds to it) and user text never becomes CSS;
+    it is not thread-safe, hence one per thread (a Celery prefork child has one).
+    """
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     content: bytes
@@ -95,7 +115,9 @@ def render_pdf(html: str, *, title: str, identifier: bytes | None = None) -> Ren
     }
     # render() then write_pdf() (what HTML.write_pdf does) so the page count comes from the laid-out
     # document rather than from parsing the PDF afterwards.
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=make_fetcher(log)).render(**options)
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=make_fetcher(log)).render(
+        font_config=font_config(), **options
+    )
     content = document.write_pdf(**options)
     logger.debug("Rendered %s: %d bytes, %d fetches refused", title, len(content), len(log.refused))
     return RenderedPdf(content=content, fetches=log, pages=len(document.pages))
