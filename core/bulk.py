@@ -32,23 +32,7 @@ INTEGER_TYPES = frozenset(
 )
 #: Field types whose value goes to the driver as it is, when it is an int, str, bool or None (the
 #: caller's promise): their `get_db_prep_save` would not change it.
-PLAIN_TYPES = frozenset(
-    {
-        "AutoField",
-        "BigAutoField",
-        "SmallAutoField",
-        "IntegerField",
-        "BigIntegerField",
-        "SmallIntegerField",
-        "PositiveIntegerField",
-        "PositiveBigIntegerField",
-        "PositiveSmallIntegerField",
-        "BooleanField",
-        "CharField",
-        "SlugField",
-        "TextField",
-    }
-)
+PLAIN_TYPES = INTEGER_TYPES | {"BooleanField", "CharField", "SlugField", "TextField"}
 
 
 def insert_rows(model, columns: dict[str, list], *, returning_ids: bool = False) -> list | None:
