@@ -92,6 +92,12 @@ def national_csv(view: NationalView) -> str:
     return csv_text(NATIONAL_HEADER, national_rows(view))
 
 
+def national_download(view: NationalView) -> HttpResponse:
+    """The national matrix as a CSV attachment (the page's link and the API's `format=csv`)."""
+    edition = view.edition.code if view.edition else "none"
+    return csv_response(f"spr-national-{edition}-{view.period.replace('/', '-')}.csv", national_csv(view))
+
+
 CAPACITY_HEADER = [
     "scope",
     "region",
@@ -109,42 +115,36 @@ CAPACITY_HEADER = [
 ]
 
 
+def _capacity_row(scope: str, region: str, period: str, line, shortfalls: list) -> list:
+    return [
+        scope,
+        region,
+        period,
+        line.capability.code,
+        line.capability.name,
+        line.capability.unit,
+        line.assumption,
+        line.committed,
+        line.available,
+        line.forces,
+        line.longest_notice_hours or "",
+        *shortfalls,
+    ]
+
+
 def capacity_rows(summary: CapacitySummary) -> Iterable[list]:
     """National totals first, then each region's contribution (regions have no assumption of their own)."""
     for line in summary.national:
-        yield [
-            "national",
-            "",
-            summary.period,
-            line.capability.code,
-            line.capability.name,
-            line.capability.unit,
-            line.assumption,
-            line.committed,
-            line.available,
-            line.forces,
-            line.longest_notice_hours or "",
-            line.shortfall_committed,
-            line.shortfall_available,
-        ]
+        yield _capacity_row("national", "", summary.period, line, [line.shortfall_committed, line.shortfall_available])
     for region, lines in summary.by_region:
         for line in lines:
-            yield [
-                "region",
-                region.name,
-                summary.period,
-                line.capability.code,
-                line.capability.name,
-                line.capability.unit,
-                line.assumption,
-                line.committed,
-                line.available,
-                line.forces,
-                line.longest_notice_hours or "",
-                "",
-                "",
-            ]
+            yield _capacity_row("region", region.name, summary.period, line, ["", ""])
 
 
 def capacity_csv(summary: CapacitySummary) -> str:
     return csv_text(CAPACITY_HEADER, capacity_rows(summary))
+
+
+def capacity_download(summary: CapacitySummary) -> HttpResponse:
+    """The capacity table as a CSV attachment (the page's link and the API's `format=csv`)."""
+    return csv_response(f"spr-capacity-{summary.period.replace('/', '-')}.csv", capacity_csv(summary))

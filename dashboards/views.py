@@ -247,10 +247,7 @@ def national_export(request):
     form, filters = national_filters(request)
     if form.errors:
         raise Http404("Fix the filters on the national view first")
-    view = selectors.national_view(user=request.user, **filters)
-    edition = view.edition.code if view.edition else "none"
-    filename = f"spr-national-{edition}-{view.period.replace('/', '-')}.csv"
-    return exports.csv_response(filename, exports.national_csv(view))
+    return exports.national_download(selectors.national_view(user=request.user, **filters))
 
 
 @require_GET
@@ -263,4 +260,4 @@ def capacity_export(request):
         raise Http404("Fix the filters on the national view first")
     period = filters["period"] or selectors.current_period()
     summary = selectors.capacity_summary(period=period, region=filters["region"])
-    return exports.csv_response(f"spr-capacity-{period.replace('/', '-')}.csv", exports.capacity_csv(summary))
+    return exports.capacity_download(summary)

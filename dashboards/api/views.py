@@ -108,8 +108,7 @@ class NationalDashboardAPIView(APIView):
             sort=form.cleaned_data["sort"] or "force",
         )
         if request.accepted_renderer.format == "csv":
-            name = f"spr-national-{edition.code if edition else 'none'}-{view.period.replace('/', '-')}.csv"
-            return exports.csv_response(name, exports.national_csv(view))
+            return exports.national_download(view)
         return Response(data.national_data(view, region=region, body_type=body_type))
 
 
@@ -134,5 +133,5 @@ class CapacityDashboardAPIView(APIView):
         period = form.cleaned_data["period"] or selectors.current_period()
         summary = selectors.capacity_summary(period=period, region=form.cleaned_data["region"])
         if request.accepted_renderer.format == "csv":
-            return exports.csv_response(f"spr-capacity-{period.replace('/', '-')}.csv", exports.capacity_csv(summary))
+            return exports.capacity_download(summary)
         return Response(data.capacity_data(summary))
