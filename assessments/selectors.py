@@ -52,32 +52,13 @@ def response_status_q(status: str, prefix: str = "") -> Q:
     return ~touched
 
 
-def assessment_list(*, user) -> QuerySet[Assessment]:
+def assessments_with_progress(*, user) -> QuerySet[Assessment]:
     """Assessments the user may see, with force, edition and response counts (one query).
 
     `response_completed` counts responses whose status is completed (judged and explained), as the
-    task list does.
-    """
-    return (
-        Assessment.objects.visible_to(user)
-        .select_related("force", "force__region", "edition")
-        .annotate(
-            response_total=Count("responses", distinct=True),
-            response_judged=Count("responses", filter=Q(responses__judgement__score__isnull=False), distinct=True),
-            response_completed=Count(
-                "responses", filter=response_status_q(ResponseStatus.COMPLETED, "responses__"), distinct=True
-            ),
-        )
-        .order_by("force__name", "-period", "-revision")
-    )
-
-
-def assessments_with_progress(*, user) -> QuerySet[Assessment]:
-    """`assessment_list`'s rows and counts, for reading one assessment (or a few) by id.
-
-    Each count is a subquery over that assessment's responses. assessment_list's GROUP BY joins
-    every response to the assessment's (and force's, edition's) columns and sorts the lot: fine for
-    the list, about 60 ms for the one new assessment of a 1,209-requirement edition.
+    task list does. Each count is a subquery over that assessment's responses, so reading one
+    assessment by id costs what its own responses cost: a GROUP BY over the join took about 60 ms
+    for the one new assessment of a 1,209-requirement edition.
     """
     from django.db.models import OuterRef, Subquery
     from django.db.models.functions import Coalesce
@@ -95,6 +76,11 @@ def assessments_with_progress(*, user) -> QuerySet[Assessment]:
             response_completed=counted(response_status_q(ResponseStatus.COMPLETED)),
         )
     )
+
+
+def assessment_list(*, user) -> QuerySet[Assessment]:
+    """`assessments_with_progress` in list order: force, then newest period and revision first."""
+    return assessments_with_progress(user=user).order_by("force__name", "-period", "-revision")
 
 
 def assessment_get(*, user, pk) -> Assessment:
