@@ -172,7 +172,8 @@ class Response(models.Model):
     version is refused, so two people editing at once never overwrite each other silently.
     """
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: one_response_per_requirement (assessment, requirement) serves it.
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses", db_index=False)
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="responses")
     judgement = models.ForeignKey(JudgementLevel, on_delete=models.PROTECT, related_name="responses")
     narrative = models.TextField(blank=True, max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
@@ -184,7 +185,13 @@ class Response(models.Model):
     )
 
     objects = AssessmentScopedQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
+    # A response's history is read by its id only; indexes on the other keys would cost every
+    # assessment's creation 1,000-odd index entries each and serve no query.
+    history = HistoricalRecords(
+        m2m_fields=[evidence],
+        excluded_fields=["updated_at"],
+        no_db_index=["assessment", "requirement", "judgement", "updated_by"],
+    )
 
     class Meta:
         ordering = ["assessment", "requirement__position"]

@@ -54,11 +54,14 @@ class AuditEntry(models.Model):
     force_id = models.BigIntegerField(null=True, blank=True, db_index=True, help_text="The record's force, if any")
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["model", "object_id"], name="audit_object_idx")]
+        # A constraint, not unique=True: on PostgreSQL that would add a second, varchar_pattern_ops
+        # index for LIKE, which nothing asks of a hash and every INSERT would keep up.
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
