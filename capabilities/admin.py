@@ -3,6 +3,7 @@ threats/admin.py for why). Capacity planning is editable through the services.""
 
 from django.contrib import admin
 
+from assessments.selectors import short_text
 from capabilities import services
 from capabilities.models import Area, CapacityCapability, CapacityCommitment, Requirement
 from threats.admin import ReadOnlyAdmin
@@ -25,7 +26,7 @@ class RequirementAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Text")
     def short_text(self, obj: Requirement) -> str:
-        return obj.text if len(obj.text) <= 80 else f"{obj.text[:80]}…"
+        return short_text(obj.text, 80)
 
 
 # --- Capacity planning: editable, but every save goes through capabilities.services (permission,

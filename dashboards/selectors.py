@@ -43,7 +43,7 @@ from assessments.models import (
     ResponseStatus,
     previous_period,
 )
-from assessments.selectors import response_status_q
+from assessments.selectors import response_status_q, short_text
 from capabilities.models import CapacityCapability, CapacityCommitment, Requirement
 from forces.models import BodyType, Force, PolicingBody, Region
 from threats.models import Edition, EditionStatus
@@ -310,7 +310,7 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
                     requirements=[
                         {
                             "ref": r.ref,
-                            "text": r.text if len(r.text) <= 120 else f"{r.text[:119].rstrip()}…",
+                            "text": short_text(r.text, 120),
                             "label": answers[r.id].label if r.id in answers else "No response",
                             "colour": answers[r.id].colour if r.id in answers else "grey",
                             "tag": tag_class(answers[r.id].colour if r.id in answers else "grey"),
