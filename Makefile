@@ -46,8 +46,9 @@ run: demo ## Set up, then serve on http://127.0.0.1:8000 with a Celery worker (C
 worker: setup ## Run a Celery worker on its own
 	$(VENV)/bin/celery -A spr worker --loglevel=INFO
 
-lint: setup ## ruff check
+lint: setup ## ruff check and ruff's format check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 format: setup ## ruff format and fix imports
 	$(VENV)/bin/ruff check --fix --select I .
@@ -55,6 +56,7 @@ format: setup ## ruff format and fix imports
 
 test: setup ## Run lint, Django checks, the migrations check and the whole test suite
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -58,8 +58,10 @@ def main() -> None:
         client.get(args.url)
     profiler.disable()
     mean = (time.perf_counter() - started) * 1000 / args.requests
-    print(f"{args.url} as {args.username}: {mean:.1f} ms a request under the profiler, "
-          f"{len(captured.captured_queries)} queries, {len(first.content):,} bytes")
+    print(
+        f"{args.url} as {args.username}: {mean:.1f} ms a request under the profiler, "
+        f"{len(captured.captured_queries)} queries, {len(first.content):,} bytes"
+    )
     pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
 

@@ -13,8 +13,15 @@ from forces.services import forces_load
 from threats.models import Edition, JudgementLevel, Threat
 
 FORCE_MODELS = [Region, Force, PolicingBody]
-EDITION_MODELS = [Edition, JudgementLevel, Threat, Area, Requirement, Requirement.areas.through,
-                  Requirement.threats.through]
+EDITION_MODELS = [
+    Edition,
+    JudgementLevel,
+    Threat,
+    Area,
+    Requirement,
+    Requirement.areas.through,
+    Requirement.threats.through,
+]
 _rows: dict[str, list] = {}
 
 

@@ -57,5 +57,10 @@ def advance(assessment: Assessment, target: str, *, staff, chief, pcc) -> Assess
 
 
 def assessment_in(state: str, *, force, edition, staff, chief, pcc, period: str = "2025/26") -> Assessment:
-    return advance(make_assessment(user=staff, force=force, edition=edition, period=period), state,
-                   staff=staff, chief=chief, pcc=pcc)
+    return advance(
+        make_assessment(user=staff, force=force, edition=edition, period=period),
+        state,
+        staff=staff,
+        chief=chief,
+        pcc=pcc,
+    )

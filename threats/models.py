@@ -94,7 +94,9 @@ class Threat(models.Model):
     name = models.CharField(max_length=150)
     description = models.TextField(help_text="The edition's own words")
     nsra_tier = models.PositiveSmallIntegerField(
-        "National Security Risk Assessment tier", null=True, blank=True,
+        "National Security Risk Assessment tier",
+        null=True,
+        blank=True,
         help_text="Empty where the edition names no tier",
     )
     paragraph = models.CharField(max_length=20)

@@ -44,8 +44,7 @@ class RequirementSerializer(serializers.ModelSerializer):
 class CapacityCapabilitySerializer(serializers.ModelSerializer):
     class Meta:
         model = CapacityCapability
-        fields = ["id", "code", "name", "unit", "national_planning_assumption", "paragraphs", "description",
-                  "position"]
+        fields = ["id", "code", "name", "unit", "national_planning_assumption", "paragraphs", "description", "position"]
         read_only_fields = fields
 
 
@@ -57,8 +56,17 @@ class CapacityCommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CapacityCommitment
-        fields = ["id", "force", "capability", "period", "committed", "available", "notice_period_hours", "as_of",
-                  "updated_at"]
+        fields = [
+            "id",
+            "force",
+            "capability",
+            "period",
+            "committed",
+            "available",
+            "notice_period_hours",
+            "as_of",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -74,7 +82,9 @@ class StrictInputSerializer(serializers.Serializer):
 
 class CapacityCommitmentCreateSerializer(StrictInputSerializer):
     force = serializers.SlugRelatedField(
-        slug_field="code", queryset=Force.objects.all(), required=False,
+        slug_field="code",
+        queryset=Force.objects.all(),
+        required=False,
         help_text="The force's code; may be left out by a user who acts for one force",
     )
     capability = serializers.SlugRelatedField(slug_field="code", queryset=CapacityCapability.objects.all())

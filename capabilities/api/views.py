@@ -94,22 +94,33 @@ class CapacityCSVRenderer(BaseRenderer):
         return data if isinstance(data, str | bytes) else csv_text(["detail"], [[str(data)]])
 
 
-CAPACITY_CSV_HEADER = ["force_code", "force", "region", "period", "capability_code", "capability", "unit",
-                       "committed", "available", "notice_period_hours", "as_of"]
+CAPACITY_CSV_HEADER = [
+    "force_code",
+    "force",
+    "region",
+    "period",
+    "capability_code",
+    "capability",
+    "unit",
+    "committed",
+    "available",
+    "notice_period_hours",
+    "as_of",
+]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Capacity figures you may see (your own force's, or every force's for national roles)",
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="`csv` for CSV")],
-        responses={(200, "application/json"): CapacityCommitmentSerializer(many=True),
-                   (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, injection-safe")},
+        responses={
+            (200, "application/json"): CapacityCommitmentSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, injection-safe"),
+        },
     ),
     retrieve=extend_schema(summary="One force's figures for one capability and period"),
 )
-class CapacityCommitmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class CapacityCommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Committed and available figures per force, capability and period (SPR §3.2, §3.3, §4.2).
 
     Another force's row answers 404 to a force role. PCC office staff record their own force's
@@ -130,8 +141,19 @@ class CapacityCommitmentViewSet(
             text = csv_text(
                 CAPACITY_CSV_HEADER,
                 (
-                    [c.force.code, c.force.name, c.force.region.name, c.period, c.capability.code, c.capability.name,
-                     c.capability.unit, c.committed, c.available, c.notice_period_hours, c.as_of.isoformat()]
+                    [
+                        c.force.code,
+                        c.force.name,
+                        c.force.region.name,
+                        c.period,
+                        c.capability.code,
+                        c.capability.name,
+                        c.capability.unit,
+                        c.committed,
+                        c.available,
+                        c.notice_period_hours,
+                        c.as_of.isoformat(),
+                    ]
                     for c in rows
                 ),
             )
@@ -163,8 +185,12 @@ class CapacityCommitmentViewSet(
     @extend_schema(
         summary="Change a force's figures (never its force, capability or period)",
         request=CapacityCommitmentUpdateSerializer,
-        responses={200: CapacityCommitmentSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT,
-                   404: OpenApiTypes.OBJECT},
+        responses={
+            200: CapacityCommitmentSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
     )
     def partial_update(self, request, pk=None):
         commitment = self.get_object()
