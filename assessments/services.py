@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import (
     OPEN_ACTION_STATUSES,
@@ -151,27 +151,37 @@ def assessment_create(
     except IntegrityError:
         raise ValidationError({"period": f"{force.name} already has an assessment for {period}"}) from None
 
-    _create_blank_responses(assessment=assessment, user=user)
-    if source is not None:
+    if source is None:
+        _create_responses(assessment=assessment, user=user)
+    else:
         populate_from(source=source, target=assessment, user=user, keep_judgements=keep_judgements)
     return assessment
 
 
-def _create_blank_responses(*, assessment: Assessment, user) -> None:
-    """One unassessed response per requirement of the edition, each with its history record and audit
-    entry. Written column by column (core.audit.bulk_insert_audited): an edition of 1,209 requirements
-    took most of a second through bulk_create_with_history and audit_bulk_written."""
+def _create_responses(
+    *, assessment: Assessment, user, carried: dict[int, Response] | None = None, keep_judgements: bool = False
+) -> dict[int, int]:
+    """One response per requirement of the edition, each with its history record and audit entry,
+    written column by column (core.audit.bulk_insert_audited): an edition of 1,209 requirements took
+    most of a second through bulk_create_with_history and audit_bulk_written.
+
+    A requirement found in `carried` (requirement id -> an earlier assessment's response) starts with
+    that response's narrative, and its judgement if `keep_judgements`; the others start blank.
+    Answers {requirement id: new response id}.
+    """
+    carried = carried or {}
     blank = unassessed_level(assessment.edition)
     requirements = list(assessment.edition.requirements.order_by("position").values_list("id", "ref"))
     count = len(requirements)
     now = timezone.now()
-    bulk_insert_audited(
+    earlier = [carried.get(requirement_id) for requirement_id, _ in requirements]
+    ids = bulk_insert_audited(
         Response,
         {
             "assessment_id": [assessment.pk] * count,
             "requirement_id": [requirement_id for requirement_id, _ in requirements],
-            "judgement_id": [blank.pk] * count,
-            "narrative": [""] * count,
+            "judgement_id": [old.judgement_id if old and keep_judgements else blank.pk for old in earlier],
+            "narrative": [old.narrative if old else "" for old in earlier],
             "version": [1] * count,
             "updated_at": [now] * count,
             "updated_by_id": [user.pk] * count,
@@ -181,47 +191,23 @@ def _create_blank_responses(*, assessment: Assessment, user) -> None:
         object_reprs=[Response.label_for(assessment, ref) for _, ref in requirements],
         force_id=assessment.force_id,
     )
+    return {requirement_id: new_id for (requirement_id, _), new_id in zip(requirements, ids, strict=True)}
 
 
 def populate_from(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:
-    """Carry `source`'s answers into `target`: narratives and evidence links (and judgements if
-    kept) for every requirement both share, then its open actions and live departures.
-
-    `target` may be brand new (its responses are created) or freshly created by assessment_create
-    (its blank responses are filled).
-    """
-    blank = unassessed_level(target.edition)
+    """Create `target`'s responses (it has none yet) from `source`'s answers: narratives and evidence
+    links (and judgements if kept) for every requirement both share, blank for the rest; then copy
+    its open actions and live departures."""
     previous = {
         response.requirement_id: response
-        for response in source.responses.select_related("judgement").prefetch_related("evidence")
+        for response in source.responses.order_by().only("id", "requirement_id", "judgement_id", "narrative")
     }
-    existing = {
-        response.requirement_id: response
-        for response in target.responses.select_related("assessment__force", "assessment__edition", "requirement")
-    }
-    now = timezone.now()
-    to_create, to_update = [], []
-    for requirement_id in target.edition.requirements.order_by("position").values_list("id", flat=True):
-        old = previous.get(requirement_id)
-        response = existing.get(requirement_id) or Response(
-            assessment=target, requirement_id=requirement_id, judgement=blank, updated_at=now, updated_by=user
-        )
-        if old is not None:
-            response.narrative = old.narrative
-            response.judgement = old.judgement if keep_judgements else blank
-        (to_update if response.pk else to_create).append(response)
-    if to_create:
-        _bulk_create_audited(Response, to_create, user)
-    if to_update:
-        bulk_update_with_history(to_update, Response, ["narrative", "judgement"], default_user=user)
-        audit_bulk_written(Response, to_update, history_type="~")
-    created = {response.requirement_id: response.id for response in target.responses.only("id", "requirement_id")}
+    created = _create_responses(assessment=target, user=user, carried=previous, keep_judgements=keep_judgements)
     through = Response.evidence.through
+    links = through.objects.filter(response__assessment=source, response__requirement_id__in=list(created))
     through.objects.bulk_create(
-        through(response_id=created[requirement_id], evidence_id=evidence.id)
-        for requirement_id, old in previous.items()
-        if requirement_id in created
-        for evidence in old.evidence.all()
+        through(response_id=created[requirement_id], evidence_id=evidence_id)
+        for requirement_id, evidence_id in links.values_list("response__requirement_id", "evidence_id")
     )
     _copy_open_actions(source=source, target=target, user=user)
     _copy_live_departures(source=source, target=target, user=user)

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments import services
 from assessments.models import Action, ActionStatus, Assessment, Departure, DepartureStatus, Evidence, Response
 from assessments.selectors import task_list
+from core.audit import audit_verify
+from core.models import AuditEntry
 from core.uploads import clean_display_name
 from tests.factories import PDF_BYTES, make_assessment, make_file_evidence, make_link_evidence, pdf_upload
 
@@ -263,6 +265,13 @@ def test_start_from_last_year_copies_answers_evidence_open_actions_and_live_depa
     assert copied.narrative == "Gap in CBRN cover"
     assert copied.judgement.code == "not_yet_assessed"
     assert list(copied.evidence.all()) == [item]
+    # Each response is created once with what it carries: one history record, one audit entry.
+    (record,) = copied.history.all()
+    assert record.history_type == "+" and record.narrative == "Gap in CBRN cover"
+    (entry,) = AuditEntry.objects.filter(model="assessments.response", object_id=str(copied.pk))
+    assert entry.changes["narrative"] == [None, "Gap in CBRN cover"] and entry.actor_id == staff_user.pk
+    assert draft.responses.count() == last_year.responses.count()
+    assert audit_verify().first_broken_id is None
     assert list(Action.objects.filter(assessment=draft).values_list("status", flat=True)) == [ActionStatus.OPEN]
     departure = Departure.objects.get(assessment=draft)
     assert departure.status == DepartureStatus.LIVE and list(departure.evidence.all()) == [item]
