@@ -1,11 +1,5 @@
-"""Reads behind the chief constable's dashboard and the national view.
-
-Every read starts from `Model.objects.visible_to(user)`, so a force role never sees another force's
-rows and an HMIC inspector sees only published assessments or submitted ones shared with HMIC. Heat
-maps come from `assessments.matrix` (the one computation, stated by `CELL_RULE`). Each selector
-runs a fixed number of queries however many forces, periods, responses or evidence items there are
-(tests/dashboards hold them to it).
-"""
+"""HMIC's national view: every force × threat × C, the region summary, capacity against the national
+planning assumptions, departures and overdue actions across forces."""
 
 from __future__ import annotations
 
@@ -13,10 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     Max,
     OuterRef,
     Q,
@@ -33,336 +24,24 @@ from assessments.models import (
     OPEN_ACTION_STATUSES,
     Action,
     Assessment,
-    Challenge,
-    ChallengeStatus,
     DepartingParty,
     Departure,
     DepartureStatus,
-    Evidence,
     Response,
-    ResponseStatus,
-    previous_period,
 )
-from assessments.selectors import response_status_q, short_text
-from capabilities.models import CapacityCapability, CapacityCommitment, Requirement
+from capabilities.models import CapacityCapability, CapacityCommitment
+from dashboards.selectors.common import (
+    TREND_PERIODS,
+    Trends,
+    build_trends,
+    current_period,
+    latest_visible,
+    short_label,
+    tag_class,
+    top_level_ids,
+)
 from forces.models import BodyType, Force, PolicingBody, Region
-from threats.models import Edition, EditionStatus
-
-#: How many rows a dashboard list shows before it says "and N more".
-LIST_LIMIT = 25
-#: Trends cover this many of the latest periods: a readable chart, and work that does not grow with
-#: the years of history kept.
-TREND_PERIODS = 5
-
-
-# --- Shared building blocks --------------------------------------------------------------------------
-
-
-def latest_visible(user) -> QuerySet[Assessment]:
-    """The assessments the user may see, keeping only the latest revision *they can see* of each
-    force's edition and period (an inspector keeps reading revision 1 while revision 2 is a draft)."""
-    visible = Assessment.objects.visible_to(user)
-    newer = visible.filter(
-        force_id=OuterRef("force_id"),
-        edition_id=OuterRef("edition_id"),
-        period=OuterRef("period"),
-        revision__gt=OuterRef("revision"),
-    )
-    return visible.filter(~Exists(newer))
-
-
-def default_edition(user) -> Edition | None:
-    """The edition in force (the newest, if several), else the newest of any status."""
-    editions = Edition.objects.visible_to(user)
-    return (
-        editions.filter(status=EditionStatus.IN_FORCE).order_by("-published_on").first()
-        or editions.order_by("-published_on").first()
-    )
-
-
-def current_period(today=None) -> str:
-    """The financial year (April to March) that `today` falls in, e.g. 2025/26."""
-    today = today or timezone.localdate()
-    start = today.year if today.month >= 4 else today.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def top_level_ids(layout: Layout) -> set[int]:
-    """The judgement levels that count as "assured": those with the scale's highest score."""
-    scores = [level.score for level in layout.levels.values() if level.score is not None]
-    best = max(scores, default=None)
-    return {level.id for level in layout.levels.values() if best is not None and level.score == best}
-
-
-def requirements_by(layout: Layout) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Requirement ids per threat code and per area code, from the layout's cells."""
-    by_threat: dict[str, set[int]] = {threat.code: set() for threat in layout.threats}
-    by_area: dict[str, set[int]] = {area.code: set() for area in layout.areas}
-    for (threat, area), ids in layout.cells.items():
-        by_threat[threat].update(ids)
-        by_area[area].update(ids)
-    return by_threat, by_area
-
-
-def tag_class(colour: str) -> str:
-    """The GOV.UK tag modifier for a scale colour, as includes/tag.html chooses it."""
-    if colour == "turquoise":
-        return "govuk-tag--teal"
-    return f"govuk-tag--{colour}" if colour and colour != "blue" else ""
-
-
-def short_label(label: str) -> str:
-    """A cell's label in initials ("Partially assured" → "PA") for the wide national table; the full
-    label is always beside it for screen readers and in the key."""
-    return "".join(word[0] for word in label.split() if word[:1].isalpha()).upper() or label
-
-
-# --- Change since the previous period --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    code: str  # better, worse, same, new, none
-    text: str
-
-
-def change_between(now: Cell, before: Cell | None) -> Change:
-    """Better / worse / the same, in words, comparing the cells' lowest judgements."""
-    if before is None:
-        return Change("none", "No previous period")
-    if now.score is None or before.score is None:
-        if now.score is None and before.score is None:
-            return Change("same", "Same: not yet assessed in either period")
-        if now.score is None:
-            return Change("none", f"Not yet assessed now; was {before.label.lower()}")
-        return Change("new", "Newly judged; was not yet assessed")
-    if now.score > before.score:
-        return Change("better", f"Better: was {before.label.lower()}")
-    if now.score < before.score:
-        return Change("worse", f"Worse: was {before.label.lower()}")
-    return Change("same", "Same as the previous period")
-
-
-# --- Trends ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class TrendSeries:
-    """One threat's or area's share of assured requirements, per period (None: no assessment)."""
-
-    code: str
-    name: str
-    values: list[float | None]
-
-
-@dataclass
-class Trends:
-    periods: list[str]
-    by_threat: list[TrendSeries]
-    by_area: list[TrendSeries]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.periods
-
-
-def _trends(layout: Layout, periods: list[str], counts: dict[str, dict[int, tuple[int, int]]]) -> Trends:
-    """Shares from `counts[period][requirement_id] = (assured, answered)`."""
-    by_threat, by_area = requirements_by(layout)
-
-    def series(code: str, name: str, ids: set[int]) -> TrendSeries:
-        values = []
-        for period in periods:
-            assured = sum(counts[period].get(rid, (0, 0))[0] for rid in ids)
-            total = sum(counts[period].get(rid, (0, 0))[1] for rid in ids)
-            values.append(assured / total if total else None)
-        return TrendSeries(code, name, values)
-
-    return Trends(
-        periods=periods,
-        by_threat=[series(t.code, t.name, by_threat[t.code]) for t in layout.threats],
-        by_area=[series(a.code, a.name, by_area[a.code]) for a in layout.areas],
-    )
-
-
-# --- The chief constable's dashboard ---------------------------------------------------------------
-
-
-@dataclass
-class DashboardCell:
-    cell: Cell
-    change: Change
-    area_name: str = ""
-    requirements: list[dict] = field(default_factory=list)  # ref, text, label, colour, tag
-    requirements_html: str = ""  # the list's items, escaped, built by the page view
-
-    @property
-    def tag(self) -> str:
-        return tag_class(self.cell.colour)
-
-    @property
-    def anchor(self) -> str:
-        return f"cell-{self.cell.threat}-{self.cell.area}"
-
-
-@dataclass
-class DashboardRow:
-    threat: object
-    cells: list[DashboardCell]
-
-
-@dataclass
-class Progress:
-    total: int = 0
-    completed: int = 0
-    judged: int = 0
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
-
-
-@dataclass
-class ForceDashboard:
-    force: Force
-    assessments: list[Assessment]  # every period the user can see, newest first
-    current: Assessment | None = None
-    previous: Assessment | None = None
-    layout: Layout | None = None
-    rows: list[DashboardRow] = field(default_factory=list)
-    progress: Progress = field(default_factory=Progress)
-    open_challenges: list[Challenge] = field(default_factory=list)
-    live_departures: list[Departure] = field(default_factory=list)
-    overdue_actions: list[Action] = field(default_factory=list)
-    evidence_past_review: list[Evidence] = field(default_factory=list)
-    evidence_past_review_count: int = 0
-    trends: Trends | None = None
-
-    @property
-    def periods(self) -> list[str]:
-        return sorted({assessment.period for assessment in self.assessments}, reverse=True)
-
-    @property
-    def cells(self) -> list[DashboardCell]:
-        return [cell for row in self.rows for cell in row.cells]
-
-
-def dashboard_force_choices(*, user) -> QuerySet[Force]:
-    """The forces a dashboard can be opened for: every force for national roles, else memberships."""
-    from core.querysets import force_ids_for
-    from core.roles import sees_all_forces
-
-    forces = Force.objects.visible_to(user).select_related("region").order_by("name")
-    return forces if sees_all_forces(user) else forces.filter(id__in=force_ids_for(user))
-
-
-def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDashboard:
-    """The dashboard of one force the caller has already checked the user may open.
-
-    The current assessment is the latest visible revision of the chosen period (default: the latest
-    period), preferring the newest edition; the previous one is the period before, same edition.
-    About 14 queries, whatever the number of periods, responses or evidence items.
-    """
-    assessments = list(
-        latest_visible(user)
-        .filter(force=force)
-        .select_related("edition", "force")
-        .order_by("-period", "-edition__published_on", "-revision")
-    )
-    board = ForceDashboard(force=force, assessments=assessments)
-    candidates = [a for a in assessments if period is None or a.period == period]
-    if not candidates:
-        return board
-    current = board.current = candidates[0]
-    same_edition = [a for a in assessments if a.edition_id == current.edition_id]
-    board.previous = next((a for a in same_edition if a.period == previous_period(current.period)), None)
-    # The trend periods: the latest ones up to the current period (which also covers the previous).
-    trend_periods = sorted({a.period for a in same_edition if a.period <= current.period}, reverse=True)
-    same_edition = [a for a in same_edition if a.period in trend_periods[:TREND_PERIODS]]
-    layout = board.layout = edition_layout(current.edition)
-
-    read = list(
-        Response.objects.filter(assessment_id__in=[a.id for a in same_edition])
-        .annotate(completed=ExpressionWrapper(response_status_q(ResponseStatus.COMPLETED), output_field=BooleanField()))
-        .values_list("assessment_id", "requirement_id", "judgement_id", "completed")
-        .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
-    )
-    rows = [(aid, rid, lid) for aid, rid, lid, _ in read]
-    maps = heat_maps(layout, rows)
-    current_map = maps.get(current.id, {})
-    previous_map = maps.get(board.previous.id, {}) if board.previous else None
-    answers = {rid: layout.levels[lid] for aid, rid, lid in rows if aid == current.id}
-    requirements = {
-        r.id: r for r in Requirement.objects.filter(edition_id=current.edition_id).only("id", "ref", "text", "position")
-    }
-    for threat in layout.threats:
-        cells = []
-        for area in layout.areas:
-            key = (threat.code, area.code)
-            cell = current_map.get(key) or Cell(threat=threat.code, area=area.code, requirement_ids=layout.cells[key])
-            before = previous_map.get(key) if previous_map is not None else None
-            listed = sorted((requirements[rid] for rid in cell.requirement_ids), key=lambda r: r.position)
-            cells.append(
-                DashboardCell(
-                    cell=cell,
-                    change=change_between(cell, before),
-                    area_name=area.name,
-                    requirements=[
-                        {
-                            "ref": r.ref,
-                            "text": short_text(r.text, 120),
-                            "label": answers[r.id].label if r.id in answers else "No response",
-                            "colour": answers[r.id].colour if r.id in answers else "grey",
-                            "tag": tag_class(answers[r.id].colour if r.id in answers else "grey"),
-                        }
-                        for r in listed
-                    ],
-                )
-            )
-        board.rows.append(DashboardRow(threat=threat, cells=cells))
-
-    answered = [(lid, completed) for aid, _, lid, completed in read if aid == current.id]
-    board.progress = Progress(
-        total=len(answered),
-        completed=sum(1 for _, completed in answered if completed),
-        judged=sum(1 for lid, _ in answered if layout.levels[lid].is_assessed),
-    )
-    board.open_challenges = list(
-        Challenge.objects.visible_to(user)
-        .filter(assessment=current, status=ChallengeStatus.OPEN)
-        .select_related("response__requirement", "raised_by")
-        .order_by("created_at", "id")
-    )
-    board.live_departures = list(
-        Departure.objects.visible_to(user)
-        .filter(assessment=current, status=DepartureStatus.LIVE)
-        .select_related("requirement")
-        .order_by("review_date", "id")
-    )
-    board.overdue_actions = list(
-        Action.objects.visible_to(user)
-        .filter(assessment=current, status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())
-        .select_related("requirement")
-        .order_by("due_date", "id")
-    )
-    past_review = (
-        Evidence.objects.visible_to(user)
-        .filter(force=force, review_by__lt=timezone.localdate())
-        .order_by("review_by", "id")
-    )
-    board.evidence_past_review = list(past_review[:LIST_LIMIT])
-    board.evidence_past_review_count = (
-        len(board.evidence_past_review) if len(board.evidence_past_review) < LIST_LIMIT else past_review.count()
-    )
-
-    top = top_level_ids(layout)
-    per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
-    period_of = {a.id: a.period for a in same_edition}
-    for aid, rid, lid in rows:
-        per_period[period_of[aid]][rid] = (1 if lid in top else 0, 1)
-    board.trends = _trends(layout, sorted(per_period), per_period)
-    return board
-
+from threats.models import Edition
 
 # --- The national view ---------------------------------------------------------------------------
 
@@ -514,9 +193,6 @@ def _forces(*, region: Region | None, body_type: str | None) -> QuerySet[Force]:
     if body_type:
         forces = forces.filter(current_body_type=body_type)
     return forces
-
-
-SORT_KEYS = ("force", "region", "body", "status", "assured", "departures", "overdue")
 
 
 def _sort(rows: list[ForceRow], sort: str) -> list[ForceRow]:
@@ -732,10 +408,7 @@ def national_view(
         regions=sorted(summaries.values(), key=lambda s: s.region.name),
         departures=departures,
         overdue_actions=overdue,
-        trends=_trends(layout, sorted(per_period), per_period),
+        trends=build_trends(layout, sorted(per_period), per_period),
         capacity=capacity_summary(period=period, region=region),
         labels=labels,
     )
-
-
-BODY_TYPE_CHOICES = BodyType.choices

@@ -1,0 +1,71 @@
+"""Reads behind the chief constable's dashboard and the national view.
+
+Every read starts from `Model.objects.visible_to(user)`, so a force role never sees another force's
+rows and an HMIC inspector sees only published assessments or submitted ones shared with HMIC. Heat
+maps come from `assessments.matrix` (the one computation, stated by `CELL_RULE`). Each selector
+runs a fixed number of queries however many forces, periods, responses or evidence items there are
+(tests/dashboards hold them to it).
+
+`common` holds what both share, `force` the chief constable's dashboard, `national` the national
+view and capacity; callers import from this package.
+"""
+
+from dashboards.selectors.common import (
+    LIST_LIMIT,
+    TREND_PERIODS,
+    Change,
+    Trends,
+    TrendSeries,
+    change_between,
+    current_period,
+    default_edition,
+    latest_visible,
+)
+from dashboards.selectors.force import (
+    DashboardCell,
+    DashboardRow,
+    ForceDashboard,
+    Progress,
+    dashboard_force_choices,
+    force_dashboard,
+)
+from dashboards.selectors.national import (
+    CapacityLine,
+    CapacitySummary,
+    ForceRow,
+    Listed,
+    NationalCell,
+    NationalView,
+    RegionSummary,
+    capacity_summary,
+    national_periods,
+    national_view,
+)
+
+__all__ = [
+    "LIST_LIMIT",
+    "TREND_PERIODS",
+    "CapacityLine",
+    "CapacitySummary",
+    "Change",
+    "DashboardCell",
+    "DashboardRow",
+    "ForceDashboard",
+    "ForceRow",
+    "Listed",
+    "NationalCell",
+    "NationalView",
+    "Progress",
+    "RegionSummary",
+    "TrendSeries",
+    "Trends",
+    "capacity_summary",
+    "change_between",
+    "current_period",
+    "dashboard_force_choices",
+    "default_edition",
+    "force_dashboard",
+    "latest_visible",
+    "national_periods",
+    "national_view",
+]

@@ -1,0 +1,155 @@
+"""What the chief constable's dashboard and the national view share: the latest visible assessments,
+the default edition and period, tag colours, the change since the previous period and the trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    QuerySet,
+)
+from django.utils import timezone
+
+from assessments.matrix import Cell, Layout
+from assessments.models import (
+    Assessment,
+)
+from threats.models import Edition, EditionStatus
+
+#: How many rows a dashboard list shows before it says "and N more".
+LIST_LIMIT = 25
+#: Trends cover this many of the latest periods: a readable chart, and work that does not grow with
+#: the years of history kept.
+TREND_PERIODS = 5
+
+
+# --- Shared building blocks --------------------------------------------------------------------------
+
+
+def latest_visible(user) -> QuerySet[Assessment]:
+    """The assessments the user may see, keeping only the latest revision *they can see* of each
+    force's edition and period (an inspector keeps reading revision 1 while revision 2 is a draft)."""
+    visible = Assessment.objects.visible_to(user)
+    newer = visible.filter(
+        force_id=OuterRef("force_id"),
+        edition_id=OuterRef("edition_id"),
+        period=OuterRef("period"),
+        revision__gt=OuterRef("revision"),
+    )
+    return visible.filter(~Exists(newer))
+
+
+def default_edition(user) -> Edition | None:
+    """The edition in force (the newest, if several), else the newest of any status."""
+    editions = Edition.objects.visible_to(user)
+    return (
+        editions.filter(status=EditionStatus.IN_FORCE).order_by("-published_on").first()
+        or editions.order_by("-published_on").first()
+    )
+
+
+def current_period(today=None) -> str:
+    """The financial year (April to March) that `today` falls in, e.g. 2025/26."""
+    today = today or timezone.localdate()
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def top_level_ids(layout: Layout) -> set[int]:
+    """The judgement levels that count as "assured": those with the scale's highest score."""
+    scores = [level.score for level in layout.levels.values() if level.score is not None]
+    best = max(scores, default=None)
+    return {level.id for level in layout.levels.values() if best is not None and level.score == best}
+
+
+def requirements_by(layout: Layout) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Requirement ids per threat code and per area code, from the layout's cells."""
+    by_threat: dict[str, set[int]] = {threat.code: set() for threat in layout.threats}
+    by_area: dict[str, set[int]] = {area.code: set() for area in layout.areas}
+    for (threat, area), ids in layout.cells.items():
+        by_threat[threat].update(ids)
+        by_area[area].update(ids)
+    return by_threat, by_area
+
+
+def tag_class(colour: str) -> str:
+    """The GOV.UK tag modifier for a scale colour, as includes/tag.html chooses it."""
+    if colour == "turquoise":
+        return "govuk-tag--teal"
+    return f"govuk-tag--{colour}" if colour and colour != "blue" else ""
+
+
+def short_label(label: str) -> str:
+    """A cell's label in initials ("Partially assured" → "PA") for the wide national table; the full
+    label is always beside it for screen readers and in the key."""
+    return "".join(word[0] for word in label.split() if word[:1].isalpha()).upper() or label
+
+
+# --- Change since the previous period --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str  # better, worse, same, new, none
+    text: str
+
+
+def change_between(now: Cell, before: Cell | None) -> Change:
+    """Better / worse / the same, in words, comparing the cells' lowest judgements."""
+    if before is None:
+        return Change("none", "No previous period")
+    if now.score is None or before.score is None:
+        if now.score is None and before.score is None:
+            return Change("same", "Same: not yet assessed in either period")
+        if now.score is None:
+            return Change("none", f"Not yet assessed now; was {before.label.lower()}")
+        return Change("new", "Newly judged; was not yet assessed")
+    if now.score > before.score:
+        return Change("better", f"Better: was {before.label.lower()}")
+    if now.score < before.score:
+        return Change("worse", f"Worse: was {before.label.lower()}")
+    return Change("same", "Same as the previous period")
+
+
+# --- Trends ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendSeries:
+    """One threat's or area's share of assured requirements, per period (None: no assessment)."""
+
+    code: str
+    name: str
+    values: list[float | None]
+
+
+@dataclass
+class Trends:
+    periods: list[str]
+    by_threat: list[TrendSeries]
+    by_area: list[TrendSeries]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.periods
+
+
+def build_trends(layout: Layout, periods: list[str], counts: dict[str, dict[int, tuple[int, int]]]) -> Trends:
+    """Shares from `counts[period][requirement_id] = (assured, answered)`."""
+    by_threat, by_area = requirements_by(layout)
+
+    def series(code: str, name: str, ids: set[int]) -> TrendSeries:
+        values = []
+        for period in periods:
+            assured = sum(counts[period].get(rid, (0, 0))[0] for rid in ids)
+            total = sum(counts[period].get(rid, (0, 0))[1] for rid in ids)
+            values.append(assured / total if total else None)
+        return TrendSeries(code, name, values)
+
+    return Trends(
+        periods=periods,
+        by_threat=[series(t.code, t.name, by_threat[t.code]) for t in layout.threats],
+        by_area=[series(a.code, a.name, by_area[a.code]) for a in layout.areas],
+    )
