@@ -1,0 +1,218 @@
+"""The national overview's context: each force's latest published revision, by region."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from assessments.matrix import CELL_RULE
+from assessments.models import (
+    OPEN_ACTION_STATUSES,
+    Assessment,
+    AssessmentStatus,
+    DepartureStatus,
+    Snapshot,
+)
+from capabilities.models import CapacityCapability, CapacityCommitment
+from forces.models import Force, Region
+from reports.context.common import (
+    NATIONAL_TEMPLATE,
+    TEMPLATE_VERSION,
+    Axes,
+    Prepared,
+    cell_data,
+    govuk_date_text,
+    initials,
+    payload_sha256,
+    safe_colour,
+)
+from threats.models import Edition
+
+# --- National overview -----------------------------------------------------------------------------
+
+
+@dataclass
+class NationalInputs:
+    edition: Edition
+    period: str
+    region: Region | None
+    as_of: dt.date
+    forces: list[Force]
+    published: dict[int, tuple[int, int, str]]  # force id → (assessment id, revision, snapshot sha256)
+    commitments: list[CapacityCommitment]
+    capabilities: list[CapacityCapability]
+
+    def hash(self) -> str:
+        return payload_sha256(
+            {
+                "kind": "national",
+                "template": TEMPLATE_VERSION,
+                "marking": settings.SPR_PROTECTIVE_MARKING,
+                "edition": self.edition.code,
+                "period": self.period,
+                "region": self.region.code if self.region else None,
+                "as_of": self.as_of.isoformat(),
+                "forces": [[f.code, f.name, f.region.code, *self.published.get(f.id, ())] for f in self.forces],
+                "capabilities": [[c.code, c.name, c.unit, c.national_planning_assumption] for c in self.capabilities],
+                "capacity": [
+                    [c.force_id, c.capability_id, c.committed, c.available, c.notice_period_hours, c.as_of.isoformat()]
+                    for c in self.commitments
+                ],
+            }
+        )
+
+
+def national_inputs(*, edition: Edition, period: str, region: Region | None, as_of: dt.date | None = None):
+    """The rows a national overview is built from, without the snapshot payloads (four queries)."""
+    forces = Force.objects.select_related("region").prefetch_related("policing_bodies").order_by("region__name", "name")
+    if region is not None:
+        forces = forces.filter(region=region)
+    forces = list(forces)
+    published: dict[int, tuple[int, int, str]] = {}
+    rows = (
+        Assessment.objects.filter(
+            edition=edition, period=period, status=AssessmentStatus.PUBLISHED, force__in=[f.id for f in forces]
+        )
+        .order_by("force_id", "-revision")
+        .values_list("force_id", "id", "revision", "snapshot__sha256")
+    )
+    for force_id, assessment_id, revision, sha in rows:
+        published.setdefault(force_id, (assessment_id, revision, sha or ""))
+    commitments = list(
+        CapacityCommitment.objects.filter(period=period, force__in=[f.id for f in forces]).order_by(
+            "force_id", "capability_id"
+        )
+    )
+    return NationalInputs(
+        edition=edition,
+        period=period,
+        region=region,
+        as_of=as_of or timezone.localdate(),
+        forces=forces,
+        published=published,
+        commitments=commitments,
+        capabilities=list(CapacityCapability.objects.order_by("position", "name")),
+    )
+
+
+def national_prepare(inputs: NationalInputs) -> Prepared:
+    axes = Axes.of(inputs.edition)
+    levels = axes.levels
+    payloads = dict(
+        Snapshot.objects.filter(assessment_id__in=[p[0] for p in inputs.published.values()]).values_list(
+            "assessment_id", "payload"
+        )
+    )
+    capability_ids = [c.id for c in inputs.capabilities]
+    committed: dict[tuple[int, int], CapacityCommitment] = {
+        (c.force_id, c.capability_id): c for c in inputs.commitments
+    }
+    regions: dict[int, dict] = {}
+    totals = Counter()
+    for force in inputs.forces:
+        region = regions.setdefault(
+            force.region_id,
+            {
+                "name": force.region.name,
+                "anchor": f"region-{force.region.code}",
+                "forces": [],
+                "totals": Counter(),
+                "capacity": Counter(),
+            },
+        )
+        entry = {"name": force.name, "body": getattr(force.current_policing_body, "name", ""), "published": None}
+        published = inputs.published.get(force.id)
+        payload = payloads.get(published[0]) if published else None
+        if payload:
+            responses = payload["responses"]
+            cells = axes.cells(responses)
+            counts = Counter(r["judgement"] for r in responses)
+            entry.update(
+                published={
+                    "revision": published[1],
+                    "at": govuk_date_text(payload["assessment"]["published_at"]),
+                    "sha256": published[2],
+                },
+                cells=[cell_data(cells[(t.code, a.code)]) for t in axes.layout.threats for a in axes.layout.areas],
+                counts=[counts.get(level.code, 0) for level in levels],
+                live_departures=sum(1 for d in payload["departures"] if d["status"] == DepartureStatus.LIVE),
+                overdue_actions=sum(
+                    1
+                    for x in payload["actions"]
+                    if x["status"] in OPEN_ACTION_STATUSES and dt.date.fromisoformat(x["due_date"]) < inputs.as_of
+                ),
+            )
+            region["totals"].update(
+                published=1, live_departures=entry["live_departures"], overdue_actions=entry["overdue_actions"]
+            )
+        entry["capacity"] = [
+            committed.get((force.id, cid))
+            and {"committed": committed[(force.id, cid)].committed, "available": committed[(force.id, cid)].available}
+            for cid in capability_ids
+        ]
+        for cid in capability_ids:
+            figures = committed.get((force.id, cid))
+            if figures:
+                region["capacity"].update(
+                    {f"{cid}:committed": figures.committed, f"{cid}:available": figures.available}
+                )
+        region["totals"].update(forces=1)
+        region["forces"].append(entry)
+    for region in regions.values():
+        totals.update(region["totals"])
+        region["capacity_rows"] = [
+            {
+                "name": c.name,
+                "unit": c.unit,
+                "committed": region["capacity"][f"{c.id}:committed"],
+                "available": region["capacity"][f"{c.id}:available"],
+                "reported": sum(1 for f in region["forces"] if f["capacity"][i]),
+            }
+            for i, c in enumerate(inputs.capabilities)
+        ]
+    national_capacity = []
+    for c in inputs.capabilities:
+        rows = [x for x in inputs.commitments if x.capability_id == c.id]
+        total_committed = sum(x.committed for x in rows)
+        total_available = sum(x.available for x in rows)
+        national_capacity.append(
+            {
+                "name": c.name,
+                "unit": c.unit,
+                "paragraphs": c.paragraphs,
+                "npa": c.national_planning_assumption,
+                "committed": total_committed,
+                "available": total_available,
+                "forces": len(rows),
+                "percent": round(100 * total_available / c.national_planning_assumption)
+                if c.national_planning_assumption
+                else None,
+                "met": total_available >= c.national_planning_assumption,
+            }
+        )
+    area_key = [{"name": a.name, "short": str(i)} for i, a in enumerate(axes.layout.areas, start=1)]
+    scope = inputs.region.name if inputs.region else "England and Wales"
+    title = f"National overview: {inputs.edition.title}, {inputs.period}, {scope}"
+    context = {
+        "title": title,
+        "marking": settings.SPR_PROTECTIVE_MARKING,
+        "edition": inputs.edition.title,
+        "period": inputs.period,
+        "scope": scope,
+        "as_of": govuk_date_text(inputs.as_of.isoformat()),
+        "threats": [{"name": t.name, "span": len(axes.layout.areas)} for t in axes.layout.threats],
+        # Area names do not fit 25 narrow columns (and the five Cs share an initial): number them, with a key.
+        "areas": area_key * len(axes.layout.threats),
+        "area_key": area_key,
+        "levels": [{"label": lv.label, "short": initials(lv.label), "colour": safe_colour(lv.colour)} for lv in levels],
+        "cell_rule": CELL_RULE,
+        "regions": list(regions.values()),
+        "totals": totals,
+        "national_capacity": national_capacity,
+        "has_capacity": bool(inputs.capabilities),
+    }
+    return Prepared(template=NATIONAL_TEMPLATE, title=title, context=context, input_hash=inputs.hash())
