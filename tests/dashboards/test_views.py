@@ -58,7 +58,7 @@ def test_dashboard_needs_sign_in(client):
 
 
 @pytest.mark.parametrize("fixture", ["staff_client", "chief_client", "pcc_client", "other_staff_client"])
-def test_national_view_refuses_force_roles(request, fixture):
+def test_national_view_refuses_force_roles(db, request, fixture):
     client = request.getfixturevalue(fixture)
     assert client.get("/national/").status_code == 403
     assert client.get("/national/export.csv").status_code == 403
