@@ -17,6 +17,8 @@ middleware stack, no network), each wrapped in CaptureQueriesContext for its que
 3. A synthetic edition of 1,209 requirements, created in the copy only: create an assessment
    against it through the API, list all its responses (page_size=2000, all pages), save one response.
 The copy is dropped at the end, so the synthetic edition and the extra periods never stay behind.
+Each size is measured in a fresh Python process (this script runs itself with --measure), as a web
+worker that never seeded anything would serve it.
 """
 
 from __future__ import annotations
@@ -177,14 +179,14 @@ def drop_copy(vendor: str, copy: str, original: str) -> None:
 
 
 def settle() -> None:
-    """Put the database and this process in the state of a running service before measuring.
+    """Put the database and this (fresh) process in the state of a running service before measuring.
 
     ANALYZE refreshes the planner's statistics, as autovacuum would on a live database: straight after
     a bulk load PostgreSQL still plans with the empty tables' estimates (nested loops over "1 row"
-    that is hundreds). Then the objects left behind by seeding (the 4x step seeds some 60,000 rows in
-    this very process) are collected and frozen out of the garbage collector's way: a web worker never
-    carries them, and every collection walking them made the 4x requests look ~20% slower than the
-    same requests in a fresh process."""
+    that is hundreds). Then what the process holds after start-up is collected and frozen out of the
+    garbage collector's way, as gunicorn.conf.py does in the master before forking each web worker:
+    without it, full collections walking Django's ~100,000 start-up objects land in random requests
+    and move a p95 of 50 requests by up to 40%, whatever the data size."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     gc.collect()
@@ -352,17 +354,56 @@ def api_figures(repeat: int) -> None:
     report("save one response", times, cpu, queries, "(target < 30 ms)")
 
 
+def measure_here(args) -> None:
+    """The child's part: measure on the database named by --database-name, in this fresh process, and
+    write the page figures to --results-file as JSON."""
+    import json
+
+    if args.database_name:
+        connections.close_all()
+        connection.settings_dict["NAME"] = args.database_name
+    settle()
+    figures = {} if args.api else page_set(args.requests)
+    if args.api:
+        api_figures(args.requests)
+    Path(args.results_file).write_text(json.dumps(figures))
+
+
+def measure_in_child(database_name: str, repeat: int, *, api: bool = False) -> dict[str, dict]:
+    """Measure the pages (or, with `api`, the synthetic edition's API calls) in a new Python process,
+    as a web worker that never seeded anything would serve them: the seeding process carries tens of
+    thousands of objects from the 4x step, which made its own 4x figures look up to ~30% slower
+    than the same requests in a fresh process on the same database."""
+    import json
+    import subprocess
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as results:
+        command = [sys.executable, __file__, "--measure", "--requests", str(repeat), "--results-file", results.name]
+        command += ["--database-name", database_name] + (["--api"] if api else [])
+        connections.close_all()  # a PostgreSQL template copy needs no other session; the child opens its own
+        subprocess.run(command, check=True)
+        return json.loads(Path(results.name).read_text())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=60, help="requests per page and figure (at least 50)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page and figure (at least 50)")
     parser.add_argument("--skip-4x", action="store_true", help="only the 1x figures")
     parser.add_argument("--create-database", action="store_true", help="create the PostgreSQL database and stop")
+    # Internal: bench/run.py runs itself with these to measure each size in a fresh process.
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--api", action="store_true", help=argparse.SUPPRESS)  # the synthetic edition only
+    parser.add_argument("--database-name", help=argparse.SUPPRESS)
+    parser.add_argument("--results-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.create_database:
         create_database()
         return
-    repeat = max(50, args.requests)
+    args.requests = repeat = max(50, args.requests)
     settings.DEBUG = False  # as in production: no debug templates, no query log outside the capture
+    if args.measure:
+        measure_here(args)
+        return
 
     if (
         not Assessment.objects.filter(period="2023/24").exists()
@@ -371,9 +412,8 @@ def main() -> None:
         raise SystemExit("No national data: run `manage.py seed_demo --scale national` first (see bench/README.md)")
 
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"1x data: {data_size()}")
-    settle()
-    one = page_set(repeat)
+    print(f"1x data: {data_size()}", flush=True)
+    one = measure_in_child(connection.settings_dict["NAME"], repeat)
     if args.skip_4x:
         return
 
@@ -385,12 +425,15 @@ def main() -> None:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
             national_seed(periods=EXTRA_PERIODS + PERIODS)
-        settle()
+        with connection.cursor() as cursor:
+            # What autovacuum would do next, done now rather than while the 4x pages are measured.
+            cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
         print(
             f"\n4x data ({len(EXTRA_PERIODS) + len(PERIODS)} periods instead of {len(PERIODS)}; seeded in "
-            f"{time.perf_counter() - started:.0f} s): {data_size()}"
+            f"{time.perf_counter() - started:.0f} s): {data_size()}",
+            flush=True,
         )
-        four = page_set(repeat)
+        four = measure_in_child(copy, repeat)
         print("\nRatio 4x / 1x (p95), target <= 1.3, and p95 against its target:")
         for label, result in four.items():
             ratio = result["p95"] / one[label]["p95"]
@@ -398,7 +441,8 @@ def main() -> None:
                 f"  {label:<18} {ratio:5.2f}x   p95 {result['p95']:.1f} ms (target < {TARGETS[label]} ms)   "
                 f"queries {one[label]['queries']} -> {result['queries']}"
             )
-        api_figures(repeat)
+        sys.stdout.flush()
+        measure_in_child(copy, repeat, api=True)
     finally:
         drop_copy(vendor, copy, original)
     print("\nThe copy (extra periods and the synthetic edition) has been dropped.")
