@@ -67,7 +67,8 @@ def client_for(username: str) -> Client:
 
 
 def measure(label: str, calls: list, repeat: int) -> dict:
-    """Run each (client, method, url, kwargs) in turn `repeat` times in all, after one warm-up each."""
+    """Run each (client, method, url, kwargs) in turn `repeat` times in all, after one warm-up each.
+    Answers the samples: wall and CPU milliseconds and query counts, one of each per request."""
     for client, method, url, kwargs in calls:
         getattr(client, method)(url, **kwargs)
     times, cpu, queries = [], [], []
@@ -79,17 +80,22 @@ def measure(label: str, calls: list, repeat: int) -> dict:
         times.append(elapsed)
         cpu.append(used)
         queries.append(count)
+    return {"times": times, "cpu": cpu, "queries": queries}
+
+
+def summarise(label: str, samples: dict) -> dict:
+    """Print and answer p50 and p95 of the wall and CPU times and the largest query count."""
+    times, cpu = samples["times"], samples["cpu"]
     result = {
-        "label": label,
-        "n": repeat,
+        "n": len(times),
         "p50": statistics.median(times),
         "p95": percentile(times, 0.95),
         "cpu50": statistics.median(cpu),
         "cpu95": percentile(cpu, 0.95),
-        "queries": max(queries),
+        "queries": max(samples["queries"]),
     }
     print(
-        f"  {label:<18} n={repeat:<4} p50 {result['p50']:7.1f} ms   p95 {result['p95']:7.1f} ms   "
+        f"  {label:<18} n={result['n']:<4} p50 {result['p50']:7.1f} ms   p95 {result['p95']:7.1f} ms   "
         f"(web process CPU p50 {result['cpu50']:6.1f} ms, p95 {result['cpu95']:6.1f} ms)   queries {result['queries']}"
     )
     return result
@@ -356,24 +362,25 @@ def api_figures(repeat: int) -> None:
 
 def measure_here(args) -> None:
     """The child's part: measure on the database named by --database-name, in this fresh process, and
-    write the page figures to --results-file as JSON."""
+    write the pages' samples to --results-file as JSON (or, with --api, time the synthetic edition)."""
     import json
 
     if args.database_name:
         connections.close_all()
         connection.settings_dict["NAME"] = args.database_name
     settle()
-    figures = {} if args.api else page_set(args.requests)
     if args.api:
         api_figures(args.requests)
-    Path(args.results_file).write_text(json.dumps(figures))
+        return
+    Path(args.results_file).write_text(json.dumps(page_set(args.requests)))
 
 
 def measure_in_child(database_name: str, repeat: int, *, api: bool = False) -> dict[str, dict]:
     """Measure the pages (or, with `api`, the synthetic edition's API calls) in a new Python process,
     as a web worker that never seeded anything would serve them: the seeding process carries tens of
     thousands of objects from the 4x step, which made its own 4x figures look up to ~30% slower
-    than the same requests in a fresh process on the same database."""
+    than the same requests in a fresh process on the same database. Every child gets the same hash
+    seed, so no size is favoured by how its process happened to lay out its dictionaries."""
     import json
     import subprocess
 
@@ -381,8 +388,16 @@ def measure_in_child(database_name: str, repeat: int, *, api: bool = False) -> d
         command = [sys.executable, __file__, "--measure", "--requests", str(repeat), "--results-file", results.name]
         command += ["--database-name", database_name] + (["--api"] if api else [])
         connections.close_all()  # a PostgreSQL template copy needs no other session; the child opens its own
-        subprocess.run(command, check=True)
-        return json.loads(Path(results.name).read_text())
+        subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        return {} if api else json.loads(Path(results.name).read_text())
+
+
+def pooled(runs: list[dict[str, dict]]) -> dict[str, dict]:
+    """The samples of several runs of the same pages, page by page."""
+    return {
+        label: {key: [value for run in runs for value in run[label][key]] for key in runs[0][label]}
+        for label in runs[0]
+    }
 
 
 def main() -> None:
@@ -413,8 +428,9 @@ def main() -> None:
 
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     print(f"1x data: {data_size()}", flush=True)
-    one = measure_in_child(connection.settings_dict["NAME"], repeat)
     if args.skip_4x:
+        for label, samples in measure_in_child(connection.settings_dict["NAME"], repeat).items():
+            summarise(label, samples)
         return
 
     from assessments.demo_national import PERIODS, national_seed
@@ -429,11 +445,20 @@ def main() -> None:
             # What autovacuum would do next, done now rather than while the 4x pages are measured.
             cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
         print(
-            f"\n4x data ({len(EXTRA_PERIODS) + len(PERIODS)} periods instead of {len(PERIODS)}; seeded in "
+            f"4x data ({len(EXTRA_PERIODS) + len(PERIODS)} periods instead of {len(PERIODS)}; seeded in "
             f"{time.perf_counter() - started:.0f} s): {data_size()}",
             flush=True,
         )
-        four = measure_in_child(copy, repeat)
+        # Both sizes are measured twice, in the order 1x, 4x, 4x, 1x, each time in a fresh process
+        # with half the requests, and their samples pooled: a machine that slows down or speeds up
+        # during the run then weighs on both sizes alike.
+        half = (repeat + 1) // 2
+        order = [original, copy, copy, original]
+        runs = [measure_in_child(name, half) for name in order]
+        print(f"\n1x ({original}):")
+        one = {label: summarise(label, samples) for label, samples in pooled([runs[0], runs[3]]).items()}
+        print(f"\n4x ({copy}):")
+        four = {label: summarise(label, samples) for label, samples in pooled([runs[1], runs[2]]).items()}
         print("\nRatio 4x / 1x (p95), target <= 1.3, and p95 against its target:")
         for label, result in four.items():
             ratio = result["p95"] / one[label]["p95"]
