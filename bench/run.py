@@ -17,8 +17,9 @@ middleware stack, no network), each wrapped in CaptureQueriesContext for its que
 3. A synthetic edition of 1,209 requirements, created in the copy only: create an assessment
    against it through the API, list all its responses (page_size=2000, all pages), save one response.
 The copy is dropped at the end, so the synthetic edition and the extra periods never stay behind.
-Each size is measured in a fresh Python process (this script runs itself with --measure), as a web
-worker that never seeded anything would serve it.
+The 4x copy is seeded first; then the pages are measured at 1x, 4x, 4x and 1x, each time in a fresh
+Python process (this script runs itself with --measure) with half the requests, and each size's
+samples are pooled.
 """
 
 from __future__ import annotations
@@ -378,7 +379,7 @@ def measure_here(args) -> None:
 def measure_in_child(database_name: str, repeat: int, *, api: bool = False) -> dict[str, dict]:
     """Measure the pages (or, with `api`, the synthetic edition's API calls) in a new Python process,
     as a web worker that never seeded anything would serve them: the seeding process carries tens of
-    thousands of objects from the 4x step, which made its own 4x figures look up to ~30% slower
+    thousands of objects from the 4x step, which made its own 4x figures look 20-40% slower
     than the same requests in a fresh process on the same database. Every child gets the same hash
     seed, so no size is favoured by how its process happened to lay out its dictionaries."""
     import json
