@@ -1,0 +1,68 @@
+"""GOV.UK forms for the self-assessment pages.
+
+Forms only parse and check input (GDS error wording); every write goes through assessments.services.
+Choice fields carry an `options` list on their bound field (value, label, hint, checked, id) so the
+shared includes in templates/includes/ can render GOV.UK radios and checkboxes with the GOV.UK id
+convention: the first option takes the field's id (the error summary links to it), the others
+`<id>-2`, `<id>-3`...
+
+`common` holds the GOV.UK widgets and fields and the helpers every form uses, `responses` the forms
+that start an assessment and answer a requirement, `records` those for evidence, departures and
+actions, and `workflow` those of the workflow and challenges; callers import from this package.
+"""
+
+from assessments.forms.common import (
+    NARRATIVE_MAX,
+    DateBoundField,
+    GovukCheckboxSelectMultiple,
+    GovukChoiceField,
+    GovukDateField,
+    GovukDateWidget,
+    GovukModelChoiceField,
+    GovukMultipleChoiceField,
+    GovukRadioSelect,
+    Option,
+    OptionsBoundField,
+    add_service_errors,
+)
+from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm
+from assessments.forms.responses import RESPONSE_ERROR_FIELDS, AssessmentCreateForm, ResponseForm
+from assessments.forms.workflow import (
+    ChallengeForm,
+    CloseChallengeForm,
+    ConfirmForm,
+    ReplyForm,
+    RespondForm,
+    ReturnForm,
+    SignOffForm,
+    SubmitForm,
+)
+
+__all__ = [
+    "NARRATIVE_MAX",
+    "RESPONSE_ERROR_FIELDS",
+    "ActionForm",
+    "AssessmentCreateForm",
+    "ChallengeForm",
+    "CloseChallengeForm",
+    "ConfirmForm",
+    "DateBoundField",
+    "DepartureForm",
+    "EvidenceForm",
+    "GovukCheckboxSelectMultiple",
+    "GovukChoiceField",
+    "GovukDateField",
+    "GovukDateWidget",
+    "GovukModelChoiceField",
+    "GovukMultipleChoiceField",
+    "GovukRadioSelect",
+    "Option",
+    "OptionsBoundField",
+    "ReplyForm",
+    "RespondForm",
+    "ResponseForm",
+    "ReturnForm",
+    "SignOffForm",
+    "SubmitForm",
+    "add_service_errors",
+]

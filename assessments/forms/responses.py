@@ -1,0 +1,123 @@
+"""The forms that start an assessment (force, edition, period and what to carry over from last year)
+and answer one requirement (judgement, narrative, evidence and a new link or file), with where a
+service's errors about the new evidence are shown."""
+
+from __future__ import annotations
+
+from django import forms
+
+from assessments.forms.common import (
+    GovukChoiceField,
+    GovukModelChoiceField,
+    GovukMultipleChoiceField,
+    textarea_field,
+)
+from assessments.models import validate_period
+
+# ----------------------------------------------------------------------------- assessments
+
+
+class AssessmentCreateForm(forms.Form):
+    force = GovukModelChoiceField(
+        queryset=None, label="Force", empty_label="Select a force", error_messages={"required": "Select a force"}
+    )
+    edition = GovukModelChoiceField(
+        queryset=None,
+        label="SPR edition",
+        empty_label=None,
+        error_messages={"required": "Select an SPR edition", "invalid_choice": "Select an SPR edition"},
+    )
+    period = forms.CharField(
+        label="Reporting period",
+        max_length=7,
+        help_text="The financial year, for example 2025/26",
+        error_messages={"required": "Enter the reporting period"},
+    )
+    start_from_previous = forms.BooleanField(
+        label="Start from last year's assessment",
+        required=False,
+        help_text="Copies each narrative and its evidence, open actions and live departures",
+    )
+    keep_judgements = forms.BooleanField(
+        label="Keep last year's judgements",
+        required=False,
+        help_text="Otherwise every judgement starts as not yet assessed",
+    )
+
+    def __init__(self, *args, forces, editions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["force"].queryset = forces
+        self.fields["edition"].queryset = editions
+        self.single_force = forces.first() if forces.count() == 1 else None
+        if self.single_force is not None:
+            # Staff of one force create for their own force: nothing to choose.
+            del self.fields["force"]
+
+    def clean_period(self):
+        period = self.cleaned_data["period"].strip()
+        validate_period(period)
+        return period
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("keep_judgements") and not cleaned.get("start_from_previous"):
+            self.add_error("keep_judgements", "Select 'Start from last year's assessment' to keep its judgements")
+        if self.single_force is not None:
+            cleaned["force"] = self.single_force
+        return cleaned
+
+
+# ----------------------------------------------------------------------------- responses
+
+
+class ResponseForm(forms.Form):
+    """One requirement's judgement, narrative and evidence, and optionally a new link or file."""
+
+    judgement = GovukChoiceField(label="Judgement", error_messages={"required": "Select a judgement"})
+    narrative = textarea_field("Narrative", required=False)
+    evidence = GovukMultipleChoiceField(label="Evidence from your library", required=False)
+    new_link_title = forms.CharField(label="Link title", required=False, max_length=200)
+    new_link_url = forms.CharField(label="Web address", required=False, max_length=1000)
+    new_file_title = forms.CharField(label="File title", required=False, max_length=200)
+    new_file = forms.FileField(label="Upload a file", required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": "Reload the page and try again", "invalid": "Reload the page and try again"},
+    )
+
+    def __init__(self, *args, levels, evidence_items, continuing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.code: level for level in levels}
+        self.fields["judgement"].choices = [(level.code, level.label) for level in levels]
+        self.fields["judgement"].option_hints = {level.code: level.description for level in levels}
+        self.fields["judgement"].error_messages["invalid_choice"] = "Select a judgement from the scale"
+        self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
+        self.fields["evidence"].option_hints = {
+            str(
+                item.pk
+            ): f"{item.get_kind_display()}, {item.owner}, {item.evidence_date.day} {item.evidence_date:%B %Y}"
+            for item in evidence_items
+        }
+        self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
+        self.continuing = continuing
+
+    def clean(self):
+        cleaned = super().clean()
+        level = self.levels.get(cleaned.get("judgement"))
+        if self.continuing and level is not None and level.is_assessed and not cleaned.get("narrative", "").strip():
+            self.add_error("narrative", "Enter a narrative that explains the judgement")
+        link_title, link_url = cleaned.get("new_link_title", "").strip(), cleaned.get("new_link_url", "").strip()
+        if link_url and not link_title:
+            self.add_error("new_link_title", "Enter a title for the link")
+        if link_title and not link_url:
+            self.add_error("new_link_url", "Enter the web address of the link")
+        file_title, upload = cleaned.get("new_file_title", "").strip(), cleaned.get("new_file")
+        if upload and not file_title:
+            self.add_error("new_file_title", "Enter a title for the file")
+        if file_title and not upload:
+            self.add_error("new_file", "Select a file")
+        return cleaned
+
+
+RESPONSE_ERROR_FIELDS = {"url": "new_link_url", "upload": "new_file", "title": "new_file_title"}

@@ -1,0 +1,157 @@
+"""The GOV.UK task list and the check answers page: each requirement's line worked out once, grouped
+by threat and by area, in a fixed number of queries whatever the size of the edition."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from assessments.models import (
+    Assessment,
+    Evidence,
+    Response,
+    ResponseStatus,
+)
+from capabilities.models import Area, Requirement
+from core.links import reverser
+from threats.models import Threat
+
+
+def short_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis, as the truncatechars filter cuts plain text."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """One requirement's line of the task list, worked out once however many groups list it."""
+
+    ref: str
+    url: str
+    hint: str
+    status: ResponseStatus
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    item: TaskItem
+    id: str  # unique on the page: the hint's and the status's ids are built from it
+
+
+@dataclass
+class TaskGroup:
+    """A group of the task list (one threat or one area) with its rows and counts."""
+
+    code: str
+    name: str
+    rows: list[TaskRow] = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return sum(row.item.status == ResponseStatus.COMPLETED for row in self.rows)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class TaskList:
+    responses: list[Response]
+    by_threat: list[TaskGroup]
+    by_area: list[TaskGroup]
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(response.status for response in self.responses)
+
+    @property
+    def completed(self) -> int:
+        return self.counts[ResponseStatus.COMPLETED]
+
+    @property
+    def total(self) -> int:
+        return len(self.responses)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+
+def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
+    """What the task list reads of each response: its requirement's ref and text, its judgement and
+    what its status needs (no evidence, editor or long requirement columns)."""
+    return (
+        Response.objects.filter(assessment=assessment)
+        .select_related("requirement", "judgement")
+        .only(
+            "id",
+            "assessment_id",
+            "narrative",
+            "version",
+            "requirement__id",
+            "requirement__ref",
+            "requirement__text",
+            "judgement__id",
+            "judgement__label",
+            "judgement__score",
+        )
+        .order_by("requirement__position")
+    )
+
+
+def task_list(*, assessment: Assessment) -> TaskList:
+    """The GOV.UK task list: responses grouped by threat and by area, with their statuses, in five
+    queries whatever the size of the edition.
+
+    A requirement serving several threats appears under each of them.
+    """
+    responses = list(task_responses(assessment=assessment))
+    page = reverser("assessments:response", int, str)
+    threats = list(
+        Threat.objects.filter(edition_id=assessment.edition_id).only("id", "code", "name").order_by("position")
+    )
+    areas = list(Area.objects.filter(edition_id=assessment.edition_id).only("id", "code", "name").order_by("position"))
+    by_threat = {threat.id: TaskGroup(threat.code, threat.name) for threat in threats}
+    by_area = {area.id: TaskGroup(area.code, area.name) for area in areas}
+    ids = [response.requirement_id for response in responses]
+    threats_of: dict[int, list[int]] = {rid: [] for rid in ids}
+    areas_of: dict[int, list[int]] = {rid: [] for rid in ids}
+    for rid, threat_id in Requirement.threats.through.objects.filter(requirement_id__in=ids).values_list(
+        "requirement_id", "threat_id"
+    ):
+        threats_of[rid].append(threat_id)
+    for rid, area_id in Requirement.areas.through.objects.filter(requirement_id__in=ids).values_list(
+        "requirement_id", "area_id"
+    ):
+        areas_of[rid].append(area_id)
+    for response in responses:
+        requirement = response.requirement
+        hint = short_text(requirement.text, 140)
+        if response.judgement.score is not None:
+            hint = f"{hint} Judgement: {response.judgement.label}."
+        item = TaskItem(
+            ref=requirement.ref,
+            url=page(assessment.pk, requirement.ref),
+            hint=hint,
+            status=response.status,
+        )
+        for groups, members, prefix in ((by_threat, threats_of, "threat"), (by_area, areas_of, "area")):
+            for group_id in members[requirement.id]:
+                group = groups[group_id]
+                group.rows.append(TaskRow(item, f"{prefix}-{group.code}-{len(group.rows) + 1}"))
+    return TaskList(responses=responses, by_threat=list(by_threat.values()), by_area=list(by_area.values()))
+
+
+def answers_list(*, assessment: Assessment) -> TaskList:
+    """Every response for the check answers page, with the ids of its evidence (the page counts them),
+    without the task list's groups: three queries."""
+    responses = (
+        Response.objects.filter(assessment=assessment)
+        .select_related("requirement", "judgement")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
+        .order_by("requirement__position")
+    )
+    return TaskList(responses=list(responses), by_threat=[], by_area=[])
