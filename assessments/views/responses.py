@@ -38,7 +38,7 @@ from assessments.permissions import (
     can_manage_evidence,
     can_manage_force_records,
 )
-from assessments.views_workflow import (
+from assessments.views.workflow import (
     conflict_page,
     render_check_answers,
     response_challenges_context,
