@@ -3,7 +3,7 @@ so they are matched with <str:ref> (anything but "/")."""
 
 from django.urls import path
 
-from assessments import views, views_workflow
+from assessments import views
 
 app_name = "assessments"
 
@@ -15,27 +15,27 @@ urlpatterns = [
     path("assessments/<int:pk>/requirements/<str:ref>/", views.response_view, name="response"),
     path(
         "assessments/<int:pk>/requirements/<str:ref>/challenges/",
-        views_workflow.response_challenge_view,
+        views.response_challenge_view,
         name="response-challenge",
     ),
-    path("assessments/<int:pk>/submit/", views_workflow.submit_view, name="submit"),
-    path("assessments/<int:pk>/return/", views_workflow.transition_view, {"action": "return"}, name="return"),
-    path("assessments/<int:pk>/respond/", views_workflow.transition_view, {"action": "respond"}, name="respond"),
-    path("assessments/<int:pk>/sign-off/", views_workflow.transition_view, {"action": "sign_off"}, name="sign-off"),
-    path("assessments/<int:pk>/publish/", views_workflow.transition_view, {"action": "publish"}, name="publish"),
-    path("assessments/<int:pk>/revise/", views_workflow.transition_view, {"action": "revise"}, name="revise"),
-    path("assessments/<int:pk>/challenges/", views_workflow.challenge_list_view, name="challenges"),
+    path("assessments/<int:pk>/submit/", views.submit_view, name="submit"),
+    path("assessments/<int:pk>/return/", views.transition_view, {"action": "return"}, name="return"),
+    path("assessments/<int:pk>/respond/", views.transition_view, {"action": "respond"}, name="respond"),
+    path("assessments/<int:pk>/sign-off/", views.transition_view, {"action": "sign_off"}, name="sign-off"),
+    path("assessments/<int:pk>/publish/", views.transition_view, {"action": "publish"}, name="publish"),
+    path("assessments/<int:pk>/revise/", views.transition_view, {"action": "revise"}, name="revise"),
+    path("assessments/<int:pk>/challenges/", views.challenge_list_view, name="challenges"),
     path(
         "assessments/<int:pk>/challenges/<int:challenge_pk>/reply/",
-        views_workflow.challenge_reply_view,
+        views.challenge_reply_view,
         name="challenge-reply",
     ),
     path(
         "assessments/<int:pk>/challenges/<int:challenge_pk>/close/",
-        views_workflow.challenge_close_view,
+        views.challenge_close_view,
         name="challenge-close",
     ),
-    path("assessments/<int:pk>/history/", views_workflow.history_view, name="history"),
+    path("assessments/<int:pk>/history/", views.history_view, name="history"),
     path("assessments/<int:pk>/departures/", views.departure_list_view, name="departures"),
     path("assessments/<int:pk>/departures/new/", views.departure_form_view, name="departure-create"),
     path("assessments/<int:pk>/departures/<int:departure_pk>/", views.departure_form_view, name="departure-edit"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from assessments import services, workflow
 from assessments.models import Assessment, AssessmentStatus, Challenge, ChallengeReply, Snapshot
-from assessments.views_workflow import ACTION_PAGES
+from assessments.views import ACTION_PAGES
 from core.roles import Role
 from tests.workflow_support import answer_all, assessment_in
 

@@ -1,0 +1,96 @@
+"""The assessment list, creating an assessment, the task list and check answers. Creating one goes
+through assessments.services; the task list and check answers show the assessment's workflow state
+and the actions the user may take, from `workflow`, which also holds the page the submit form posts
+to.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments import selectors, services
+from assessments.forms import AssessmentCreateForm, add_service_errors
+from assessments.permissions import can_create_assessment, can_edit_assessment
+from assessments.views.common import FORM_METHODS, form_status, manageable_forces, post_data
+from assessments.views.workflow import render_check_answers, task_list_context
+from core.roles import sees_all_forces
+from threats.selectors import edition_list
+
+
+def _creatable_forces(user):
+    return manageable_forces(user, lambda force: can_create_assessment(user, force))
+
+
+@require_GET
+@login_required
+def assessment_list_view(request):
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "assessments": list(selectors.assessment_list(user=request.user)),
+            "can_create": _creatable_forces(request.user).exists(),
+            "sees_all_forces": sees_all_forces(request.user),
+        },
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def assessment_create_view(request):
+    forces = _creatable_forces(request.user)
+    if not forces.exists():
+        raise PermissionDenied("You cannot create assessments")
+    editions = edition_list(user=request.user)
+    form = AssessmentCreateForm(
+        post_data(request),
+        forces=forces,
+        editions=editions,
+        initial={"edition": editions.filter(status="in_force").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.assessment_create(
+                user=request.user,
+                force=data["force"],
+                edition=data["edition"],
+                period=data["period"],
+                start_from_previous=data["start_from_previous"],
+                keep_judgements=data["keep_judgements"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Assessment for {assessment.period} created")
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(request, "assessments/assessment_create.html", {"form": form}, status=form_status(form))
+
+
+@require_GET
+@login_required
+def assessment_detail_view(request, pk: int):
+    """The task list: every requirement grouped by threat and by area, with its status, the
+    statements given so far and the workflow actions the user may take."""
+    assessment = selectors.assessment_workflow_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            **task_list_context(request.user, assessment),
+            "assessment": assessment,
+            "tasks": selectors.task_list(assessment=assessment),
+            "can_edit": can_edit_assessment(request.user, assessment),
+        },
+    )
+
+
+@require_GET
+@login_required
+def check_answers_view(request, pk: int):
+    """Every answer on one page, with the submit form (see workflow.submit_view)."""
+    return render_check_answers(request, selectors.assessment_workflow_get(user=request.user, pk=pk))

@@ -1,0 +1,237 @@
+"""One requirement's page: its judgement, narrative and evidence, its challenges and its change
+history. Any new link or file is saved in the same transaction as the response (all or nothing, and
+a file whose transaction rolled back is removed); an edit someone else saved since the page was
+opened is a 409 that keeps the form and names them. A user who may read but not change the
+assessment sees the page without the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from assessments import selectors, services
+from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, add_service_errors
+from assessments.models import Evidence, EvidenceKind, Response
+from assessments.permissions import can_edit_assessment
+from assessments.views.challenges import response_challenges_context
+from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
+from core.uploads import ACCEPTED_DESCRIPTION
+
+
+def _when(moment) -> str:
+    """GOV.UK style: 3 June 2025 at 2:05pm."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@dataclass
+class HistoryEntry:
+    """One saved change to a response, for the change history on its page."""
+
+    record: object
+    judgement: tuple[str, str] | None = None
+    narrative_changed: bool = False
+    narrative_length: int = 0
+    evidence_added: list[str] = field(default_factory=list)
+    evidence_removed: list[str] = field(default_factory=list)
+    created: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(
+            self.created or self.judgement or self.narrative_changed or self.evidence_added or self.evidence_removed
+        )
+
+
+def response_history(response: Response, *, levels: dict[int, str]) -> list[HistoryEntry]:
+    """Who changed what and when, newest first, in three queries however long the history.
+
+    Judgement and narrative changes come from `diff_against`; evidence changes from the historical
+    link rows, read in one query rather than per record as `diff_against` would.
+    """
+    history_model = Response.history.model
+    links_model = history_model._meta.get_field("historicalresponse_evidence").related_model
+    records = list(response.history.select_related("history_user").order_by("history_date", "history_id"))
+    links: dict[int, set[int]] = {record.history_id: set() for record in records}
+    for history_id, evidence_id in links_model.objects.filter(history_id__in=list(links)).values_list(
+        "history_id", "evidence_id"
+    ):
+        links[history_id].add(evidence_id)
+    mentioned = set().union(*links.values()) if links else set()
+    titles = dict(Evidence.objects.filter(id__in=mentioned).values_list("id", "title"))
+
+    entries = []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(record=record)
+        if previous is None:
+            entry.created = True
+        else:
+            delta = record.diff_against(previous, included_fields=["judgement", "narrative"])
+            for change in delta.changes:
+                if change.field == "judgement":
+                    entry.judgement = (levels.get(change.old, "none"), levels.get(change.new, "none"))
+                elif change.field == "narrative":
+                    entry.narrative_changed = True
+                    entry.narrative_length = len(change.new or "")
+            before, after = links[previous.history_id], links[record.history_id]
+            entry.evidence_added = sorted(titles.get(item, "Deleted evidence") for item in after - before)
+            entry.evidence_removed = sorted(titles.get(item, "Deleted evidence") for item in before - after)
+        if entry.has_changes:
+            entries.append(entry)
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def _delete_stored_files(items: list[Evidence]) -> None:
+    """Files written for evidence whose transaction rolled back would be orphans: remove them."""
+    for item in items:
+        if item.file:
+            item.file.storage.delete(item.file.name)
+
+
+def _save_response(request, *, response: Response, form: ResponseForm) -> Response:
+    """Create any new evidence and save the response in one transaction: all or nothing."""
+    data = form.cleaned_data
+    force = response.assessment.force
+    created: list[Evidence] = []
+    owner = request.user.get_full_name() or request.user.get_username()
+    try:
+        with transaction.atomic():
+            evidence_ids = [int(value) for value in data["evidence"]]
+            if data["new_link_url"].strip():
+                created.append(
+                    services.evidence_create(
+                        user=request.user,
+                        force=force,
+                        kind=EvidenceKind.LINK,
+                        title=data["new_link_title"].strip(),
+                        owner=owner,
+                        evidence_date=timezone.localdate(),
+                        url=data["new_link_url"],
+                    )
+                )
+            if data["new_file"]:
+                created.append(
+                    services.evidence_create(
+                        user=request.user,
+                        force=force,
+                        kind=EvidenceKind.FILE,
+                        title=data["new_file_title"].strip(),
+                        owner=owner,
+                        evidence_date=timezone.localdate(),
+                        upload=data["new_file"],
+                    )
+                )
+            evidence_ids.extend(item.pk for item in created)
+            return services.response_update(
+                user=request.user,
+                response=response,
+                expected_version=data["version"],
+                judgement=data["judgement"],
+                narrative=data["narrative"],
+                evidence_ids=evidence_ids,
+            )
+    except Exception:
+        _delete_stored_files(created)
+        raise
+
+
+def _accepted_files() -> str:
+    return f"{ACCEPTED_DESCRIPTION}, smaller than {settings.EVIDENCE_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+
+
+def _next_url(response: Response) -> str:
+    following = (
+        selectors.requirements_of(response.assessment)
+        .filter(position__gt=response.requirement.position)
+        .values_list("ref", flat=True)
+        .first()
+    )
+    if following is None:
+        return reverse("assessments:check", kwargs={"pk": response.assessment_id})
+    return reverse("assessments:response", kwargs={"pk": response.assessment_id, "ref": following})
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+@conflict_page
+def response_view(request, pk: int, ref: str):
+    """One requirement: judgement, narrative and evidence, its challenges, and the change history."""
+    response = selectors.response_workflow_get(user=request.user, assessment_pk=pk, ref=ref)
+    assessment = response.assessment
+    can_edit = can_edit_assessment(request.user, assessment)
+    if request.method == "POST" and not can_edit:
+        refuse_change(request.user, assessment)
+    levels = list(assessment.edition.judgement_levels.order_by("position"))
+    evidence_items = list(selectors.evidence_list(user=request.user, force_id=assessment.force_id)) if can_edit else []
+    form_kwargs = {"levels": levels, "evidence_items": evidence_items}
+    initial = {
+        "judgement": response.judgement.code,
+        "narrative": response.narrative,
+        "evidence": [str(item.pk) for item in response.evidence.all()],
+        "version": response.version,
+    }
+    status = 200
+    stale = None
+    form = None
+    if can_edit:
+        if request.method == "POST":
+            continuing = request.POST.get("action") != "draft"
+            form = ResponseForm(request.POST, request.FILES, continuing=continuing, **form_kwargs)
+            if form.is_valid():
+                try:
+                    saved = _save_response(request, response=response, form=form)
+                except services.StaleVersion as exc:
+                    stale = exc.current
+                    data = request.POST.copy()
+                    data["version"] = str(stale.version)
+                    form = ResponseForm(data, continuing=continuing, **form_kwargs)
+                    form.is_valid()
+                    editor = stale.updated_by
+                    who = (editor.get_full_name() or editor.get_username()) if editor else "someone"
+                    form.add_error(
+                        None, f"This response was changed by {who} at {_when(stale.updated_at)} since you opened it"
+                    )
+                    status = 409
+                except ValidationError as exc:
+                    add_service_errors(form, exc, RESPONSE_ERROR_FIELDS)
+                    status = 400
+                else:
+                    if continuing:
+                        return redirect(_next_url(saved))
+                    messages.success(request, f"Your response to {saved.requirement.ref} has been saved as a draft")
+                    return redirect("assessments:response", pk=assessment.pk, ref=saved.requirement.ref)
+            else:
+                status = 400
+        else:
+            form = ResponseForm(initial=initial, **form_kwargs)
+    return render(
+        request,
+        "assessments/response.html",
+        {
+            "assessment": assessment,
+            "response": response,
+            "requirement": response.requirement,
+            "form": form,
+            "stale": stale,
+            "can_edit": can_edit,
+            **workflow_context(request.user, assessment),
+            **response_challenges_context(request.user, response),
+            "history": response_history(response, levels={level.id: level.label for level in levels}),
+            "narrative_max": settings.SPR_NARRATIVE_MAX_LENGTH,
+            "accepted_files": _accepted_files(),
+        },
+        status=status,
+    )
