@@ -43,7 +43,6 @@ class AuditRow:
 
 #: Fields that only tie a record to its parent: they say nothing a reader of the history needs.
 QUIET_FIELDS = {"id", "assessment_id", "challenge_id"}
-ACTION_WORDS = {"created": "Created", "changed": "Changed", "deleted": "Deleted"}
 
 
 def _field_of(model, name: str):
