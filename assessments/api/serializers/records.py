@@ -1,0 +1,126 @@
+"""What the API shows of departures and actions, an assessment's records, and what it accepts to
+record or change one. Both inputs share a base that takes the assessment on create only (from those
+the user may see) and the requirement's reference."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessments.api.serializers.common import (
+    StrictCharField,
+    StrictInputSerializer,
+    text_field,
+    username_field,
+)
+from assessments.models import (
+    Action,
+    ActionStatus,
+    Assessment,
+    DepartingParty,
+    Departure,
+    DepartureStatus,
+)
+
+# Output ---------------------------------------------------------------------------------------------
+
+
+class DepartureSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    review_overdue = serializers.BooleanField(source="is_review_overdue", read_only=True)
+    created_by = username_field()
+
+    class Meta:
+        model = Departure
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "departing_party",
+            "circumstances",
+            "reasons",
+            "alternative_arrangements",
+            "residual_risk",
+            "review_date",
+            "status",
+            "review_overdue",
+            "evidence",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    created_by = username_field()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "assessment",
+            "requirement",
+            "gap",
+            "description",
+            "owner",
+            "due_date",
+            "status",
+            "overdue",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# Input ----------------------------------------------------------------------------------------------
+
+
+class _AssessmentRecordInput(StrictInputSerializer):
+    """Shared by departures and actions: the assessment (on create only) and the requirement's ref."""
+
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.none(), help_text="The assessment's id (on create only)"
+    )
+    requirement = StrictCharField(help_text="The requirement's reference, e.g. `4.1(c)`")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if self.partial:
+            # A record stays with its assessment.
+            del self.fields["assessment"]
+        elif request is not None:
+            # Another force's assessment is "does not exist", as for a made-up id.
+            self.fields["assessment"].queryset = Assessment.objects.visible_to(request.user)
+
+    def validate(self, attrs):
+        if self.partial and not attrs:
+            raise serializers.ValidationError("Send at least one field to change")
+        return attrs
+
+
+class DepartureInputSerializer(_AssessmentRecordInput):
+    output = DepartureSerializer
+
+    departing_party = serializers.ChoiceField(choices=DepartingParty.choices)
+    circumstances = text_field()
+    reasons = text_field()
+    alternative_arrangements = text_field()
+    residual_risk = text_field()
+    review_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=DepartureStatus.choices, required=False)
+    evidence = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=True)
+
+
+class ActionInputSerializer(_AssessmentRecordInput):
+    output = ActionSerializer
+
+    gap = text_field()
+    description = text_field()
+    owner = StrictCharField()
+    due_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
