@@ -1,34 +1,23 @@
-"""Writes for SPR editions: loading `editions/*.yaml` into editions, threats, areas and requirements.
-
-An edition file is checked whole before anything is written, and every file of a load is checked
-before any of them is written, all inside one transaction: a malformed file loads nothing, and the
-error names the file and each problem found.
-
-Rows are matched on edition code, then threat code, area code, judgement level code and requirement
-ref within the edition, and only written when something differs, so loading the same files twice
-changes no row (and no id). Rows that a file no longer lists are *kept and reported*, not deleted:
-assessments may already point at them, and deleting a requirement somebody has assessed is a
-decision for a person (in the admin or a data migration), not for a loader.
-
-The loader runs as the system (from `manage.py load_editions` or deployment), so it takes no acting
-user.
+"""Reading edition files: parsing `editions/*.yaml` and checking each one whole, without touching the
+database. Every problem in a file is collected (keys missing or unknown, text that is not text, dates,
+scores, duplicate codes, references to threats and areas the file does not define, and the models'
+own field checks) and raised together as one `EditionFileError`, each prefixed with the file name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from capabilities.models import Area, Requirement
 from threats.models import Edition, EditionStatus, JudgementLevel, Threat
+from threats.services.common import EditionFileError, EditionSpec
 
 #: The scale used when an edition file gives no `judgement_scale` (the SPR itself sets none).
 DEFAULT_JUDGEMENT_SCALE: list[dict[str, Any]] = [
@@ -70,21 +59,6 @@ _AREA_KEYS = ({"code", "name", "section"}, {"description"})
 _REQUIREMENT_KEYS = ({"ref", "paragraph", "section", "text", "areas", "threats"}, {"lead_in", "group_heading"})
 
 
-class EditionFileError(ValueError):
-    """One or more edition files are malformed; `problems` lists each one, prefixed by its file name."""
-
-    def __init__(self, problems: list[str], *, files_checked: int = 1, files_bad: int = 1):
-        self.problems = problems
-        if files_checked > 1:
-            headline = (
-                f"Nothing was loaded: {files_bad} of {files_checked} edition files "
-                f"{'is' if files_bad == 1 else 'are'} malformed."
-            )
-        else:
-            headline = "Nothing was loaded: the edition file is malformed."
-        super().__init__("\n".join([headline, *(f"  {problem}" for problem in problems)]))
-
-
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so a bad date is reported by the validator (with the
     file and key) rather than raised by PyYAML as a bare ValueError."""
@@ -94,57 +68,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-@dataclass
-class EditionSpec:
-    """A validated edition file, ready to write."""
-
-    path: Path
-    edition: dict[str, Any]
-    judgement_scale: list[dict[str, Any]]
-    threats: list[dict[str, Any]]
-    areas: list[dict[str, Any]]
-    requirements: list[dict[str, Any]]
-    default_scale: bool = False
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    stale: list[str] = field(default_factory=list)
-
-    def add(self, status: str) -> None:
-        setattr(self, status, getattr(self, status) + 1)
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class EditionLoadResult:
-    """What one file did: per kind of row, how many were created, updated or unchanged, and the
-    codes/refs present in the database but no longer in the file (kept, see the module docstring)."""
-
-    code: str
-    path: Path
-    edition: str  # "created", "updated" or "unchanged"
-    judgement_levels: Tally
-    threats: Tally
-    areas: Tally
-    requirements: Tally
-    default_scale: bool = False
-
-    @property
-    def changed(self) -> bool:
-        tallies = (self.judgement_levels, self.threats, self.areas, self.requirements)
-        return self.edition != "unchanged" or any(t.created or t.updated for t in tallies)
-
-
-# --------------------------------------------------------------------------------------------- reading
 
 
 def _check_keys(item: Any, keys: tuple[set[str], set[str]], where: str, problems: list[str]) -> bool:
@@ -379,132 +302,3 @@ def edition_file_read(*, path: Path) -> EditionSpec:
         requirements=requirements,
         default_scale=default_scale,
     )
-
-
-# --------------------------------------------------------------------------------------------- writing
-
-
-def _upsert(model, existing: dict[str, models.Model], key: str, values: dict[str, Any], **fixed):
-    """Create the row, or update it only where a value differs. Returns (row, status)."""
-    row = existing.get(values[key])
-    if row is None:
-        return model.objects.create(**fixed, **values), "created"
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if not changed:
-        return row, "unchanged"
-    for name in changed:
-        setattr(row, name, values[name])
-    row.save(update_fields=changed)
-    return row, "updated"
-
-
-def _set_m2m(manager, wanted: list[models.Model], current_ids: set[int]) -> bool:
-    wanted_ids = {row.pk for row in wanted}
-    if wanted_ids == current_ids:
-        return False
-    manager.set(wanted)
-    return True
-
-
-def _write(spec: EditionSpec) -> EditionLoadResult:
-    values = dict(spec.edition)
-    code = values["code"]
-    edition = Edition.objects.filter(code=code).first()
-    edition, edition_status = _upsert(Edition, {code: edition} if edition else {}, "code", values)
-
-    levels = Tally()
-    existing_levels = {level.code: level for level in edition.judgement_levels.all()}
-    for position, level in enumerate(spec.judgement_scale):
-        _, status = _upsert(JudgementLevel, existing_levels, "code", {**level, "position": position}, edition=edition)
-        levels.add(status)
-    levels.stale = sorted(existing_levels.keys() - {level["code"] for level in spec.judgement_scale})
-
-    threats, threat_rows = Tally(), {}
-    existing_threats = {threat.code: threat for threat in edition.threats.all()}
-    for position, item in enumerate(spec.threats):
-        row, status = _upsert(Threat, existing_threats, "code", {**item, "position": position}, edition=edition)
-        threat_rows[row.code] = row
-        threats.add(status)
-    threats.stale = sorted(existing_threats.keys() - threat_rows.keys())
-
-    areas, area_rows = Tally(), {}
-    existing_areas = {area.code: area for area in edition.areas.all()}
-    for position, item in enumerate(spec.areas):
-        row, status = _upsert(Area, existing_areas, "code", {**item, "position": position}, edition=edition)
-        area_rows[row.code] = row
-        areas.add(status)
-    areas.stale = sorted(existing_areas.keys() - area_rows.keys())
-
-    requirements, seen = Tally(), set()
-    existing = {
-        row.ref: row for row in Requirement.objects.filter(edition=edition).prefetch_related("areas", "threats")
-    }
-    for position, item in enumerate(spec.requirements):
-        values = {k: v for k, v in item.items() if k not in {"areas", "threats"}}
-        before = existing.get(item["ref"])
-        current_areas = {a.pk for a in before.areas.all()} if before else set()
-        current_threats = {t.pk for t in before.threats.all()} if before else set()
-        row, status = _upsert(Requirement, existing, "ref", {**values, "position": position}, edition=edition)
-        areas_changed = _set_m2m(row.areas, [area_rows[c] for c in item["areas"]], current_areas)
-        threats_changed = _set_m2m(row.threats, [threat_rows[c] for c in item["threats"]], current_threats)
-        if status == "unchanged" and (areas_changed or threats_changed):
-            status = "updated"
-        requirements.add(status)
-        seen.add(row.ref)
-    requirements.stale = sorted(existing.keys() - seen)
-
-    return EditionLoadResult(
-        code=code,
-        path=spec.path,
-        edition=edition_status,
-        judgement_levels=levels,
-        threats=threats,
-        areas=areas,
-        requirements=requirements,
-        default_scale=spec.default_scale,
-    )
-
-
-def edition_load_file(*, path: Path) -> EditionLoadResult:
-    """Check one edition file whole, then load it in one transaction; idempotent.
-
-    Raises EditionFileError (naming the file and every problem) before writing anything.
-    """
-    spec = edition_file_read(path=path)
-    with transaction.atomic():
-        return _write(spec)
-
-
-def editions_load(*, directory: Path | None = None) -> list[EditionLoadResult]:
-    """Load every `*.yaml` in `directory` (default settings.SPR_EDITIONS_DIR); idempotent.
-
-    Every file is checked before any is written, and all are written in one transaction: if one
-    file is malformed, or two files claim the same edition code, nothing at all is loaded and
-    EditionFileError lists every problem in every file.
-    """
-    directory = Path(directory or settings.SPR_EDITIONS_DIR)
-    if not directory.is_dir():
-        raise EditionFileError([f"{directory}: is not a directory"])
-    paths = sorted(directory.glob("*.yaml"))
-    if not paths:
-        raise EditionFileError([f"{directory}: holds no edition files (*.yaml)"])
-
-    specs, problems, bad_files = [], [], 0
-    for path in paths:
-        try:
-            specs.append(edition_file_read(path=path))
-        except EditionFileError as error:
-            problems.extend(error.problems)
-            bad_files += 1
-    by_code: dict[str, list[str]] = {}
-    for spec in specs:
-        by_code.setdefault(spec.edition["code"], []).append(spec.path.name)
-    for code, names in sorted(by_code.items()):
-        if len(names) > 1:
-            problems.append(f"{' and '.join(names)}: both define edition {code!r}")
-            bad_files += len(names)
-    if problems:
-        raise EditionFileError(problems, files_checked=len(paths), files_bad=min(bad_files, len(paths)))
-
-    with transaction.atomic():
-        return [_write(spec) for spec in specs]
