@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from assessments.models import (
     OPEN_ACTION_STATUSES,
@@ -36,7 +35,7 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from capabilities.models import Requirement
-from core.audit import audit_bulk_written, bulk_insert_audited
+from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.uploads import check_upload
 from forces.models import Force
@@ -81,13 +80,6 @@ def _save_with_history(instance, user, **m2m) -> None:
     finally:
         del instance.skip_history_when_saving
     instance.save()
-
-
-def _bulk_create_audited(model, objects: list, user) -> list:
-    """bulk_create with history, and the audit entries simple-history does not signal for bulk rows."""
-    created = bulk_create_with_history(objects, model, default_user=user, batch_size=1000)
-    audit_bulk_written(model, created)
-    return created
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -227,7 +219,7 @@ def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
         )
         for action in source.actions.filter(status__in=OPEN_ACTION_STATUSES)
     ]
-    _bulk_create_audited(Action, copies, user)
+    bulk_create_audited(Action, copies, user=user)
 
 
 def _copy_live_departures(*, source: Assessment, target: Assessment, user) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from core.bulk import insert_rows
 from core.models import AuditEntry
@@ -261,15 +262,15 @@ class _InMemory:
         return getattr(self._record, name)
 
 
-def audit_bulk_written(model, objects: list, *, history_type: str = "+") -> None:
-    """Audit rows just written by simple-history's bulk_create_with_history (history_type "+") or
-    bulk_update_with_history ("~"): one query for their records, one lock and one INSERT."""
+def audit_bulk_written(model, objects: list) -> None:
+    """Audit rows just written by simple-history's bulk_create_with_history: one query for their
+    records, one lock and one INSERT."""
     if not objects:
         return
     by_id = {obj.pk: obj for obj in objects}
     latest = {}
     records = (
-        model.history.filter(id__in=list(by_id), history_type=history_type)
+        model.history.filter(id__in=list(by_id), history_type="+")
         .select_related("history_user")
         .order_by("-history_id")
     )
@@ -277,6 +278,16 @@ def audit_bulk_written(model, objects: list, *, history_type: str = "+") -> None
         latest.setdefault(record.id, record)
     ordered = sorted(latest.values(), key=lambda record: record.history_id)
     audit_from_history_bulk(_InMemory(record, by_id[record.id]) for record in ordered)
+
+
+def bulk_create_audited(model, objects: list, *, user=None) -> list:
+    """bulk_create with history (each object's `_history_user`, else `user`) and the audit entries
+    simple-history does not signal for bulk rows."""
+    if not objects:
+        return []
+    created = bulk_create_with_history(objects, model, default_user=user, batch_size=1000)
+    audit_bulk_written(model, created)
+    return created
 
 
 def audit_from_history_bulk(history_instances: Iterable) -> None:

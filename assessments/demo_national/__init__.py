@@ -8,8 +8,8 @@ figures. Earlier periods are published with their snapshots; the latest period i
 workflow (draft, submitted and shared with HMIC, responded, signed off, published).
 
 It is written with bulk inserts, not service calls, so 5,000+ responses take seconds: models with
-django-simple-history get their history through `bulk_create_with_history`, and the audit trail its
-entries through `core.audit.audit_bulk_written` (or `audit_record` for models without history),
+django-simple-history get their history and their audit entries through
+`core.audit.bulk_create_audited` (or `audit_record` for models without history),
 so `manage.py verify_audit` still passes. Deterministic (seeded per force and period) and idempotent:
 an assessment that exists for a force, edition and period is left alone, with everything around it.
 

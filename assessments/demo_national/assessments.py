@@ -12,7 +12,6 @@ import hashlib
 import random
 
 from django.core.files.base import ContentFile
-from simple_history.utils import bulk_create_with_history
 
 from assessments.demo_national.common import S, SeedResult, period_dates, seeded_rng
 from assessments.demo_national.prose import OWNERS, TOPICS, narrative
@@ -33,7 +32,7 @@ from assessments.models import (
     Transition,
 )
 from assessments.snapshots import snapshot_payload, snapshot_sha256
-from core.audit import audit_bulk_written
+from core.audit import bulk_create_audited
 from forces.models import Force
 
 EVIDENCE_PER_PERIOD = 25
@@ -46,15 +45,6 @@ def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
 
 PATH = [S.DRAFT, S.SUBMITTED, S.RESPONDED, S.SIGNED_OFF, S.PUBLISHED]
 ACTIONS = {S.SUBMITTED: "submit", S.RESPONDED: "respond", S.SIGNED_OFF: "sign_off", S.PUBLISHED: "publish"}
-
-
-def _create(model, objects: list) -> list:
-    """Bulk insert with history (each object's `_history_user`) and audit entries."""
-    if not objects:
-        return []
-    created = bulk_create_with_history(objects, model, batch_size=1000)
-    audit_bulk_written(model, created)
-    return created
 
 
 def _evidence(force: Force, period: str, user, rng: random.Random, with_files: bool) -> list[Evidence]:
@@ -128,7 +118,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             a.published_by, a.published_at = who["pcc"], _moment(end + dt.timedelta(days=45))
         a._history_user = who["staff"]
         assessments.append(a)
-    assessments = _create(Assessment, assessments)
+    assessments = bulk_create_audited(Assessment, assessments)
     result.assessments = len(assessments)
 
     # Evidence: ~25 items per force and period, a couple of small files in each force's first period.
@@ -138,7 +128,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
         items = _evidence(force, period, people[force.code]["staff"], rng, first_period_of[force.id] == period)
         evidence_by_assessment[id(a)] = items
         all_evidence.extend(items)
-    _create(Evidence, all_evidence)
+    bulk_create_audited(Evidence, all_evidence)
     result.evidence = len(all_evidence)
 
     # Responses: every requirement answered; each force has its own strength, improving over time.
@@ -162,7 +152,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             responses.append(r)
             if level.id != best.id:
                 weak.append((a, r, requirement, rng, level))
-    _create(Response, responses)
+    bulk_create_audited(Response, responses)
     result.responses = len(responses)
     through = Response.evidence.through
     for r in responses:
@@ -192,7 +182,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
         )
         action._history_user = r.updated_by
         actions.append(action)
-    _create(Action, actions)
+    bulk_create_audited(Action, actions)
 
     departures, departure_links = [], []
     for a, (force, period, _, _, rng) in zip(assessments, plans, strict=True):
@@ -213,7 +203,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             )
             d._history_user = staff
             departures.append(d)
-    _create(Departure, departures)
+    bulk_create_audited(Departure, departures)
     dthrough = Departure.evidence.through
     for d in departures:
         item = evidence_by_assessment[id(d.assessment)][5]
@@ -260,8 +250,8 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             challenge.closing_note = "Answered with evidence."
         challenge._history_user = who["pcc"]
         challenges.append(challenge)
-    _create(Transition, transitions)
-    _create(Challenge, challenges)
+    bulk_create_audited(Transition, transitions)
+    bulk_create_audited(Challenge, challenges)
     replies = []
     for challenge in challenges:
         if challenge.status == ChallengeStatus.CLOSED:
@@ -272,7 +262,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             )
             reply._history_user = reply.author
             replies.append(reply)
-    _create(ChallengeReply, replies)
+    bulk_create_audited(ChallengeReply, replies)
 
     # Snapshots of the published ones, exactly as publication makes them.
     snapshots = []

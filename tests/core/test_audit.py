@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from assessments import services
-from core.audit import audit_verify
+from core.audit import audit_verify, bulk_create_audited
 from core.models import AuditEntry
 from tests.factories import make_assessment, make_link_evidence
 
@@ -24,13 +24,14 @@ def test_creating_an_assessment_audits_it_and_every_response(assessment, staff_u
 
 def test_blank_responses_are_recorded_as_bulk_create_with_history_would(assessment, staff_user, spr2012):
     """assessment_create writes responses, history and audit column by column; the rows must be the
-    ones simple-history's bulk_create_with_history and audit_bulk_written make of the same responses."""
+    ones simple-history's bulk_create_with_history and audit_bulk_written (bulk_create_audited) make of the
+    same responses."""
     from assessments.models import Assessment, Response
 
     reference = Assessment.objects.create(
         force=assessment.force, edition=spr2012, period="2024/25", created_by=staff_user
     )
-    services._bulk_create_audited(
+    bulk_create_audited(
         Response,
         [
             Response(
@@ -42,7 +43,7 @@ def test_blank_responses_are_recorded_as_bulk_create_with_history_would(assessme
             )
             for response in assessment.responses.select_related("requirement", "judgement").order_by("id")
         ],
-        staff_user,
+        user=staff_user,
     )
 
     def recorded(of) -> list[tuple]:
