@@ -17,7 +17,6 @@ from dashboards.selectors.common import (
     Trends,
     TrendSeries,
     change_between,
-    current_period,
     default_edition,
     latest_visible,
 )
@@ -26,7 +25,6 @@ from dashboards.selectors.force import (
     DashboardRow,
     ForceDashboard,
     Progress,
-    dashboard_force_choices,
     force_dashboard,
 )
 from dashboards.selectors.national import (
@@ -61,8 +59,6 @@ __all__ = [
     "Trends",
     "capacity_summary",
     "change_between",
-    "current_period",
-    "dashboard_force_choices",
     "default_edition",
     "force_dashboard",
     "latest_visible",

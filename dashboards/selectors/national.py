@@ -29,12 +29,13 @@ from assessments.models import (
     DepartureStatus,
     Response,
 )
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capabilities.models import CapacityCapability
+from capacity.models import CapacityCommitment
+from core.periods import current_period
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Trends,
     build_trends,
-    current_period,
     latest_visible,
     short_label,
     tag_class,

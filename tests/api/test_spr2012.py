@@ -15,7 +15,7 @@ from capabilities.models import Area, Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADER_READY = (ROOT / "editions" / "spr-2012.yaml").exists() and (
-    ROOT / "threats" / "management" / "commands" / "load_editions.py"
+    ROOT / "capabilities" / "management" / "commands" / "load_editions.py"
 ).exists()
 
 pytestmark = pytest.mark.skipif(not LOADER_READY, reason="the edition loader or editions/spr-2012.yaml is missing")
