@@ -7,9 +7,11 @@ runs a fixed number of queries however many forces, periods, responses or eviden
 (tests/dashboards hold them to it).
 
 `common` holds what both share, `force` the chief constable's dashboard, `national` the national
-view and capacity; callers import from this package.
+view; capacity against the planning assumptions is capacity.selectors, re-exported here for the
+views; callers import from this package.
 """
 
+from capacity.selectors import CapacityLine, CapacitySummary, capacity_summary
 from dashboards.selectors.common import (
     LIST_LIMIT,
     TREND_PERIODS,
@@ -28,14 +30,11 @@ from dashboards.selectors.force import (
     force_dashboard,
 )
 from dashboards.selectors.national import (
-    CapacityLine,
-    CapacitySummary,
     ForceRow,
     Listed,
     NationalCell,
     NationalView,
     RegionSummary,
-    capacity_summary,
     national_periods,
     national_view,
 )
