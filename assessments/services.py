@@ -322,8 +322,10 @@ def evidence_create(
 ) -> Evidence:
     """Add an item to the force's evidence library: a checked file, a web link or a reference.
 
-    A file's type is read from its content, its name kept for display only; it is stored under a
-    generated name with its SHA-256 and size.
+    A file goes through `core.uploads.check_upload` (name, size, type against its extension, archive
+    checks, and a synchronous virus scan when a scanner is configured) before anything is stored; its
+    name is kept for display only and it is stored under a generated name with its SHA-256, size and
+    scan state (clean, or not scanned when no scanner is configured).
     """
     _require(can_manage_evidence(user, force.id), "You cannot add evidence for this force")
     item = Evidence(
@@ -349,6 +351,7 @@ def evidence_create(
         item.content_type = checked.content_type
         item.size = checked.size
         item.sha256 = checked.sha256
+        item.scan_status = checked.scan
     elif kind == EvidenceKind.LINK:
         item.url = _clean_url(url)
     elif kind == EvidenceKind.REFERENCE:
@@ -357,6 +360,8 @@ def evidence_create(
         item.reference = reference.strip()
     else:
         raise ValidationError({"kind": "Choose whether the evidence is a file, a link or a reference"})
+    if kind != EvidenceKind.FILE:
+        item.scan_status = ""
     item.full_clean(exclude=["file", "sha256"])
     if kind == EvidenceKind.FILE:
         # Saving the file last means a refused item leaves no file behind.

@@ -170,6 +170,19 @@ MEDIA_ROOT = Path(os.environ.get("SPR_MEDIA_ROOT", VAR_DIR / "media"))
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024)))
 SPR_NARRATIVE_MAX_LENGTH = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler parses every multipart body so that a file name Django would quietly repair is
+# refused instead, by pages and API alike (core/multipart.py).
+FILE_UPLOAD_HANDLERS = [
+    "core.multipart.StrictNameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Virus scanning of uploads through ClamAV's daemon (core/antivirus.py): a Unix socket, or a host and
+# port. With neither, files are stored as "not scanned".
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REPORTS_ROOT = Path(os.environ.get("SPR_REPORTS_ROOT", VAR_DIR / "reports"))
 

@@ -42,6 +42,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "scan_status",
             "url",
             "reference",
             "download",
@@ -51,7 +52,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download(self, evidence) -> str | None:
-        """The absolute URL of the file, for files only."""
+        """The absolute URL of the file, for files only (it answers 409 while the file is quarantined)."""
         if evidence.kind != EvidenceKind.FILE:
             return None
         return reverse("api-evidence-download", kwargs={"pk": evidence.pk}, request=self.context.get("request"))
