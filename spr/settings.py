@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: no-store on everything a signed-in user or an API client is shown.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -198,8 +200,23 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The production profile: with DEBUG off (outside the test suite) every default is the secure one, so
+# `manage.py check --deploy --fail-level WARNING` passes with only SECRET_KEY and ALLOWED_HOSTS set.
+# Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER (e.g. "HTTP_X_FORWARDED_PROTO,https") so
+# that the redirect to HTTPS knows the request came over TLS; only if the proxy overwrites that header.
+SECURE_DEFAULTS = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_DEFAULTS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_DEFAULTS)
+# The container's own health check calls http://127.0.0.1:8000/healthz, inside the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60 if SECURE_DEFAULTS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].replace(":", ",").partition(",")
+    _header = _header.strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (_header if _header.startswith("HTTP_") else f"HTTP_{_header}", _value.strip())
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CONTENT_SECURITY_POLICY = {
@@ -311,6 +328,9 @@ SPR_PROTECTIVE_MARKING = os.environ.get("SPR_PROTECTIVE_MARKING", "OFFICIAL-SENS
 SPR_EDITIONS_DIR = BASE_DIR / "editions"
 SPR_DATA_DIR = BASE_DIR / "data"
 SPR_DEMO_PASSWORD = os.environ.get("SPR_DEMO_PASSWORD", "spr-demo")
+# A monitor that sends `Authorization: Bearer <token>` sees /healthz's details (empty: nobody but a
+# signed-in national administrator does).
+SPR_HEALTH_TOKEN = os.environ.get("SPR_HEALTH_TOKEN", "")
 
 LOGGING = {
     "version": 1,
