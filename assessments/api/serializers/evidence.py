@@ -15,7 +15,7 @@ from assessments.api.serializers.common import (
     force_field,
     text_field,
 )
-from assessments.models import Evidence, EvidenceKind, ProtectiveMarking
+from assessments.models import Evidence, EvidenceKind, ProtectiveMarking, ScanStatus
 
 # Output ---------------------------------------------------------------------------------------------
 
@@ -24,6 +24,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
     force = code_field("The force's code")
     past_review = serializers.BooleanField(source="is_past_review", read_only=True)
     download = serializers.SerializerMethodField()
+    scan_status = serializers.ChoiceField(
+        choices=ScanStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="A file's virus scan: it downloads only when `clean` or `not_scanned`; empty for a link or reference",
+    )
 
     class Meta:
         model = Evidence
