@@ -7,6 +7,7 @@ one transaction. Pages and the API call the same functions, so they cannot disag
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
     Response,
+    ScanStatus,
 )
 from assessments.permissions import (
     can_create_assessment,
@@ -33,12 +35,15 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from capabilities.models import Requirement
+from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.periods import previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
+
+security_log = logging.getLogger("spr.security")
 
 
 class StaleVersion(Exception):
@@ -368,6 +373,33 @@ def evidence_create(
         item.file.save("upload", upload, save=False)
     _save_with_history(item, user)
     return item
+
+
+def evidence_scan(*, evidence: Evidence) -> str:
+    """Scan a stored file that is waiting for a scan (or was stored unscanned) and record the verdict:
+    CLEAN releases it, INFECTED quarantines it for good (it is never served). The place an
+    asynchronous scanner plugs in: uploads are scanned synchronously today, so only files stored
+    before a scanner was configured need this (`manage.py scan_evidence`).
+
+    Raises core.antivirus.ScannerUnavailable when no verdict could be had; the state is then unchanged.
+    """
+    if evidence.kind != EvidenceKind.FILE or not evidence.file:
+        return evidence.scan_status
+    with evidence.file.open("rb") as handle:
+        verdict = antivirus.scan_file(handle)
+    status = ScanStatus.INFECTED if verdict.infected else ScanStatus.CLEAN
+    if verdict.infected:
+        security_log.warning(
+            "Evidence %s (%s, SHA-256 %s) failed a virus scan: %s; quarantined",
+            evidence.pk,
+            evidence.force.code,
+            evidence.sha256,
+            verdict.signature,
+        )
+    # Only the scan state changes, whatever else happened to the row meanwhile.
+    Evidence.objects.filter(pk=evidence.pk).update(scan_status=status)
+    evidence.scan_status = status
+    return status
 
 
 EVIDENCE_EDITABLE_FIELDS = ("title", "description", "owner", "evidence_date", "review_by", "protective_marking")

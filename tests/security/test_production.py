@@ -43,7 +43,25 @@ def test_check_deploy_passes_with_only_secret_key_and_allowed_hosts(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "WARNINGS:" not in output and "ERRORS:" not in output, output
+    # Only information remains: no virus scanner is configured in this bare environment.
+    assert "spr.I001" in output
+
+
+def test_check_deploy_is_silent_once_a_virus_scanner_is_configured(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=_production_env(tmp_path, CLAMD_HOST="clamav"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0 and "System check identified no issues" in result.stdout, (
+        result.stdout + result.stderr
+    )
 
 
 PRINT_SETTINGS = """

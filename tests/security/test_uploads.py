@@ -353,3 +353,23 @@ def test_the_admin_change_page_of_a_file_evidence_answers(national_admin_user, s
     assert answer.status_code == 200
     assert reverse("assessments:evidence-download", args=[item.pk]) in answer.content.decode()
     assert client.get(reverse("admin:assessments_evidence_history", args=[item.pk])).status_code == 200
+
+
+def test_scan_evidence_releases_clean_files_and_quarantines_infected_ones(
+    settings, clamd_socket, staff_user, staff_client, forces
+):
+    from django.core.management import CommandError, call_command
+
+    settings.CLAMD_SOCKET = settings.CLAMD_HOST = ""  # stored before a scanner was set up
+    clean = make_file_evidence(user=staff_user, force=forces[HOME_FORCE])
+    infected = make_file_evidence(user=staff_user, force=forces[HOME_FORCE], upload=upload("eicar.txt", EICAR))
+    assert {clean.scan_status, infected.scan_status} == {ScanStatus.NOT_SCANNED}
+    settings.CLAMD_SOCKET = clamd_socket
+
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("scan_evidence", "--all")
+
+    assert Evidence.objects.get(pk=clean.pk).scan_status == ScanStatus.CLEAN
+    assert Evidence.objects.get(pk=infected.pk).scan_status == ScanStatus.INFECTED
+    assert staff_client.get(reverse("assessments:evidence-download", args=[clean.pk])).status_code == 200
+    assert staff_client.get(reverse("assessments:evidence-download", args=[infected.pk])).status_code == 409
