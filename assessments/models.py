@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 
 from capabilities.models import Requirement
 from core.history import HistoricalRecords
@@ -232,10 +233,10 @@ class ScanStatus(models.TextChoices):
     """Where a stored file stands with the virus scanner. Only CLEAN and NOT_SCANNED (no scanner is
     configured) files may be downloaded; a PENDING file is quarantined until a scan finds it clean."""
 
-    PENDING = "pending", "Waiting for a virus scan"
-    CLEAN = "clean", "No virus found"
-    INFECTED = "infected", "A virus was found"
-    NOT_SCANNED = "not_scanned", "Not scanned: no virus scanner is set up"
+    PENDING = "pending", gettext_lazy("Waiting for a virus scan")
+    CLEAN = "clean", gettext_lazy("No virus found")
+    INFECTED = "infected", gettext_lazy("A virus was found")
+    NOT_SCANNED = "not_scanned", gettext_lazy("Not scanned: no virus scanner is set up")
 
 
 DOWNLOADABLE_SCAN_STATUSES = (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
