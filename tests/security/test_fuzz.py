@@ -29,7 +29,7 @@ from tests.factories import make_assessment
 from tests.security.test_every_route import world as world  # noqa: F401 — a fixture, used by name
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
-EXAMPLES = 10
+EXAMPLES = 6
 SEED = 13
 
 
