@@ -109,7 +109,6 @@ def _save_response(request, *, response: Response, form: ResponseForm) -> Respon
     owner = request.user.get_full_name() or request.user.get_username()
     try:
         with transaction.atomic():
-            evidence_ids = [int(value) for value in data["evidence"]]
             if data["new_link_url"].strip():
                 created.append(
                     services.evidence_create(
@@ -134,14 +133,11 @@ def _save_response(request, *, response: Response, form: ResponseForm) -> Respon
                         upload=data["new_file"],
                     )
                 )
-            evidence_ids.extend(item.pk for item in created)
             return services.response_update(
                 user=request.user,
                 response=response,
                 expected_version=data["version"],
-                judgement=data["judgement"],
-                narrative=data["narrative"],
-                evidence_ids=evidence_ids,
+                answer=form.answer(added_evidence=[item.pk for item in created]),
             )
     except Exception:
         _delete_stored_files(created)
@@ -177,12 +173,6 @@ def response_view(request, pk: int, ref: str):
     levels = list(assessment.edition.judgement_levels.order_by("position"))
     evidence_items = list(selectors.evidence_list(user=request.user, force_id=assessment.force_id)) if can_edit else []
     form_kwargs = {"levels": levels, "evidence_items": evidence_items}
-    initial = {
-        "judgement": response.judgement.code,
-        "narrative": response.narrative,
-        "evidence": [str(item.pk) for item in response.evidence.all()],
-        "version": response.version,
-    }
     status = 200
     stale = None
     form = None
@@ -216,7 +206,7 @@ def response_view(request, pk: int, ref: str):
             else:
                 status = 400
         else:
-            form = ResponseForm(initial=initial, **form_kwargs)
+            form = ResponseForm(initial=ResponseForm.initial_for(response), **form_kwargs)
     return render(
         request,
         "assessments/response.html",

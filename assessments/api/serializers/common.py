@@ -1,20 +1,68 @@
-"""What the assessment API's serializers share: the read-only fields that show an object's code or a
-person's username, and the building blocks of every input: text that must be text, text kept exactly
-as sent, the force named by its code, a note for the record, and the strict input serializer that
-refuses any key it does not take, as read-only when the resource shows it and as unknown otherwise."""
+"""What the assessment API's serializers share: the rendering of a record (`assessments.records`) as
+output, the read-only fields that show an object's code or a person's username, and the building
+blocks of every input: text that must be text, text kept exactly as sent, the force named by its
+code, a note for the record, and the strict input serializer that refuses any key it does not take,
+as read-only when the resource shows it and as unknown otherwise."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils import timezone
 from rest_framework import serializers
 
+from assessments.records.base import DAY, LIST, MOMENT, PERSON, api_plan
 from forces.models import Force
 
 READ_ONLY_MESSAGE = "This field cannot be changed"
 UNKNOWN_MESSAGE = "This field is not recognised"
 #: Keys a browser form may add that are not data (Django's CSRF token).
 IGNORED_KEYS = frozenset({"csrfmiddlewaretoken"})
+
+
+# Output ---------------------------------------------------------------------------------------------
+
+
+class Moments:
+    """DRF's DateTimeField output in the current time zone, each distinct moment worked out once: the
+    1,209 responses of a new assessment share one, and DRF's field takes a few microseconds a value."""
+
+    def __init__(self):
+        self._field = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+        self._seen: dict = {}
+
+    def __call__(self, value):
+        if value is None:
+            return None
+        try:
+            return self._seen[value]
+        except KeyError:
+            return self._seen.setdefault(value, self._field.to_representation(value))
+
+
+def _username(person) -> str | None:
+    return None if person is None else person.username
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class RecordRendering:
+    """A record as the API shows it: its `api` keys in the record's order, a tuple as a list, a person
+    as their username, a moment as DRF writes it, a day in ISO 8601. One rendering serves a whole
+    list (it keeps the moments it has written)."""
+
+    def __init__(self, record_class):
+        converters = {LIST: list, PERSON: _username, MOMENT: Moments(), DAY: _day}
+        self._plan = [(key, name, converters.get(kind)) for key, name, kind in api_plan(record_class)]
+
+    def __call__(self, record) -> dict:
+        data = {}
+        for key, name, convert in self._plan:
+            value = getattr(record, name)
+            data[key] = value if convert is None else convert(value)
+        return data
 
 
 def code_field(help_text: str) -> serializers.SlugRelatedField:
