@@ -13,6 +13,7 @@ of older snapshots. Callers import from this package.
 
 from assessments.records.base import People, Person, api_fields, from_json, person_of, shape_of, to_json
 from assessments.records.build import (
+    RESPONSE_COLUMNS,
     RESPONSE_ROW_FIELDS,
     answer_of,
     assessment_content,
@@ -21,6 +22,7 @@ from assessments.records.build import (
     record_of,
     response_from_row,
     response_record,
+    response_row_readers,
 )
 from assessments.records.schema import SCHEMA_VERSION, STEPS, content_of, payload_of, upgrade
 from assessments.records.shapes import (
@@ -46,6 +48,7 @@ from assessments.records.shapes import (
 
 __all__ = [
     "ANSWER_TEXT_FIELDS",
+    "RESPONSE_COLUMNS",
     "RESPONSE_ROW_FIELDS",
     "SCHEMA_VERSION",
     "STEPS",
@@ -80,6 +83,7 @@ __all__ = [
     "record_of",
     "response_from_row",
     "response_record",
+    "response_row_readers",
     "shape_of",
     "to_json",
     "upgrade",

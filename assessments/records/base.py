@@ -89,6 +89,13 @@ def _job_title(user) -> str:
 PERSON_COLUMNS = ("username", "first_name", "last_name")
 
 
+@functools.cache
+def people_fields(cls) -> frozenset[str]:
+    """The names of the record's fields that hold a Person."""
+    hints = typing.get_type_hints(cls)
+    return frozenset(f.name for f in dataclasses.fields(cls) if _kind_of(hints[f.name]) == PERSON)
+
+
 class People:
     """Person records from rows of PERSON_COLUMNS, one object per distinct person: an assessment's
     1,209 responses name a handful of people."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import typing
-from operator import attrgetter, itemgetter
+from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 
 from django.db.models import Prefetch
 
 from assessments.models import Assessment, ChallengeReply, Evidence, Response
-from assessments.records.base import PERSON_COLUMNS, People, Person, person_of, source_of
+from assessments.records.base import PERSON_COLUMNS, People, people_fields, person_of, source_of
 from assessments.records.shapes import (
     ANSWER_TEXT_FIELDS,
     ActionRecord,
@@ -48,12 +48,10 @@ from capabilities.models import CapacityCommitment
 @functools.cache
 def _object_plan(cls) -> tuple[tuple[str, attrgetter, bool], ...]:
     """(name, getter, is a person) for each field, read from its source path on an object."""
-    hints = typing.get_type_hints(cls)
-    plan = []
-    for f in dataclasses.fields(cls):
-        person = hints[f.name] in (Person, Person | None)
-        plan.append((f.name, attrgetter(source_of(f).replace("__", ".")), person))
-    return tuple(plan)
+    people = people_fields(cls)
+    return tuple(
+        (f.name, attrgetter(source_of(f).replace("__", ".")), f.name in people) for f in dataclasses.fields(cls)
+    )
 
 
 def record_of(cls, instance, **given):
@@ -70,34 +68,49 @@ def record_of(cls, instance, **given):
 # --- Responses -------------------------------------------------------------------------------------
 
 #: ResponseRecord's fields that the builders work out rather than read from a column.
-_RESPONSE_WORKED_OUT = ("evidence", "status", "updated_by")
-_RESPONSE_COLUMNS = tuple(
-    (f.name, source_of(f)) for f in dataclasses.fields(ResponseRecord) if f.name not in _RESPONSE_WORKED_OUT
-)
+_RESPONSE_WORKED_OUT = ("evidence", "status")
+#: ResponseRecord's other fields and the column each is read from (for a person, the path to the user,
+#: whose PERSON_COLUMNS are read).
+RESPONSE_COLUMNS: dict[str, str] = {
+    f.name: source_of(f) for f in dataclasses.fields(ResponseRecord) if f.name not in _RESPONSE_WORKED_OUT
+}
+_RESPONSE_PEOPLE = tuple(name for name in RESPONSE_COLUMNS if name in people_fields(ResponseRecord))
 
 #: What a response is read as, as values (`Response.objects.values(*RESPONSE_ROW_FIELDS)`): every
-#: column of ResponseRecord, the judgement's score (for the status) and the editor's name. Rows
-#: rather than objects save building four model instances a row (response, requirement, judgement,
-#: editor) when an assessment's responses are read whole.
+#: column of ResponseRecord, each person's PERSON_COLUMNS and the judgement's score (for the status).
+#: Rows rather than objects save building four model instances a row (response, requirement,
+#: judgement, editor) when an assessment's responses are read whole.
 RESPONSE_ROW_FIELDS: tuple[str, ...] = (
-    *(source for _, source in _RESPONSE_COLUMNS),
+    *(column for name, column in RESPONSE_COLUMNS.items() if name not in _RESPONSE_PEOPLE),
+    *(f"{RESPONSE_COLUMNS[name]}__{column}" for name in _RESPONSE_PEOPLE for column in PERSON_COLUMNS),
     "judgement__score",
-    *(f"updated_by__{column}" for column in PERSON_COLUMNS),
 )
-_row_columns = itemgetter(*(source for _, source in _RESPONSE_COLUMNS))
-_column_names = tuple(name for name, _ in _RESPONSE_COLUMNS)
-_row_editor = itemgetter(*(f"updated_by__{column}" for column in PERSON_COLUMNS))
 
 
-def response_from_row(row: dict, evidence: list[int] | tuple[int, ...], people: People) -> ResponseRecord:
-    """The record of a row of RESPONSE_ROW_FIELDS, with its evidence ids (in id order)."""
-    values = dict(zip(_column_names, _row_columns(row), strict=True))
-    return ResponseRecord(
-        **values,
-        evidence=tuple(evidence),
-        status=Response.status_of(row["judgement__score"], row["narrative"], row["version"]).value,
-        updated_by=people.get(*_row_editor(row)),
-    )
+def response_row_readers(evidence: Mapping[int, Sequence[int]]) -> dict[str, Callable[[dict], object]]:
+    """How ResponseRecord's worked-out fields are read from a row of RESPONSE_ROW_FIELDS, given the
+    rows' evidence ids (response id -> ids in id order), as the API writes them (a list of ids, the
+    status's value): for `response_from_row`, and for the API's list, which renders rows without
+    building a record for each (`RowRendering`)."""
+    status_of = Response.status_of
+    return {
+        "evidence": lambda row: evidence[row["id"]],
+        "status": lambda row: status_of(row["judgement__score"], row["narrative"], row["version"]).value,
+    }
+
+
+def response_from_row(row: dict, evidence: Mapping[int, Sequence[int]], people: People) -> ResponseRecord:
+    """The record of a row of RESPONSE_ROW_FIELDS (its evidence ids looked up in `evidence`)."""
+    values = {}
+    for name, column in RESPONSE_COLUMNS.items():
+        if name in _RESPONSE_PEOPLE:
+            values[name] = people.get(*(row[f"{column}__{part}"] for part in PERSON_COLUMNS))
+        else:
+            values[name] = row[column]
+    for name, read in response_row_readers(evidence).items():
+        values[name] = read(row)
+    values["evidence"] = tuple(values["evidence"])
+    return ResponseRecord(**values)
 
 
 def response_record(response: Response) -> ResponseRecord:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -616,3 +618,25 @@ def test_response_serializer_row_path_matches_the_declared_fields(staff_user, fo
     assert {row["status"] for row in expected} == {"completed", "in_progress", "not_started"}
     assert expected[0]["evidence"] == sorted(item.id for item in items)
     assert any(row["updated_by"] is None for row in expected)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2025, 7, 1, 9, 30, 15, 123456, tzinfo=dt.UTC),  # British Summer Time
+        dt.datetime(2025, 12, 1, 9, 30, tzinfo=dt.UTC),  # GMT: written with Z
+        dt.datetime(2025, 3, 30, 0, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5))),  # another zone
+        dt.datetime(2025, 6, 1, 12, 0),  # naive: DRF's own handling
+        None,
+    ],
+)
+def test_moments_are_written_as_drf_writes_them(value):
+    from django.utils import timezone
+    from rest_framework import serializers as drf
+
+    from assessments.api.serializers.common import Moments
+
+    moments = Moments()
+    expected = drf.DateTimeField(default_timezone=timezone.get_current_timezone()).to_representation(value)
+    assert moments(value) == expected
+    assert moments(value) == expected  # the second time from what it kept

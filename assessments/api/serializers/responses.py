@@ -14,6 +14,7 @@ from assessments.api.serializers.common import (
     StrictCharField,
     StrictInputSerializer,
     code_field,
+    row_rendering,
     text_field,
     username_field,
 )
@@ -52,12 +53,15 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     def rows_to_representation(self, rows: list[dict], evidence: dict[int, list[int]]) -> list[dict]:
         """The same output for rows of `selectors.response_list_rows` (records.RESPONSE_ROW_FIELDS)
-        and their evidence ids (from `selectors.response_evidence_ids`): the list reads values, not
-        objects. The tests hold it to DRF's field-by-field output too."""
-        render = RecordRendering(records.ResponseRecord)
-        people = records.People()
-        from_row = records.response_from_row
-        return [render(from_row(row, evidence[row["id"]], people)) for row in rows]
+        and their evidence ids (from `selectors.response_evidence_ids`), rendered from the rows as
+        the record would be: the list reads values, not objects. The tests hold it to DRF's
+        field-by-field output too."""
+        render = row_rendering(
+            records.ResponseRecord,
+            columns=records.RESPONSE_COLUMNS,
+            worked_out=records.response_row_readers(evidence),
+        )
+        return [render(row) for row in rows]
 
 
 class PreconditionFailedSerializer(serializers.Serializer):
