@@ -1,7 +1,8 @@
 """What a PDF shows, as plain data for templates/pdf/*.html, and the SHA-256 of it (`input_hash`).
 
-The templates get strings, numbers and lists only; every piece of user text reaches the HTML through
-Django's autoescaping (no `|safe` anywhere in templates/pdf). Colours come from a fixed list, never
+The templates get strings, numbers and lists, and the accountability report each response's record
+(`response`, frozen plain values); every piece of user text reaches the HTML through Django's
+autoescaping (no `|safe` anywhere in templates/pdf). Colours come from a fixed list, never
 from data, because they end up in class names.
 
 Which content a report is built from:

@@ -113,6 +113,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         requirements.append(
             {
                 "anchor": f"req-{index}",
+                # The record itself, for a field the report shows as it is (frozen, plain values).
+                "response": r,
                 "ref": r.ref,
                 "paragraph": r.paragraph,
                 "section": requirement.section,
