@@ -165,14 +165,21 @@ def test_every_older_schema_has_a_step_and_a_stored_example():
         records.content_of(stored_payload(version))  # reads through every later step
 
 
-def test_upgrade_from_schema_1_leaves_the_stored_payload_as_it_is():
+def test_upgrade_leaves_the_stored_payload_as_it_is():
     stored = stored_payload(1)
     before = copy.deepcopy(stored)
 
     upgraded = records.upgrade(stored)
 
     assert stored == before
-    assert upgraded["schema"] == 2
+    assert upgraded["schema"] == records.SCHEMA_VERSION
+
+
+def test_the_step_from_schema_1():
+    before = stored_payload(1)
+
+    upgraded = records.STEPS[1](stored_payload(1))
+
     a = upgraded["assessment"]
     assert a["chief_statement"] == {
         "text": before["assessment"]["chief_statement"],
