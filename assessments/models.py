@@ -177,12 +177,6 @@ class Response(models.Model):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="responses")
     judgement = models.ForeignKey(JudgementLevel, on_delete=models.PROTECT, related_name="responses")
     narrative = models.TextField(blank=True, max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
-    owner_name = models.CharField(
-        "who answers for this requirement",
-        max_length=150,
-        blank=True,
-        help_text="A person or post, e.g. 'Head of Special Branch'",
-    )
     evidence = models.ManyToManyField("Evidence", blank=True, related_name="responses")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -79,7 +79,6 @@ class ResponseForm(forms.Form):
 
     judgement = GovukChoiceField(label="Judgement", error_messages={"required": "Select a judgement"})
     narrative = textarea_field("Narrative", required=False)
-    owner_name = forms.CharField(label="Who answers for this requirement", required=False, max_length=150)
     evidence = GovukMultipleChoiceField(label="Evidence from your library", required=False)
     new_link_title = forms.CharField(label="Link title", required=False, max_length=200)
     new_link_url = forms.CharField(label="Web address", required=False, max_length=1000)

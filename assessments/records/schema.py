@@ -17,7 +17,6 @@ Shapes:
   `{"text", "by", "at"}` and `assessment.sign_off`; the requirements' wording in `requirements`, once
   each; responses with their `id`, `assessment_id` and `status`; the force's capacity commitments
   for the period in `capacity`.
-- 3: responses with `owner_name`, who answers for the requirement ("" in older snapshots).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from collections.abc import Callable
 from assessments.records.base import from_json, to_json
 from assessments.records.shapes import AssessmentContent
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 2
 
 #: version n -> the function that turns a payload of shape n into one of shape n + 1.
 STEPS: dict[int, Callable[[dict], dict]] = {}
@@ -130,9 +129,3 @@ def _people_as_objects(payload: dict) -> dict:
         "transitions": [{**t, "by": _person(t["by"])} for t in payload["transitions"]],
         "capacity": None,
     }
-
-
-@step(2)
-def _owner_names(payload: dict) -> dict:
-    """2 -> 3: each response names who answers for it ("": not recorded)."""
-    return {**payload, "responses": [{**r, "owner_name": ""} for r in payload["responses"]]}

@@ -97,7 +97,6 @@ class ResponseRecord:
     paragraph: str = field(source="requirement__paragraph")
     judgement: str = field(source="judgement__code")
     narrative: str = field()
-    owner_name: str = field()
     evidence: tuple[int, ...] = field()
     version: int = field()
     status: str | None = field()
@@ -233,7 +232,6 @@ class ResponseAnswer:
 
     judgement: str | None = None
     narrative: str | None = None
-    owner_name: str | None = None
     evidence_ids: tuple[int, ...] | None = field(api="evidence", default=None)
 
     def __post_init__(self):

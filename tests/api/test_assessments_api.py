@@ -318,8 +318,8 @@ def test_response_list_of_an_assessment(as_user, assessment, other_assessment):
     )
     first = body["results"][0]
     assert set(first) == {
-        "id", "assessment", "requirement", "paragraph", "judgement", "narrative", "owner_name", "evidence",
-        "version", "status", "updated_at", "updated_by",
+        "id", "assessment", "requirement", "paragraph", "judgement", "narrative", "evidence", "version", "status",
+        "updated_at", "updated_by",
     }  # fmt: skip
     assert first["assessment"] == assessment.pk
     assert first["requirement"] == "3.1(a)"

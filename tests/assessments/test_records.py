@@ -138,7 +138,7 @@ def test_a_response_reads_the_same_from_a_row_as_from_an_object(make_published, 
 
 
 def test_an_answer_from_input_named_as_the_api_and_the_form_name_it():
-    assert ResponseAnswer.names() == ["judgement", "narrative", "owner_name", "evidence"]
+    assert ResponseAnswer.names() == ["judgement", "narrative", "evidence"]
     assert ResponseAnswer.from_data({"narrative": "Tested", "evidence": ["3", 1]}) == ResponseAnswer(
         narrative="Tested", evidence_ids=(3, 1)
     )
@@ -209,17 +209,6 @@ def test_records_of_a_schema_1_payload():
     assert content.responses[0].narrative.startswith("Narrative for")
     assert content.departures[0].review_date == dt.date(2026, 3, 31)
     assert content.capacity is None
-
-
-def test_the_step_from_schema_2():
-    before = stored_payload(2)
-
-    upgraded = records.STEPS[2](stored_payload(2))
-
-    assert {r["owner_name"] for r in upgraded["responses"]} == {""}
-    assert {key: value for key, value in upgraded.items() if key != "responses"} == {
-        key: value for key, value in before.items() if key != "responses"
-    }
 
 
 def test_upgrade_answers_a_current_payload_as_it_is():
