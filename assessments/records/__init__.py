@@ -8,7 +8,8 @@ step in `schema` for the snapshot's new shape.
 
 `base` holds how a record is declared and written as JSON, and the people records name; `shapes`
 the records; `build` reads them from the database; `schema` the snapshot's version and the upgrade
-of older snapshots. Callers import from this package.
+of older snapshots; `labels` the words a page names a field with. Callers import from this package
+(`labels` from its module: it is for pages only).
 """
 
 from assessments.records.base import People, Person, api_fields, from_json, person_of, shape_of, to_json

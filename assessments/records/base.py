@@ -4,8 +4,8 @@ database paths of each field, and the people records name.
 
 A record is a frozen dataclass with slots. Each field may say, through `field(...)`:
 - `json`: its key in JSON when the Python name cannot be the key (`from` is a keyword);
-- `api`: its key in the API's output, or False to leave it out (the API renders records; see
-  `assessments.api.serializers.common.RecordRendering`);
+- `api`: its key in the API's output, or False to leave it out (the API renders records, or rows
+  as the record would be: `assessments.api.serializers.common.RecordRendering`, `row_rendering`);
 - `source`: the ORM path it is read from when the builders read rows (`requirement__ref`); by default
   its own name, so a plain field added to a model and to its record needs nothing more.
 
