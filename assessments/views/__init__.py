@@ -36,12 +36,7 @@ from assessments.views.evidence import (
     evidence_list_view,
 )
 from assessments.views.history import history_view
-from assessments.views.registers import (
-    action_form_view,
-    action_list_view,
-    departure_form_view,
-    departure_list_view,
-)
+from assessments.views.registers import REGISTERS, register_form_view, register_list_view
 from assessments.views.responses import response_view
 from assessments.views.workflow import (
     ACTION_PAGES,
@@ -53,8 +48,7 @@ from assessments.views.workflow import (
 
 __all__ = [
     "ACTION_PAGES",
-    "action_form_view",
-    "action_list_view",
+    "REGISTERS",
     "assessment_create_view",
     "assessment_detail_view",
     "assessment_list_view",
@@ -63,13 +57,13 @@ __all__ = [
     "challenge_reply_view",
     "check_answers_view",
     "conflict_page",
-    "departure_form_view",
-    "departure_list_view",
     "evidence_create_view",
     "evidence_detail_view",
     "evidence_download_view",
     "evidence_list_view",
     "history_view",
+    "register_form_view",
+    "register_list_view",
     "render_check_answers",
     "response_challenge_view",
     "response_challenges_context",
