@@ -31,12 +31,14 @@ urlpatterns = [
     path("assessments/<int:pk>/challenges/", views.challenge_list_view, name="challenges"),
     path(
         "assessments/<int:pk>/challenges/<int:challenge_pk>/reply/",
-        views.challenge_reply_view,
+        views.challenge_thread_view,
+        {"verb": "reply"},
         name="challenge-reply",
     ),
     path(
         "assessments/<int:pk>/challenges/<int:challenge_pk>/close/",
-        views.challenge_close_view,
+        views.challenge_thread_view,
+        {"verb": "close"},
         name="challenge-close",
     ),
     path("assessments/<int:pk>/history/", views.history_view, name="history"),

@@ -22,9 +22,9 @@ from assessments.views.assessments import (
     check_answers_view,
 )
 from assessments.views.challenges import (
-    challenge_close_view,
+    THREAD_VERBS,
     challenge_list_view,
-    challenge_reply_view,
+    challenge_thread_view,
     response_challenge_view,
     response_challenges_context,
 )
@@ -49,12 +49,12 @@ from assessments.views.workflow import (
 __all__ = [
     "ACTION_PAGES",
     "REGISTERS",
+    "THREAD_VERBS",
     "assessment_create_view",
     "assessment_detail_view",
     "assessment_list_view",
-    "challenge_close_view",
     "challenge_list_view",
-    "challenge_reply_view",
+    "challenge_thread_view",
     "check_answers_view",
     "conflict_page",
     "evidence_create_view",
