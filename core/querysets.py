@@ -37,8 +37,3 @@ class ForceScopedQuerySet(models.QuerySet):
         if sees_all_forces(user):
             return self.all()
         return self.filter(**{f"{self.force_lookup}__in": force_ids_for(user)})
-
-
-def scoped_queryset(force_lookup: str):
-    """A ForceScopedQuerySet subclass for models that reach their force through a relation."""
-    return type(f"ForceScopedQuerySet_{force_lookup}", (ForceScopedQuerySet,), {"force_lookup": force_lookup})
