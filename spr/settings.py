@@ -61,9 +61,12 @@ INSTALLED_APPS = [
     "forces",
     "threats",
     "capabilities",
+    "capacity",
     "assessments",
     "reports",
     "dashboards",
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [

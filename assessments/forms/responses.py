@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django import forms
 
-from assessments.forms.common import (
+from core.forms.govuk import (
     GovukChoiceField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
     textarea_field,
 )
-from assessments.models import validate_period
+from core.periods import validate_period
 
 # ----------------------------------------------------------------------------- assessments
 

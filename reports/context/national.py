@@ -17,7 +17,8 @@ from assessments.models import (
     DepartureStatus,
     Snapshot,
 )
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capabilities.models import CapacityCapability
+from capacity.models import CapacityCommitment
 from forces.models import Force, Region
 from reports.context.common import (
     NATIONAL_TEMPLATE,
