@@ -46,17 +46,19 @@ run: demo ## Set up, then serve on http://127.0.0.1:8000 with a Celery worker (C
 worker: setup ## Run a Celery worker on its own
 	$(VENV)/bin/celery -A spr worker --loglevel=INFO
 
-lint: setup ## ruff check and ruff's format check
+lint: setup ## ruff check, ruff's format check and the import layers (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup ## ruff format and fix imports
 	$(VENV)/bin/ruff check --fix --select I .
 	$(VENV)/bin/ruff format .
 
-test: setup ## Run lint, Django checks, the migrations check and the whole test suite
+test: setup ## Run lint, the import layers, Django checks, the migrations check and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

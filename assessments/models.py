@@ -6,7 +6,6 @@ is read only through `objects.visible_to(user)`.
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from django.conf import settings
@@ -20,24 +19,11 @@ from django.utils.functional import cached_property
 from capabilities.models import Requirement
 from core.history import HistoricalRecords
 from core.models import TimeStampedModel
-from core.querysets import ForceScopedQuerySet
-from core.roles import Role, has_role
+from core.periods import validate_period
+from core.roles import reads_only_shared
 from forces.models import Force
+from forces.scoping import ForceScopedQuerySet
 from threats.models import Edition, JudgementLevel
-
-PERIOD_RE = re.compile(r"^(?P<start>20\d{2})/(?P<end>\d{2})$")
-
-
-def validate_period(value: str) -> None:
-    """A financial year written `2025/26`: the second year follows the first."""
-    match = PERIOD_RE.match(value or "")
-    if not match or (int(match["start"]) + 1) % 100 != int(match["end"]):
-        raise ValidationError("Enter the reporting period as a financial year, like 2025/26")
-
-
-def previous_period(period: str) -> str:
-    start = int(period[:4]) - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 class AssessmentStatus(models.TextChoices):
@@ -58,29 +44,27 @@ SHARED_STATUSES = (
 
 
 def inspector_assessment_filter(prefix: str = "") -> Q:
-    """What HMIC sees: published assessments, and submitted ones a force chose to share."""
+    """What HMIC sees: published assessments, and submitted ones a force chose to share. `prefix` is
+    the path from the queried model to its assessment ("" for Assessment, "assessment__", ...)."""
     return Q(**{f"{prefix}status": AssessmentStatus.PUBLISHED}) | Q(
         **{f"{prefix}share_with_hmic": True, f"{prefix}status__in": SHARED_STATUSES}
     )
 
 
+def assessment_prefix(model) -> str:
+    """The lookup from a model to its assessment, from where it says its force is: a model owned
+    through its assessment has a `force_path` that ends "assessment__force"."""
+    return model.force_path.removesuffix("force")
+
+
 class AssessmentScopedQuerySet(ForceScopedQuerySet):
-    """Rows that hang off an assessment: force roles see their force's; HMIC inspectors see only
-    what belongs to assessments they may read (published, or shared once submitted)."""
+    """Assessments and the rows that hang off them: force roles see their force's; HMIC inspectors
+    see only what belongs to assessments they may read (published, or shared once submitted)."""
 
-    force_lookup = "assessment__force"
-    assessment_prefix = "assessment__"
-
-    def visible_to(self, user):
-        queryset = super().visible_to(user)
-        if has_role(user, Role.INSPECTOR) and not has_role(user, Role.NATIONAL_ADMIN):
-            queryset = queryset.filter(inspector_assessment_filter(self.assessment_prefix))
-        return queryset
-
-
-class AssessmentQuerySet(AssessmentScopedQuerySet):
-    force_lookup = "force"
-    assessment_prefix = ""
+    def across_forces(self, user):
+        if reads_only_shared(user):
+            return self.filter(inspector_assessment_filter(assessment_prefix(self.model)))
+        return self.all()
 
 
 class Assessment(TimeStampedModel):
@@ -132,7 +116,8 @@ class Assessment(TimeStampedModel):
     )
     published_at = models.DateTimeField(null=True, blank=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    force_path = "force"
+    objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -184,6 +169,7 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
     # A response's history is read by its id only; indexes on the other keys would cost every
     # assessment's creation 1,000-odd index entries each and serve no query.
@@ -257,12 +243,10 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 class EvidenceQuerySet(ForceScopedQuerySet):
     """A force's library. HMIC inspectors see the items that support an assessment they may read."""
 
-    def visible_to(self, user):
-        queryset = super().visible_to(user)
-        if has_role(user, Role.INSPECTOR) and not has_role(user, Role.NATIONAL_ADMIN):
-            readable = Response.objects.filter(inspector_assessment_filter("assessment__")).values("evidence")
-            queryset = queryset.filter(id__in=readable)
-        return queryset
+    def across_forces(self, user):
+        if reads_only_shared(user):
+            return self.filter(id__in=Response.objects.across_forces(user).values("evidence"))
+        return self.all()
 
 
 class Evidence(TimeStampedModel):
@@ -289,6 +273,7 @@ class Evidence(TimeStampedModel):
     reference = models.CharField(max_length=300, blank=True, help_text="A record reference, e.g. a file number")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    force_path = "force"
     objects = EvidenceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -346,6 +331,7 @@ class Departure(TimeStampedModel):
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="departures")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[evidence], excluded_fields=["updated_at"])
 
@@ -388,6 +374,7 @@ class Action(TimeStampedModel):
     status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -416,6 +403,7 @@ class Transition(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True, max_length=4000)
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -459,6 +447,7 @@ class Challenge(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(blank=True, max_length=4000)
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -477,11 +466,6 @@ class Challenge(TimeStampedModel):
         return self.status == ChallengeStatus.OPEN
 
 
-class ReplyQuerySet(AssessmentScopedQuerySet):
-    force_lookup = "challenge__assessment__force"
-    assessment_prefix = "challenge__assessment__"
-
-
 class ChallengeReply(models.Model):
     """A message in a challenge's thread: the chief constable's reply, or the PCC's follow-up."""
 
@@ -490,7 +474,8 @@ class ChallengeReply(models.Model):
     text = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ReplyQuerySet.as_manager()
+    force_path = "challenge__assessment__force"
+    objects = AssessmentScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -509,6 +494,7 @@ class Snapshot(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
 
+    force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
 
     class Meta:

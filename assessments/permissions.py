@@ -7,20 +7,10 @@ the object is already visible to the user.
 
 from __future__ import annotations
 
-from core.querysets import force_ids_for
+from assessments.transitions import TRANSITIONS
 from core.roles import Role, has_role
-
-
-def acts_for(user, force_id: int) -> bool:
-    """The user is a member of the force (national roles act for no force)."""
-    return force_id in force_ids_for(user)
-
-
-def can_manage_force_records(user, force_id: int) -> bool:
-    """PCC office staff of the force, or a national administrator."""
-    if has_role(user, Role.NATIONAL_ADMIN):
-        return True
-    return has_role(user, Role.PCC_STAFF) and acts_for(user, force_id)
+from forces.permissions import can_manage_force_records
+from forces.scoping import acts_for
 
 
 def can_create_assessment(user, force) -> bool:
@@ -37,42 +27,16 @@ def can_manage_evidence(user, force_id: int) -> bool:
 
 
 # --- Workflow -----------------------------------------------------------------------------------
-# The transition table lives in assessments/workflow.py; these predicates read it, so a button,
+# The transition table lives in assessments/transitions.py; these predicates read it, so a button,
 # an API call and the service always agree.
 
 
 def can_transition(user, assessment, action: str) -> bool:
     """True when `user` may take `action` on `assessment` in its current state."""
-    from assessments.workflow import TRANSITIONS
-
     rule = TRANSITIONS.get(action)
     if rule is None or assessment.status not in rule.sources:
         return False
     return has_role(user, *rule.roles) and acts_for(user, assessment.force_id)
-
-
-def can_submit(user, assessment) -> bool:
-    return can_transition(user, assessment, "submit")
-
-
-def can_return(user, assessment) -> bool:
-    return can_transition(user, assessment, "return")
-
-
-def can_respond(user, assessment) -> bool:
-    return can_transition(user, assessment, "respond")
-
-
-def can_sign_off(user, assessment) -> bool:
-    return can_transition(user, assessment, "sign_off")
-
-
-def can_publish(user, assessment) -> bool:
-    return can_transition(user, assessment, "publish")
-
-
-def can_revise(user, assessment) -> bool:
-    return can_transition(user, assessment, "revise")
 
 
 CHALLENGE_STATES = ("submitted", "responded")

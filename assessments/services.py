@@ -26,8 +26,6 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
     Response,
-    previous_period,
-    validate_period,
 )
 from assessments.permissions import (
     can_create_assessment,
@@ -39,6 +37,7 @@ from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
 from capabilities.models import Requirement
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
+from core.periods import previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel

@@ -1,16 +1,15 @@
 """The accountability workflow (SPR §1.3, §1.11): submit, the chief constable's response, the PCC's
 challenge and sign-off, publication to HMIC, and revisions.
 
-The transition table below is the only statement of who may move an assessment from which state to
-which; `permissions.can_transition` reads it for pages, the API and templates. Every transition
-locks the assessment row, checks role, force and state, records a Transition (audited), and tells
-the next actor by e-mail once the transaction commits.
+The transition table (assessments/transitions.py) is the only statement of who may move an
+assessment from which state to which; `permissions.can_transition` reads it for pages, the API and
+templates. Every transition locks the assessment row, checks role, force and state, records a
+Transition (audited), and tells the next actor by e-mail once the transaction commits.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,46 +38,11 @@ from assessments.permissions import (
     can_transition,
 )
 from assessments.snapshots import snapshot_payload, snapshot_sha256
+from assessments.transitions import TRANSITIONS, Rule
 from core.exceptions import Conflict
 from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
 
 logger = logging.getLogger(__name__)
-S = AssessmentStatus
-
-
-@dataclass(frozen=True)
-class Rule:
-    sources: tuple[str, ...]
-    target: str
-    roles: tuple[Role, ...]
-    label: str
-    notify: tuple[Role, ...]
-
-
-TRANSITIONS: dict[str, Rule] = {
-    "submit": Rule(
-        (S.DRAFT,), S.SUBMITTED, (Role.PCC_STAFF,), "Submit to the chief constable", (Role.CHIEF_CONSTABLE,)
-    ),
-    "return": Rule(
-        (S.SUBMITTED, S.RESPONDED), S.DRAFT, (Role.PCC, Role.CHIEF_CONSTABLE), "Return for changes", (Role.PCC_STAFF,)
-    ),
-    "respond": Rule(
-        (S.SUBMITTED,),
-        S.RESPONDED,
-        (Role.CHIEF_CONSTABLE,),
-        "Give the chief constable's response",
-        (Role.PCC, Role.PCC_STAFF),
-    ),
-    "sign_off": Rule((S.RESPONDED,), S.SIGNED_OFF, (Role.PCC,), "Sign off", (Role.PCC_STAFF, Role.CHIEF_CONSTABLE)),
-    "publish": Rule(
-        (S.SIGNED_OFF,),
-        S.PUBLISHED,
-        (Role.PCC,),
-        "Publish to HMIC",
-        (Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.INSPECTOR),
-    ),
-    "revise": Rule((S.PUBLISHED,), S.DRAFT, (Role.PCC_STAFF,), "Start a revision", (Role.PCC, Role.CHIEF_CONSTABLE)),
-}
 
 
 def _lock(assessment: Assessment) -> Assessment:

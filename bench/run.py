@@ -434,7 +434,7 @@ def main() -> None:
             summarise(label, samples)
         return
 
-    from assessments.demo_national import PERIODS, national_seed
+    from demo.national import PERIODS, national_seed
 
     original = connection.settings_dict["NAME"]
     vendor, copy = copy_database()

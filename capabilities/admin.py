@@ -3,9 +3,9 @@ threats/admin.py for why). Capacity planning is editable through the services.""
 
 from django.contrib import admin
 
-from assessments.selectors import short_text
 from capabilities import services
-from capabilities.models import Area, CapacityCapability, CapacityCommitment, Requirement
+from capabilities.models import Area, CapacityCapability, Requirement
+from core.text import short_text
 from threats.admin import ReadOnlyAdmin
 
 
@@ -29,9 +29,9 @@ class RequirementAdmin(ReadOnlyAdmin):
         return short_text(obj.text, 80)
 
 
-# --- Capacity planning: editable, but every save goes through capabilities.services (permission,
-# validation and the audit trail), exactly as the pages' saves do. Rows are never deleted here:
-# commitments are history of what a force said it could field.
+# --- Capacity capabilities: editable, but every save goes through capabilities.services (permission,
+# validation and the audit trail), exactly as the pages' saves do; never deleted here (forces' figures
+# refer to them).
 
 
 @admin.register(CapacityCapability)
@@ -51,28 +51,4 @@ class CapacityCapabilityAdmin(admin.ModelAdmin):
         saved = services.capacity_capability_save(
             user=request.user, capability=obj if change else None, code=obj.code, **fields
         )
-        obj.pk = saved.pk
-
-
-@admin.register(CapacityCommitment)
-class CapacityCommitmentAdmin(admin.ModelAdmin):
-    list_display = ["force", "capability", "period", "committed", "available", "notice_period_hours", "as_of"]
-    list_filter = ["period", "capability", "force__region"]
-    list_select_related = ["force", "capability"]
-    search_fields = ["force__name", "capability__name"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["force", "capability", "period", "updated_at"] if obj is not None else ["updated_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        figures = {name: form.cleaned_data[name] for name in services.COMMITMENT_FIELDS}
-        if change:
-            saved = services.capacity_commitment_update(user=request.user, commitment=obj, **figures)
-        else:
-            saved = services.capacity_commitment_create(
-                user=request.user, force=obj.force, capability=obj.capability, period=obj.period, **figures
-            )
         obj.pk = saved.pk

@@ -1,9 +1,10 @@
-"""Part B of an edition: the areas (the five Cs in 2012) and every assessable requirement."""
+"""Part B of an edition: the areas (the five Cs in 2012), every assessable requirement, and the
+capabilities forces commit capacity to (their national planning assumptions)."""
 
 from django.db import models
 
-from core.querysets import ForceScopedQuerySet
-from threats.models import Edition, EditionQuerySet, Threat
+from core.querysets import PublicQuerySet
+from threats.models import Edition, Threat
 
 
 class Area(models.Model):
@@ -16,7 +17,7 @@ class Area(models.Model):
     section = models.CharField(max_length=20, help_text="The section of the edition that sets it out")
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = EditionQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "position"]
@@ -45,7 +46,7 @@ class Requirement(models.Model):
     areas = models.ManyToManyField(Area, related_name="requirements")
     threats = models.ManyToManyField(Threat, related_name="requirements")
 
-    objects = EditionQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "position"]
@@ -75,28 +76,3 @@ class CapacityCapability(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class CapacityCommitment(models.Model):
-    """One force's figures for one capability in one period: committed to the national pool,
-    available now, and the notice it needs to mobilise them."""
-
-    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="capacity_commitments")
-    capability = models.ForeignKey(CapacityCapability, on_delete=models.PROTECT, related_name="commitments")
-    period = models.CharField(max_length=7)
-    committed = models.PositiveIntegerField()
-    available = models.PositiveIntegerField()
-    notice_period_hours = models.PositiveIntegerField(help_text="Hours needed to mobilise")
-    as_of = models.DateField(help_text="The date the figures were true")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ForceScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["force__name", "capability__position"]
-        constraints = [
-            models.UniqueConstraint(fields=["force", "capability", "period"], name="one_commitment_per_period"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.force} {self.capability} {self.period}"

@@ -1,4 +1,5 @@
-"""Reads of Part B: areas and requirements, and the threat × area matrix of an edition."""
+"""Reads of Part B: areas and requirements, the threat × area matrix of an edition, and the capacity
+capabilities."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from capabilities.models import Area, Requirement
+from capabilities.models import Area, CapacityCapability, Requirement
 from threats.models import Edition, Threat
 
 
@@ -67,18 +68,4 @@ def requirement_matrix(
 
 def capability_list() -> QuerySet:
     """The capacity capabilities in their order (reference data: every signed-in user may read them)."""
-    from capabilities.models import CapacityCapability
-
     return CapacityCapability.objects.order_by("position", "name")
-
-
-def commitment_list(*, user) -> QuerySet:
-    """Capacity figures the user may see: their own forces' (force roles), every force's (national
-    roles); force, region and capability fetched in the same query."""
-    from capabilities.models import CapacityCommitment
-
-    return (
-        CapacityCommitment.objects.visible_to(user)
-        .select_related("force", "force__region", "capability")
-        .order_by("force__name", "-period", "capability__position", "id")
-    )

@@ -1,51 +1,31 @@
-"""Writes to capacity planning (SPR §3.2, §3.3, §4.2): the capabilities with their national planning
-assumptions (national administrators) and each force's committed and available figures (the force's
-PCC office staff, or a national administrator).
+"""Writes to the capacity capabilities (SPR §3.2, §3.3, §4.2) with their national planning
+assumptions: national administrators change them, and the illustrative starting set is loaded from
+data/. Forces' figures against them are `capacity.services`.
 
 Services take keyword-only arguments and the acting user, check permission, validate, write in one
-transaction and record the change in the audit trail (these models keep no django-simple-history
-table, so the services call `core.audit.audit_record` themselves). Pages and the API call the same
-functions.
+transaction and record the change in the audit trail (this model keeps no django-simple-history
+table, so the service calls `core.audit.audit_record` itself).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from assessments.models import validate_period
-from assessments.permissions import can_manage_force_records
-from capabilities.models import CapacityCapability, CapacityCommitment
-from core.audit import audit_record
+from capabilities.models import CapacityCapability
+from core.audit import audit_record, changed_fields
 from core.models import AuditEntry
 from core.roles import Role, has_role
-from forces.models import Force
 
 CAPABILITY_FIELDS = ("name", "unit", "national_planning_assumption", "paragraphs", "description", "position")
-COMMITMENT_FIELDS = ("committed", "available", "notice_period_hours", "as_of")
 
 
 def can_manage_capabilities(user) -> bool:
     return has_role(user, Role.NATIONAL_ADMIN)
-
-
-def can_record_capacity(user, force_id: int) -> bool:
-    """The force's PCC office staff, or a national administrator."""
-    return can_manage_force_records(user, force_id)
-
-
-def _changes(instance, before: dict, fields) -> dict:
-    return {
-        name: [before.get(name), getattr(instance, name)]
-        for name in fields
-        if before.get(name) != getattr(instance, name)
-    }
 
 
 @transaction.atomic
@@ -70,7 +50,7 @@ def capacity_capability_save(*, user, capability: CapacityCapability | None = No
         setattr(capability, name, value)
     capability.full_clean()
     capability.save()
-    changes = _changes(capability, before, ("code", *CAPABILITY_FIELDS) if creating else CAPABILITY_FIELDS)
+    changes = changed_fields(capability, before, ("code", *CAPABILITY_FIELDS) if creating else CAPABILITY_FIELDS)
     if changes:
         audit_record(
             actor=user,
@@ -79,98 +59,6 @@ def capacity_capability_save(*, user, capability: CapacityCapability | None = No
             changes=changes,
         )
     return capability
-
-
-def _check_figures(*, committed, available, notice_period_hours, as_of) -> None:
-    errors = {}
-    for name, value in (
-        ("committed", committed),
-        ("available", available),
-        ("notice_period_hours", notice_period_hours),
-    ):
-        if value is None or value < 0:
-            errors[name] = "Enter a whole number, 0 or more"
-    if as_of is None:
-        errors["as_of"] = "Enter the date the figures were true"
-    elif as_of > timezone.localdate():
-        errors["as_of"] = "The date the figures were true must be today or in the past"
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def capacity_commitment_create(
-    *,
-    user,
-    force: Force,
-    capability: CapacityCapability,
-    period: str,
-    committed: int,
-    available: int,
-    notice_period_hours: int,
-    as_of: dt.date,
-) -> CapacityCommitment:
-    """Record a force's figures for one capability and period. Refused (400) if already recorded:
-    change the existing row with `capacity_commitment_update`."""
-    if not can_record_capacity(user, force.id):
-        raise PermissionDenied("You cannot record capacity for this force")
-    validate_period(period)
-    _check_figures(committed=committed, available=available, notice_period_hours=notice_period_hours, as_of=as_of)
-    commitment = CapacityCommitment(
-        force=force,
-        capability=capability,
-        period=period,
-        committed=committed,
-        available=available,
-        notice_period_hours=notice_period_hours,
-        as_of=as_of,
-    )
-    duplicate = ValidationError({"capability": f"{force.name} has already recorded {capability.name} for {period}"})
-    if CapacityCommitment.objects.filter(force=force, capability=capability, period=period).exists():
-        raise duplicate
-    commitment.full_clean()
-    try:
-        with transaction.atomic():
-            commitment.save()
-    except IntegrityError:
-        raise duplicate from None
-    audit_record(
-        actor=user,
-        action=AuditEntry.Action.CREATED,
-        instance=commitment,
-        changes={name: [None, getattr(commitment, name)] for name in ("period", *COMMITMENT_FIELDS)}
-        | {"capability": [None, capability.code]},
-    )
-    return commitment
-
-
-@transaction.atomic
-def capacity_commitment_update(*, user, commitment: CapacityCommitment, **changes) -> CapacityCommitment:
-    """Change a recorded row's figures (never its force, capability or period)."""
-    if not can_record_capacity(user, commitment.force_id):
-        raise PermissionDenied("You cannot record capacity for this force")
-    unknown = set(changes) - set(COMMITMENT_FIELDS)
-    if unknown:
-        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed"))
-    locked = CapacityCommitment.objects.select_for_update().select_related("force", "capability").get(pk=commitment.pk)
-    before = {name: getattr(locked, name) for name in COMMITMENT_FIELDS}
-    for name, value in changes.items():
-        setattr(locked, name, value)
-    _check_figures(**{name: getattr(locked, name) for name in COMMITMENT_FIELDS})
-    locked.full_clean()
-    locked.save()
-    diff = _changes(locked, before, COMMITMENT_FIELDS)
-    if diff:
-        audit_record(actor=user, action=AuditEntry.Action.CHANGED, instance=locked, changes=diff)
-    return locked
-
-
-def capacity_commitment_save(*, user, force: Force, capability: CapacityCapability, period: str, **figures):
-    """Create the row, or change it if the force has already recorded this capability and period."""
-    existing = CapacityCommitment.objects.filter(force=force, capability=capability, period=period).first()
-    if existing is None:
-        return capacity_commitment_create(user=user, force=force, capability=capability, period=period, **figures)
-    return capacity_commitment_update(user=user, commitment=existing, **figures)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

@@ -1,14 +1,12 @@
-"""Capacity planning pages, mounted at /capacity/. Periods in paths are written 2025-26."""
-
 from django.urls import path
 
 from capabilities import views
 
-app_name = "capabilities"
+app_name = "editions"
 
 urlpatterns = [
-    path("", views.capacity_view, name="capacity"),
-    path("capabilities/new/", views.capability_form_view, name="capability-create"),
-    path("capabilities/<slug:code>/", views.capability_form_view, name="capability-edit"),
-    path("<slug:force_code>/<str:period>/<slug:capability_code>/", views.commitment_form_view, name="commitment"),
+    path("", views.edition_list_view, name="list"),
+    path("<slug:code>/", views.edition_detail_view, name="detail"),
+    # Refs such as "3.2(a)(i)" hold dots and parentheses: <str:> takes anything but "/".
+    path("<slug:code>/requirements/<str:ref>/", views.requirement_detail_view, name="requirement"),
 ]

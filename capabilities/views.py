@@ -1,152 +1,55 @@
-"""Capacity planning pages: the capabilities and their national planning assumptions (national
-administrators change them), and each force's committed and available figures (PCC office staff
-record them). Another force's figures answer 404, as everywhere else.
-"""
+"""Pages for reading SPR editions: the list, one edition (threats, areas, matrix) and one requirement."""
 
-from __future__ import annotations
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from assessments.forms import add_service_errors
-from assessments.models import PERIOD_RE
-from capabilities import selectors, services
-from capabilities.forms import CapabilityForm, CommitmentForm
-from capabilities.models import CapacityCapability
-from core.roles import sees_all_forces
-from dashboards.selectors import current_period, dashboard_force_choices
-
-FORM_METHODS = ["GET", "POST"]
-
-
-def period_from_slug(slug: str) -> str:
-    """URLs write a period `2025-26` (a slash cannot sit in a path segment); the data keeps `2025/26`."""
-    period = slug.replace("-", "/", 1)
-    if not PERIOD_RE.match(period):
-        raise Http404("No such period")
-    return period
-
-
-def period_slug(period: str) -> str:
-    return period.replace("/", "-")
-
-
-def _period(request) -> str:
-    period = request.GET.get("period") or current_period()
-    if not PERIOD_RE.match(period):
-        raise Http404("No such period")
-    return period
+from capabilities.models import Requirement
+from capabilities.selectors import requirement_get, requirement_list, requirement_matrix
+from threats.models import Edition
+from threats.selectors import edition_get, edition_list
 
 
 @require_GET
 @login_required
-def capacity_view(request):
-    """The capabilities, and the figures of the user's force(s) for a period.
+def edition_list_view(request):
+    return render(request, "threats/edition_list.html", {"editions": edition_list(user=request.user)})
 
-    Force roles see their own forces; national roles see the capabilities and may open one force's
-    figures with ?force=<code> (another force's code is a 404 for a force role).
-    """
-    user = request.user
-    period = _period(request)
-    choices = dashboard_force_choices(user=user)
-    code = request.GET.get("force", "")
-    # National roles see no force's table until they pick one; force roles see their own.
-    forces = [get_object_or_404(choices, code=code)] if code else [] if sees_all_forces(user) else list(choices)
-    capabilities = list(selectors.capability_list())
-    recorded = {
-        (row.force_id, row.capability_id): row
-        for row in selectors.commitment_list(user=user).filter(period=period, force__in=[f.id for f in forces])
-    }
-    tables = [
-        {
-            "force": force,
-            "can_record": services.can_record_capacity(user, force.id),
-            "rows": [{"capability": c, "commitment": recorded.get((force.id, c.id))} for c in capabilities],
-        }
-        for force in forces
-    ]
+
+@require_GET
+@login_required
+def edition_detail_view(request, code: str):
+    try:
+        edition = edition_get(user=request.user, code=code)
+    except Edition.DoesNotExist:
+        raise Http404("No such edition") from None
+    threats = list(edition.threats.all())
+    areas = list(edition.areas.all())
+    requirements = list(requirement_list(edition=edition))
     return render(
         request,
-        "capabilities/capacity.html",
+        "threats/edition_detail.html",
         {
-            "period": period,
-            "period_slug": period_slug(period),
-            "capabilities": capabilities,
-            "tables": tables,
-            "can_manage": services.can_manage_capabilities(user),
-            "sees_all_forces": sees_all_forces(user),
-            "force_choices": list(choices) if sees_all_forces(user) else [],
-            "chosen": code,
+            "edition": edition,
+            "threats": threats,
+            "areas": areas,
+            "judgement_levels": list(edition.judgement_levels.all()),
+            "requirements": requirements,
+            "matrix": requirement_matrix(threats=threats, areas=areas, requirements=requirements),
         },
     )
 
 
-@require_http_methods(FORM_METHODS)
+@require_GET
 @login_required
-def capability_form_view(request, code: str | None = None):
-    """Add a capability, or change one's name, unit and national planning assumption."""
-    if not services.can_manage_capabilities(request.user):
-        raise PermissionDenied("Only a national administrator can change capacity capabilities")
-    capability = get_object_or_404(CapacityCapability, code=code) if code else None
-    initial = {}
-    if capability is not None:
-        initial = {name: getattr(capability, name) for name in services.CAPABILITY_FIELDS}
-    form = CapabilityForm(
-        request.POST if request.method == "POST" else None, initial=initial, editing=capability is not None
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        code_value = data.pop("code", "")
-        try:
-            saved = services.capacity_capability_save(user=request.user, capability=capability, code=code_value, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{saved.name} saved")
-            return redirect("capabilities:capacity")
+def requirement_detail_view(request, code: str, ref: str):
+    try:
+        requirement = requirement_get(user=request.user, edition_code=code, ref=ref)
+    except Requirement.DoesNotExist:
+        raise Http404("No such requirement") from None
     return render(
         request,
-        "capabilities/capability_form.html",
-        {"form": form, "capability": capability},
-        status=400 if form.is_bound and form.errors else 200,
-    )
-
-
-@require_http_methods(FORM_METHODS)
-@login_required
-def commitment_form_view(request, force_code: str, period: str, capability_code: str):
-    """Record or change one force's figures for one capability and period."""
-    user = request.user
-    force = get_object_or_404(dashboard_force_choices(user=user), code=force_code)
-    period_value = period_from_slug(period)
-    capability = get_object_or_404(CapacityCapability, code=capability_code)
-    if not services.can_record_capacity(user, force.id):
-        raise PermissionDenied("You cannot record capacity for this force")
-    existing = (
-        selectors.commitment_list(user=user).filter(force=force, capability=capability, period=period_value).first()
-    )
-    initial = {name: getattr(existing, name) for name in services.COMMITMENT_FIELDS} if existing else {}
-    form = CommitmentForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.capacity_commitment_save(
-                user=user, force=force, capability=capability, period=period_value, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{capability.name} figures for {period_value} saved")
-            url = f"{redirect('capabilities:capacity').url}?period={period_value}"
-            if sees_all_forces(user):
-                url += f"&force={force.code}"
-            return redirect(url)
-    return render(
-        request,
-        "capabilities/commitment_form.html",
-        {"form": form, "force": force, "capability": capability, "period": period_value, "existing": existing},
-        status=400 if form.is_bound and form.errors else 200,
+        "threats/requirement_detail.html",
+        {"edition": requirement.edition, "requirement": requirement},
     )

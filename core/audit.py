@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.bulk import insert_rows
-from core.models import AuditEntry
+from core.models import AuditEntry, force_id_of
 
 GENESIS = "0" * 64
 #: Key of the PostgreSQL advisory lock that serialises writers of the chain.
@@ -69,44 +70,35 @@ def canonical(payload: dict) -> bytes:
     return _CANONICAL.encode(payload).encode()
 
 
-def entry_hash(
-    *,
-    prev_hash: str,
-    at: str,
-    actor_id,
-    actor_name: str,
-    action: str,
-    model: str,
-    object_id: str,
-    force_id,
-    changes: dict,
-) -> str:
+class EntryContent(NamedTuple):
+    """What an entry's hash covers besides the previous hash: the fields of an AuditEntry (which has
+    them all, so either can be hashed), as a light tuple for rows written in bulk."""
+
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    model: str
+    object_id: str
+    force_id: int | None
+    changes: dict
+
+
+def entry_hash(entry: AuditEntry | EntryContent, *, prev_hash: str) -> str:
+    """The hash of one entry in the chain: its content and the previous entry's hash, canonical JSON,
+    SHA-256. The one place the chain's hash is defined (writing and verifying both call it)."""
     payload = {
         "prev": prev_hash,
-        "at": at,
-        "actor": actor_id,
-        "actor_name": actor_name,
-        "action": action,
-        "model": model,
-        "object": object_id,
-        "force": force_id,
-        "changes": changes,
+        "at": entry.at.astimezone(dt.UTC).isoformat(),
+        "actor": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "model": entry.model,
+        "object": entry.object_id,
+        "force": entry.force_id,
+        "changes": entry.changes,
     }
     return hashlib.sha256(canonical(payload)).hexdigest()
-
-
-def force_id_of(instance) -> int | None:
-    """The force a record belongs to, directly or through its assessment, response or challenge."""
-    for path in ("force_id", "assessment.force_id", "response.assessment.force_id", "challenge.assessment.force_id"):
-        target = instance
-        try:
-            for part in path.split("."):
-                target = getattr(target, part)
-        except AttributeError:
-            continue
-        if target is not None:
-            return target
-    return None
 
 
 def _lock_chain() -> None:
@@ -161,21 +153,21 @@ def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
         prev = _chain_end()
         for entry in entries:
             entry.prev_hash = prev
-            entry.hash = prev = entry_hash(
-                prev_hash=prev,
-                at=entry.at.isoformat(),
-                actor_id=entry.actor_id,
-                actor_name=entry.actor_name,
-                action=entry.action,
-                model=entry.model,
-                object_id=entry.object_id,
-                force_id=entry.force_id,
-                changes=entry.changes,
-            )
+            entry.hash = prev = entry_hash(entry, prev_hash=prev)
         if len(entries) == 1:
             entries[0].save(force_insert=True)
             return entries
         return AuditEntry.objects.bulk_create(entries)
+
+
+def changed_fields(instance, before: dict, fields) -> dict:
+    """{field: [before, after]} for the `fields` whose value on `instance` differs from `before`: the
+    changes of a model that keeps no history table, for `audit_record`."""
+    return {
+        name: [before.get(name), getattr(instance, name)]
+        for name in fields
+        if before.get(name) != getattr(instance, name)
+    }
 
 
 def audit_record(**kwargs) -> AuditEntry:
@@ -341,34 +333,26 @@ def bulk_insert_audited(
             },
         )
 
-    at_text = at.astimezone(dt.UTC).isoformat()
+    at_utc = at.astimezone(dt.UTC)
     actor_id, actor_name = getattr(user, "pk", None), getattr(user, "username", "") or ""
     label = model._meta.label_lower
     changes = [{name: [None, _jsonable(values[name][row])] for name in tracked} for row in range(count)]
     hashes, prev_hashes = [], []
+    created = str(AuditEntry.Action.CREATED)
     with transaction.atomic(savepoint=False):
         prev = _chain_end()
         for object_id, change in zip(ids, changes, strict=True):
             prev_hashes.append(prev)
-            prev = entry_hash(
-                prev_hash=prev,
-                at=at_text,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                action=AuditEntry.Action.CREATED,
-                model=label,
-                object_id=str(object_id),
-                force_id=force_id,
-                changes=change,
-            )
+            content = EntryContent(at_utc, actor_id, actor_name, created, label, str(object_id), force_id, change)
+            prev = entry_hash(content, prev_hash=prev)
             hashes.append(prev)
         insert_rows(
             AuditEntry,
             {
-                "at": [at.astimezone(dt.UTC)] * count,
+                "at": [at_utc] * count,
                 "actor_id": [actor_id] * count,
                 "actor_name": [actor_name] * count,
-                "action": [str(AuditEntry.Action.CREATED)] * count,
+                "action": [created] * count,
                 "model": [label] * count,
                 "object_id": [str(object_id) for object_id in ids],
                 "object_repr": [text[:200] for text in object_reprs],
@@ -396,18 +380,7 @@ def audit_verify() -> ChainCheck:
         count += 1
         if entry.prev_hash != prev:
             return ChainCheck(count, entry.id, "its link to the previous entry is broken (an entry was removed?)")
-        expected = entry_hash(
-            prev_hash=entry.prev_hash,
-            at=entry.at.astimezone(dt.UTC).isoformat(),
-            actor_id=entry.actor_id,
-            actor_name=entry.actor_name,
-            action=entry.action,
-            model=entry.model,
-            object_id=entry.object_id,
-            force_id=entry.force_id,
-            changes=entry.changes,
-        )
-        if expected != entry.hash:
+        if entry_hash(entry, prev_hash=entry.prev_hash) != entry.hash:
             return ChainCheck(count, entry.id, "its content does not match its hash (it was edited)")
         prev = entry.hash
     return ChainCheck(count, None)

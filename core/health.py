@@ -17,7 +17,7 @@ def database_state() -> dict:
 
 
 def broker_state(timeout: float = 2.0) -> dict:
-    from spr.celery import app
+    from celery import current_app as app  # the project's app (spr/__init__.py loads it first)
 
     started = time.monotonic()
     try:

@@ -3,6 +3,22 @@
 from django.db import models
 
 
+def force_id_of(instance) -> int | None:
+    """The id of the force that owns a row, by the lookup its model declares once as `force_path`
+    ("force", "assessment__force", ...; forces.scoping reads the same declaration for visibility).
+    None for a row of no force. Follows the relations in memory (a query only where one is unloaded)."""
+    path = getattr(type(instance), "force_path", None)
+    if not path:
+        return None
+    *relations, last = path.split("__")
+    target = instance
+    for name in relations:
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
 class TimeStampedModel(models.Model):
     """Adds creation and last-change timestamps (timezone-aware) to a model."""
 

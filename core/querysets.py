@@ -1,44 +1,16 @@
-"""The one force-scoping rule every user-facing read starts from."""
+"""The reading rule of reference data. Force-owned rows follow forces.scoping instead."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from core.roles import sees_all_forces
 
-
-def force_ids_for(user) -> list[int]:
-    """Ids of the forces a user acts for through memberships (cached for the request)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_spr_force_ids", None)
-    if cached is None:
-        from forces.models import Membership
-
-        cached = list(Membership.objects.filter(user=user).values_list("force_id", flat=True))
-        user._spr_force_ids = cached
-    return cached
-
-
-class ForceScopedQuerySet(models.QuerySet):
-    """A queryset whose rows belong to a force.
-
-    `visible_to(user)` is the only way pages and the API list such rows: national roles see every
-    force, force roles see the forces they are members of, anyone else sees nothing. An object
-    outside the result is therefore a 404, never a 403 that would confirm it exists.
-    """
-
-    #: The lookup from this model to its force; models override it (e.g. "assessment__force").
-    force_lookup = "force"
+class PublicQuerySet(models.QuerySet):
+    """Reference data (the SPR's editions, threats and requirements, the forces' public facts):
+    every signed-in user reads all of it, nobody else reads any. Pages and the API still start from
+    `visible_to(user)`, so every read asks the same question whatever the model."""
 
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if sees_all_forces(user):
-            return self.all()
-        return self.filter(**{f"{self.force_lookup}__in": force_ids_for(user)})
-
-
-def scoped_queryset(force_lookup: str):
-    """A ForceScopedQuerySet subclass for models that reach their force through a relation."""
-    return type(f"ForceScopedQuerySet_{force_lookup}", (ForceScopedQuerySet,), {"force_lookup": force_lookup})
+        return self.all()

@@ -67,6 +67,12 @@ def sees_all_forces(user: User) -> bool:
     return has_role(user, *NATIONAL_ROLES)
 
 
+def reads_only_shared(user: User) -> bool:
+    """HMIC inspectors read across forces, but only the work a force has shared or published (a
+    national administrator who is also an inspector reads everything)."""
+    return has_role(user, Role.INSPECTOR) and not has_role(user, Role.NATIONAL_ADMIN)
+
+
 def grant(user, role: Role) -> None:
     """Give a user a role (used by seed_demo and tests)."""
     user.groups.add(Group.objects.get_or_create(name=role.value)[0])

@@ -1,28 +1,10 @@
-from django.contrib.auth.decorators import login_required
+"""Views with no SPR rules in them: the health check."""
+
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from assessments.selectors import waiting_for
 from core.health import broker_state, database_state, worker_state
-from core.roles import roles_of, sees_all_forces
-from forces.selectors import forces_for_user
-
-
-@login_required
-def home(request):
-    """The signed-in user's forces and roles, what is waiting for them, and where to go next."""
-    return render(
-        request,
-        "core/home.html",
-        {
-            "forces": forces_for_user(user=request.user),
-            "roles": sorted(role.value for role in roles_of(request.user)),
-            "sees_all_forces": sees_all_forces(request.user),
-            "waiting": waiting_for(user=request.user),
-        },
-    )
 
 
 @never_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from assessments.models import PERIOD_RE
+from core.periods import PERIOD_RE
 from forces.models import BodyType, Region
 from threats.models import Edition
 

@@ -16,11 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from assessments.matrix import CELL_RULE
-from assessments.models import PERIOD_RE
 from core.links import reverser
+from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
 from dashboards import exports, selectors, svg
 from dashboards.forms import NationalFilterForm
+from forces.selectors import force_choices
 
 NATIONAL_COLUMNS = [
     ("force", "Force"),
@@ -87,7 +88,7 @@ def force_dashboard_view(request):
     review date and trends. Force roles see their own force (another force's code is a 404);
     national roles choose a force first."""
     user = request.user
-    choices = selectors.dashboard_force_choices(user=user)
+    choices = force_choices(user=user)
     code = request.GET.get("force", "")
     if code:
         force = get_object_or_404(choices, code=code)
@@ -258,6 +259,6 @@ def capacity_export(request):
     form, filters = national_filters(request)
     if form.errors:
         raise Http404("Fix the filters on the national view first")
-    period = filters["period"] or selectors.current_period()
+    period = filters["period"] or current_period()
     summary = selectors.capacity_summary(period=period, region=filters["region"])
     return exports.capacity_download(summary)

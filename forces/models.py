@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.querysets import ForceScopedQuerySet
+from core.querysets import PublicQuerySet
+from forces.scoping import ForceScopedQuerySet
 
 
 class Region(models.Model):
@@ -18,14 +19,6 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class ForceQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Force facts are public reference data: every signed-in user may list them."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.all()
 
 
 class Force(models.Model):
@@ -43,7 +36,7 @@ class Force(models.Model):
     )
     rocu_note = models.CharField(max_length=200, blank=True)
 
-    objects = ForceQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()  # force facts are public reference data
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +98,7 @@ class Membership(models.Model):
     force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="memberships")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    force_path = "force"
     objects = ForceScopedQuerySet.as_manager()
 
     class Meta:

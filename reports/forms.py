@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from assessments.forms import GovukModelChoiceField
+from core.forms.govuk import GovukModelChoiceField
 from forces.models import Region
 from reports.models import ReportKind
 from threats.models import Edition

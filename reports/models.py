@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from assessments.models import Assessment, inspector_assessment_filter
-from core.querysets import force_ids_for
-from core.roles import Role, has_role, sees_all_forces
+from assessments.models import Assessment, assessment_prefix, inspector_assessment_filter
+from core.roles import reads_only_shared
 from forces.models import Region
+from forces.scoping import ForceScopedQuerySet
 from threats.models import Edition
 
 
@@ -25,18 +25,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Accountability reports follow their assessment's visibility; national overviews are for
-        national roles only."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if has_role(user, Role.NATIONAL_ADMIN):
-            return self.all()
-        if sees_all_forces(user):
-            readable = Q(kind=ReportKind.ACCOUNTABILITY) & inspector_assessment_filter("assessment__")
+class ReportJobQuerySet(ForceScopedQuerySet):
+    """Accountability reports follow their assessment's visibility (force roles reach them through the
+    assessment's force); national overviews have no force and are for national roles only."""
+
+    def across_forces(self, user):
+        if reads_only_shared(user):
+            readable = Q(kind=ReportKind.ACCOUNTABILITY) & inspector_assessment_filter(assessment_prefix(ReportJob))
             return self.filter(Q(kind=ReportKind.NATIONAL) | readable)
-        return self.filter(kind=ReportKind.ACCOUNTABILITY, assessment__force_id__in=force_ids_for(user))
+        return self.all()
 
 
 class ReportJob(models.Model):
@@ -67,6 +64,7 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=200, blank=True)
 
+    force_path = "assessment__force"
     objects = ReportJobQuerySet.as_manager()
 
     class Meta:

@@ -25,6 +25,7 @@ import os
 import uuid
 from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError, transaction
@@ -33,12 +34,13 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from assessments.models import Assessment, validate_period
+from assessments.models import Assessment
 from core.pdf import render_pdf
+from core.periods import validate_period
 from forces.models import Region
 from reports import context as report_context
 from reports.models import JobStatus, ReportJob, ReportKind
-from reports.permissions import can_request_national
+from reports.permissions import can_request_accountability, can_request_national
 from threats.models import Edition
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ QUEUED_STALE_AFTER = dt.timedelta(minutes=10)
 #: A job created this recently is being dispatched by its own request; the sweeper leaves it alone.
 QUEUED_GRACE = dt.timedelta(seconds=30)
 MAX_ATTEMPTS = 3
+#: The Celery task that renders one job (reports.tasks.render_report).
+RENDER_TASK = "reports.render_report"
 QUEUE_DOWN_MESSAGE = "The report is queued and will be built when the queue is back"
 
 
@@ -73,9 +77,10 @@ def _subject(*, user, kind, assessment, edition, period, region):
         if assessment is None:
             raise ValidationError({"assessment": "Choose the assessment to report on"})
         pk = assessment.pk if isinstance(assessment, Assessment) else assessment
-        # An assessment the user cannot see does not exist for them: 404, never 403.
-        found = Assessment.objects.visible_to(user).select_related("snapshot").filter(pk=pk).first()
-        if found is None:
+        found = Assessment.objects.select_related("snapshot").filter(pk=pk).first()
+        # Whoever can see an assessment may request its report, so one they may not request is one they
+        # cannot see, which does not exist for them: 404, never 403.
+        if found is None or not can_request_accountability(user, found):
             raise Http404("No such assessment")
         return {"assessment": found}, report_context.accountability_input_hash(found)
     if kind == ReportKind.NATIONAL:
@@ -149,10 +154,9 @@ def report_request(*, user, kind, assessment=None, edition=None, period=None, re
 def report_dispatch(*, job_id: int) -> bool:
     """Publish the job's id to the broker; records `dispatched_at` on success. A broker that is down
     leaves the job queued for the sweeper, and this returns False instead of raising."""
-    from reports.tasks import render_report
-
     try:
-        render_report.apply_async((job_id,))
+        # By name: the task module calls these services, so importing it here would make a circle.
+        current_app.send_task(RENDER_TASK, args=(job_id,))
     except Exception:  # noqa: BLE001 — whatever the transport raises, the sweeper will try again
         logger.warning("Could not dispatch report job %s: the broker is unavailable", job_id, exc_info=True)
         return False

@@ -39,7 +39,7 @@ class ReportTask(Task):
 @shared_task(
     bind=True,
     base=ReportTask,
-    name="reports.render_report",
+    name=services.RENDER_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=services.SOFT_TIME_LIMIT,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.forms import add_service_errors
+from core.forms.govuk import add_service_errors
 from reports import selectors, services
 from reports.downloads import report_file_response
 from reports.forms import ReportRequestForm

@@ -56,15 +56,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "django_htmx",
     "csp",
     "core",
     "forces",
     "threats",
     "capabilities",
+    "capacity",
     "assessments",
     "reports",
     "dashboards",
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +79,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -5,10 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core import views as core_views
 from core.forms import LoginForm
+from home import views as home_views
 
 api_v1 = [
     path("", include("threats.api.urls")),
     path("", include("capabilities.api.urls")),
+    path("", include("capacity.api.urls")),
     path("", include("forces.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("dashboards.api.urls")),
@@ -19,7 +21,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -27,10 +29,10 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
-    path("editions/", include("threats.urls")),
+    path("editions/", include("capabilities.urls")),
     path("", include("assessments.urls")),
     path("", include("dashboards.urls")),
-    path("capacity/", include("capabilities.urls")),
+    path("capacity/", include("capacity.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

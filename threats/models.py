@@ -7,13 +7,7 @@ into migrations. Nothing here assumes how many threats, areas or requirements an
 from django.db import models
 from django.db.models import Q
 
-
-class EditionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The SPR is a public document: every signed-in user may read every edition."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.all()
+from core.querysets import PublicQuerySet
 
 
 class EditionStatus(models.TextChoices):
@@ -36,7 +30,7 @@ class Edition(models.Model):
     source = models.CharField(max_length=200, blank=True, help_text="Where the text was taken from")
     summary = models.TextField(blank=True)
 
-    objects = EditionQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on"]
@@ -102,7 +96,7 @@ class Threat(models.Model):
     paragraph = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = EditionQuerySet.as_manager()
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "position"]

@@ -28,8 +28,9 @@ from assessments.models import (
 )
 from assessments.selectors import response_status_q
 from capabilities.models import Area
+from core.filters import CodeFilter, StrictBooleanFilter
 from forces.models import Force
-from threats.api.filters import CodeFilter, StrictBooleanFilter, edition_filter
+from threats.api.filters import edition_filter
 from threats.models import Threat
 
 

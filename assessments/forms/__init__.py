@@ -6,12 +6,25 @@ shared includes in templates/includes/ can render GOV.UK radios and checkboxes w
 convention: the first option takes the field's id (the error summary links to it), the others
 `<id>-2`, `<id>-3`...
 
-`common` holds the GOV.UK widgets and fields and the helpers every form uses, `responses` the forms
+The GOV.UK widgets and fields and the helpers every form uses come from `core.forms.govuk` (re-exported
+here for the self-assessment views); `responses` holds the forms
 that start an assessment and answer a requirement, `records` those for evidence, departures and
 actions, and `workflow` those of the workflow and challenges; callers import from this package.
 """
 
-from assessments.forms.common import (
+from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm
+from assessments.forms.responses import RESPONSE_ERROR_FIELDS, AssessmentCreateForm, ResponseForm
+from assessments.forms.workflow import (
+    ChallengeForm,
+    CloseChallengeForm,
+    ConfirmForm,
+    ReplyForm,
+    RespondForm,
+    ReturnForm,
+    SignOffForm,
+    SubmitForm,
+)
+from core.forms.govuk import (
     NARRATIVE_MAX,
     DateBoundField,
     GovukCheckboxSelectMultiple,
@@ -24,18 +37,6 @@ from assessments.forms.common import (
     Option,
     OptionsBoundField,
     add_service_errors,
-)
-from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm
-from assessments.forms.responses import RESPONSE_ERROR_FIELDS, AssessmentCreateForm, ResponseForm
-from assessments.forms.workflow import (
-    ChallengeForm,
-    CloseChallengeForm,
-    ConfirmForm,
-    ReplyForm,
-    RespondForm,
-    ReturnForm,
-    SignOffForm,
-    SubmitForm,
 )
 
 __all__ = [

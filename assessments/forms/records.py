@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from django import forms
 
-from assessments.forms.common import (
-    GovukChoiceField,
-    GovukDateField,
-    GovukModelChoiceField,
-    GovukMultipleChoiceField,
-    textarea_field,
-)
 from assessments.models import (
     ActionStatus,
     DepartingParty,
     DepartureStatus,
     EvidenceKind,
     ProtectiveMarking,
+)
+from core.forms.govuk import (
+    GovukChoiceField,
+    GovukDateField,
+    GovukModelChoiceField,
+    GovukMultipleChoiceField,
+    textarea_field,
 )
 from core.uploads import ACCEPTED_DESCRIPTION
 

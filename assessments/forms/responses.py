@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from django import forms
 
 from assessments import records
-from assessments.forms.common import (
+from core.forms.govuk import (
     GovukChoiceField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
     textarea_field,
 )
-from assessments.models import validate_period
+from core.periods import validate_period
 
 # ----------------------------------------------------------------------------- assessments
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from assessments.forms.common import textarea_field
+from core.forms.govuk import textarea_field
 
 
 class SubmitForm(forms.Form):

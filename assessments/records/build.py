@@ -38,9 +38,8 @@ from assessments.records.shapes import (
     TransitionRecord,
 )
 
-# The force's capacity figures (read by `capacity_of` only): when CapacityCommitment moves to its own
-# app, this import is the one line that changes.
-from capabilities.models import CapacityCommitment
+# The force's capacity figures, read by `capacity_of` only: the one line to change if they move.
+from capacity.models import CapacityCommitment
 
 # --- Generic: a record's plain fields from an object ---------------------------------------------
 

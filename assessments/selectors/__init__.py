@@ -38,7 +38,6 @@ from assessments.selectors.tasks import (
     TaskList,
     TaskRow,
     answers_list,
-    short_text,
     task_list,
     task_responses,
 )
@@ -89,7 +88,6 @@ __all__ = [
     "response_status_q",
     "response_to_change",
     "response_workflow_get",
-    "short_text",
     "snapshot_get",
     "task_list",
     "task_responses",

@@ -16,12 +16,8 @@ from assessments.models import (
 )
 from capabilities.models import Area, Requirement
 from core.links import reverser
+from core.text import short_text
 from threats.models import Threat
-
-
-def short_text(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters with an ellipsis, as the truncatechars filter cuts plain text."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def _open_challenges(user):
 
     from assessments.models import ChallengeStatus
     from assessments.permissions import CHALLENGE_STATES
-    from core.querysets import force_ids_for
+    from forces.scoping import force_ids_for
 
     latest = ChallengeReply.objects.filter(challenge=OuterRef("pk")).order_by("-created_at", "-id")
     return (
@@ -83,8 +83,8 @@ def waiting_for(*, user) -> list[WaitingItem]:
     from django.urls import reverse
 
     from assessments.models import AssessmentStatus
-    from core.querysets import force_ids_for
     from core.roles import Role, has_role
+    from forces.scoping import force_ids_for
 
     items: list[WaitingItem] = []
     own_forces = force_ids_for(user)

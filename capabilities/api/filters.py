@@ -2,9 +2,9 @@
 
 from django_filters import rest_framework as filters
 
-from capabilities.models import Area, CapacityCapability, CapacityCommitment, Requirement
-from forces.models import Force
-from threats.api.filters import CodeFilter, edition_filter
+from capabilities.models import Area, Requirement
+from core.filters import CodeFilter
+from threats.api.filters import edition_filter
 from threats.models import Threat
 
 
@@ -30,15 +30,3 @@ class RequirementFilter(filters.FilterSet):
     class Meta:
         model = Requirement
         fields = ["edition", "area", "threat", "ref", "paragraph"]
-
-
-class CapacityCommitmentFilter(filters.FilterSet):
-    force = CodeFilter("force__code", queryset=Force.objects.all(), noun="force", label="Force code")
-    capability = CodeFilter(
-        "capability__code", queryset=CapacityCapability.objects.all(), noun="capability", label="Capability code"
-    )
-    period = filters.CharFilter(help_text="The financial year, e.g. `2025/26`.")
-
-    class Meta:
-        model = CapacityCommitment
-        fields = ["force", "capability", "period"]

@@ -1,34 +1,51 @@
-"""API over Part B: areas and requirements (read-only, the text exactly as published), and capacity
-planning: the capabilities (read-only here) and forces' committed and available figures."""
+"""API over Part B: editions (with their counts), areas and requirements (read-only, the text exactly
+as published), and the capacity capabilities (read-only here; forces' figures are capacity.api)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.renderers import BaseRenderer, JSONRenderer
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from rest_framework import viewsets
 
-from capabilities import services
-from capabilities.api.filters import AreaFilter, CapacityCommitmentFilter, RequirementFilter
+from capabilities.api.filters import AreaFilter, RequirementFilter
 from capabilities.api.serializers import (
     AreaSerializer,
     CapacityCapabilitySerializer,
-    CapacityCommitmentCreateSerializer,
-    CapacityCommitmentSerializer,
-    CapacityCommitmentUpdateSerializer,
     RequirementSerializer,
 )
 from capabilities.models import Area, CapacityCapability, Requirement
-from capabilities.selectors import commitment_list
-from core.querysets import force_ids_for
-from core.roles import sees_all_forces
-from dashboards.exports import csv_response, csv_text
-from forces.models import Force
-from threats.models import Threat
+from threats.api.filters import EditionFilter
+from threats.api.serializers import EditionSerializer
+from threats.models import Edition, JudgementLevel, Threat
+
+
+def _count_per_edition(model) -> Coalesce:
+    # One correlated subquery per count: joining threats, areas and requirements together would
+    # multiply the rows (threats x areas x requirements) before counting.
+    counted = (
+        model.objects.filter(edition=OuterRef("pk")).order_by().values("edition").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    """SPR editions, newest first, each with its judgement scale. Look one up by its code (`spr-2012`)."""
+
+    serializer_class = EditionSerializer
+    filterset_class = EditionFilter
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return (
+            Edition.objects.visible_to(self.request.user)
+            .annotate(
+                threat_count=_count_per_edition(Threat),
+                area_count=_count_per_edition(Area),
+                requirement_count=_count_per_edition(Requirement),
+            )
+            .prefetch_related(Prefetch("judgement_levels", queryset=JudgementLevel.objects.order_by("position", "id")))
+            .order_by("-published_on", "code")
+        )
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -83,123 +100,3 @@ class CapacityCapabilityViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = CapacityCapability.objects.order_by("position", "name")
     lookup_field = "code"
     filterset_class = None
-
-
-class CapacityCSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, str | bytes) else csv_text(["detail"], [[str(data)]])
-
-
-CAPACITY_CSV_HEADER = [
-    "force_code",
-    "force",
-    "region",
-    "period",
-    "capability_code",
-    "capability",
-    "unit",
-    "committed",
-    "available",
-    "notice_period_hours",
-    "as_of",
-]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Capacity figures you may see (your own force's, or every force's for national roles)",
-        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="`csv` for CSV")],
-        responses={
-            (200, "application/json"): CapacityCommitmentSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, injection-safe"),
-        },
-    ),
-    retrieve=extend_schema(summary="One force's figures for one capability and period"),
-)
-class CapacityCommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Committed and available figures per force, capability and period (SPR §3.2, §3.3, §4.2).
-
-    Another force's row answers 404 to a force role. PCC office staff record their own force's
-    figures; national administrators any force's. Writes go through capabilities.services.
-    """
-
-    serializer_class = CapacityCommitmentSerializer
-    filterset_class = CapacityCommitmentFilter
-    renderer_classes = [JSONRenderer, CapacityCSVRenderer]
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return commitment_list(user=self.request.user)
-
-    def list(self, request, *args, **kwargs):
-        if request.accepted_renderer.format == "csv":
-            rows = self.filter_queryset(self.get_queryset())
-            text = csv_text(
-                CAPACITY_CSV_HEADER,
-                (
-                    [
-                        c.force.code,
-                        c.force.name,
-                        c.force.region.name,
-                        c.period,
-                        c.capability.code,
-                        c.capability.name,
-                        c.capability.unit,
-                        c.committed,
-                        c.available,
-                        c.notice_period_hours,
-                        c.as_of.isoformat(),
-                    ]
-                    for c in rows
-                ),
-            )
-            return csv_response("spr-capacity-commitments.csv", text)
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        summary="Record a force's figures for one capability and period",
-        request=CapacityCommitmentCreateSerializer,
-        responses={201: CapacityCommitmentSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
-    )
-    def create(self, request):
-        serializer = CapacityCommitmentCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        force = data.pop("force", None)
-        if force is None:
-            ids = force_ids_for(request.user)
-            if len(ids) != 1:
-                raise DjangoValidationError({"force": "Enter the force's code"})
-            force = Force.objects.get(pk=ids[0])
-        elif not Force.objects.filter(pk=force.pk, id__in=self._visible_force_ids()).exists():
-            raise DjangoValidationError({"force": "Enter the code of a force you act for"})
-        commitment = services.capacity_commitment_create(user=request.user, force=force, **data)
-        shown = self.get_queryset().get(pk=commitment.pk)
-        location = reverse("api-capacity-detail", kwargs={"pk": commitment.pk}, request=request)
-        return Response(self.get_serializer(shown).data, status=status.HTTP_201_CREATED, headers={"Location": location})
-
-    @extend_schema(
-        summary="Change a force's figures (never its force, capability or period)",
-        request=CapacityCommitmentUpdateSerializer,
-        responses={
-            200: CapacityCommitmentSerializer,
-            400: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
-            404: OpenApiTypes.OBJECT,
-        },
-    )
-    def partial_update(self, request, pk=None):
-        commitment = self.get_object()
-        serializer = CapacityCommitmentUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.capacity_commitment_update(user=request.user, commitment=commitment, **serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=commitment.pk)).data)
-
-    def _visible_force_ids(self) -> list[int]:
-        if sees_all_forces(self.request.user):
-            return list(Force.objects.values_list("id", flat=True))
-        return force_ids_for(self.request.user)

@@ -23,12 +23,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.models import PERIOD_RE
+from core.periods import PERIOD_RE, current_period
 from dashboards import exports, selectors
 from dashboards.api import data
 from dashboards.api.serializers import CapacitySummarySerializer, ForceDashboardSerializer, NationalSerializer
 from dashboards.forms import CapacityFilterForm, NationalFilterForm
 from dashboards.views import require_national
+from forces.selectors import force_choices
 
 DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such force, or one you do not act for")
@@ -64,7 +65,7 @@ class ForceDashboardAPIView(APIView):
         responses={200: ForceDashboardSerializer, 400: FIELD_ERRORS, 404: NOT_FOUND},
     )
     def get(self, request, code: str):
-        force = get_object_or_404(selectors.dashboard_force_choices(user=request.user), code=code)
+        force = get_object_or_404(force_choices(user=request.user), code=code)
         period = request.query_params.get("period") or None
         if period is not None and not PERIOD_RE.match(period):
             raise ValidationError({"period": ["Enter the reporting period as a financial year, like 2025/26"]})
@@ -130,7 +131,7 @@ class CapacityDashboardAPIView(APIView):
         form = CapacityFilterForm(request.query_params)
         if not form.is_valid():
             raise _errors(form)
-        period = form.cleaned_data["period"] or selectors.current_period()
+        period = form.cleaned_data["period"] or current_period()
         summary = selectors.capacity_summary(period=period, region=form.cleaned_data["region"])
         if request.accepted_renderer.format == "csv":
             return exports.capacity_download(summary)

@@ -7,9 +7,11 @@ runs a fixed number of queries however many forces, periods, responses or eviden
 (tests/dashboards hold them to it).
 
 `common` holds what both share, `force` the chief constable's dashboard, `national` the national
-view and capacity; callers import from this package.
+view; capacity against the planning assumptions is capacity.selectors, re-exported here for the
+views; callers import from this package.
 """
 
+from capacity.selectors import CapacityLine, CapacitySummary, capacity_summary
 from dashboards.selectors.common import (
     LIST_LIMIT,
     TREND_PERIODS,
@@ -17,7 +19,6 @@ from dashboards.selectors.common import (
     Trends,
     TrendSeries,
     change_between,
-    current_period,
     default_edition,
     latest_visible,
 )
@@ -26,18 +27,14 @@ from dashboards.selectors.force import (
     DashboardRow,
     ForceDashboard,
     Progress,
-    dashboard_force_choices,
     force_dashboard,
 )
 from dashboards.selectors.national import (
-    CapacityLine,
-    CapacitySummary,
     ForceRow,
     Listed,
     NationalCell,
     NationalView,
     RegionSummary,
-    capacity_summary,
     national_periods,
     national_view,
 )
@@ -61,8 +58,6 @@ __all__ = [
     "Trends",
     "capacity_summary",
     "change_between",
-    "current_period",
-    "dashboard_force_choices",
     "default_edition",
     "force_dashboard",
     "latest_visible",

@@ -10,7 +10,6 @@ from django.db.models import (
     OuterRef,
     QuerySet,
 )
-from django.utils import timezone
 
 from assessments.matrix import Cell, Layout
 from assessments.models import (
@@ -48,13 +47,6 @@ def default_edition(user) -> Edition | None:
         editions.filter(status=EditionStatus.IN_FORCE).order_by("-published_on").first()
         or editions.order_by("-published_on").first()
     )
-
-
-def current_period(today=None) -> str:
-    """The financial year (April to March) that `today` falls in, e.g. 2025/26."""
-    today = today or timezone.localdate()
-    start = today.year if today.month >= 4 else today.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def top_level_ids(layout: Layout) -> set[int]:

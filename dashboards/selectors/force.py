@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
-    QuerySet,
 )
 from django.utils import timezone
 
@@ -24,10 +23,11 @@ from assessments.models import (
     Evidence,
     Response,
     ResponseStatus,
-    previous_period,
 )
-from assessments.selectors import response_status_q, short_text
+from assessments.selectors import response_status_q
 from capabilities.models import Requirement
+from core.periods import previous_period
+from core.text import short_text
 from dashboards.selectors.common import (
     LIST_LIMIT,
     TREND_PERIODS,
@@ -101,15 +101,6 @@ class ForceDashboard:
     @property
     def cells(self) -> list[DashboardCell]:
         return [cell for row in self.rows for cell in row.cells]
-
-
-def dashboard_force_choices(*, user) -> QuerySet[Force]:
-    """The forces a dashboard can be opened for: every force for national roles, else memberships."""
-    from core.querysets import force_ids_for
-    from core.roles import sees_all_forces
-
-    forces = Force.objects.visible_to(user).select_related("region").order_by("name")
-    return forces if sees_all_forces(user) else forces.filter(id__in=force_ids_for(user))
 
 
 def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDashboard:

@@ -1,5 +1,5 @@
 """HMIC's national view: every force × threat × C, the region summary, capacity against the national
-planning assumptions, departures and overdue actions across forces."""
+planning assumptions (capacity.selectors), departures and overdue actions across forces."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -29,12 +27,12 @@ from assessments.models import (
     DepartureStatus,
     Response,
 )
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capacity.selectors import CapacitySummary, capacity_summary
+from core.periods import current_period
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Trends,
     build_trends,
-    current_period,
     latest_visible,
     short_label,
     tag_class,
@@ -95,42 +93,6 @@ class RegionSummary:
     @property
     def assured_percent(self) -> int | None:
         return round(100 * self.assured / self.total) if self.total else None
-
-
-@dataclass
-class CapacityLine:
-    capability: CapacityCapability
-    committed: int = 0
-    available: int = 0
-    forces: int = 0
-    longest_notice_hours: int | None = None
-
-    @property
-    def assumption(self) -> int:
-        return self.capability.national_planning_assumption
-
-    @property
-    def shortfall_committed(self) -> int:
-        return max(0, self.assumption - self.committed)
-
-    @property
-    def shortfall_available(self) -> int:
-        return max(0, self.assumption - self.available)
-
-    @property
-    def percent_of_assumption(self) -> int | None:
-        return round(100 * self.available / self.assumption) if self.assumption else None
-
-
-@dataclass
-class CapacitySummary:
-    period: str
-    national: list[CapacityLine]
-    by_region: list[tuple[Region, list[CapacityLine]]]
-
-    @property
-    def shortfalls(self) -> list[CapacityLine]:
-        return [line for line in self.national if line.shortfall_available]
 
 
 @dataclass
@@ -233,43 +195,6 @@ def _listed(queryset: QuerySet, detail: str, date: str, *, order: tuple, choices
         Listed(aid, force, ref, labels.get(value, value), when)
         for aid, force, ref, value, when in rows.order_by(*order)
     ]
-
-
-def capacity_summary(*, period: str, region: Region | None = None) -> CapacitySummary:
-    """Committed and available figures per capability, summed nationally and per region, against the
-    national planning assumption (three queries). Capacity figures are not force-confidential
-    assessment content: the national view's users see every force's."""
-    capabilities = list(CapacityCapability.objects.order_by("position", "name"))
-    rows = (
-        CapacityCommitment.objects.filter(period=period)
-        .values("force__region_id", "capability_id")
-        .annotate(
-            committed=Sum("committed"),
-            available=Sum("available"),
-            forces=Count("force_id", distinct=True),
-            longest=Max("notice_period_hours"),
-        )
-        .order_by()
-    )
-    regions = {r.id: r for r in Region.objects.order_by("name")}
-    national = {c.id: CapacityLine(c) for c in capabilities}
-    by_region: dict[int, dict[int, CapacityLine]] = {}
-    for row in rows:
-        line = national[row["capability_id"]]
-        line.committed += row["committed"] or 0
-        line.available += row["available"] or 0
-        line.forces += row["forces"]
-        line.longest_notice_hours = max(line.longest_notice_hours or 0, row["longest"] or 0)
-        per = by_region.setdefault(row["force__region_id"], {c.id: CapacityLine(c) for c in capabilities})
-        regional = per[row["capability_id"]]
-        regional.committed, regional.available, regional.forces = row["committed"], row["available"], row["forces"]
-        regional.longest_notice_hours = row["longest"]
-    region_lines = [
-        (regions[rid], [lines[c.id] for c in capabilities])
-        for rid, lines in sorted(by_region.items(), key=lambda item: regions[item[0]].name)
-        if region is None or rid == region.id
-    ]
-    return CapacitySummary(period=period, national=[national[c.id] for c in capabilities], by_region=region_lines)
 
 
 def national_view(

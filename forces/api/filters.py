@@ -1,7 +1,7 @@
 from django_filters import rest_framework as filters
 
+from core.filters import CodeFilter, StrictBooleanFilter
 from forces.models import Force, Region
-from threats.api.filters import CodeFilter, StrictBooleanFilter
 
 
 class ForceFilter(filters.FilterSet):

@@ -18,7 +18,8 @@ from assessments.models import (
     Snapshot,
 )
 from assessments.records import SCHEMA_VERSION, content_of
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capabilities.models import CapacityCapability
+from capacity.models import CapacityCommitment
 from forces.models import Force, Region
 from reports.context.common import (
     NATIONAL_TEMPLATE,

@@ -11,7 +11,8 @@ import pytest
 
 from assessments import records, selectors, snapshots
 from assessments.records import Person, ResponseAnswer
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capabilities.models import CapacityCapability
+from capacity.models import CapacityCommitment
 from tests.conftest import HOME_FORCE, OTHER_FORCE
 from tests.reports.support import rich_assessment
 from tests.snapshot_support import FIXTURES, stored_payload

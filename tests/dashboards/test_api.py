@@ -75,7 +75,8 @@ def test_capacity_dashboard_api(inspector_client, make_user, forces):
     import datetime as dt
 
     from capabilities.models import CapacityCapability
-    from capabilities.services import capacity_capabilities_load, capacity_commitment_create
+    from capabilities.services import capacity_capabilities_load
+    from capacity.services import capacity_commitment_create
     from core.roles import Role
 
     capacity_capabilities_load()

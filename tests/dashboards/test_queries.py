@@ -9,7 +9,8 @@ import pytest
 
 from assessments.models import AssessmentStatus
 from capabilities.models import CapacityCapability
-from capabilities.services import capacity_capabilities_load, capacity_commitment_create
+from capabilities.services import capacity_capabilities_load
+from capacity.services import capacity_commitment_create
 
 S = AssessmentStatus
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from assessments.models import AssessmentStatus
+from core.csv import csv_text, safe_cell
 from dashboards import selectors
-from dashboards.exports import csv_text, safe_cell
 from dashboards.svg import trend_chart
 from threats.models import JudgementLevel
 

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 
 from assessments.models import AssessmentStatus
-from core.demo import demo_accounts_create
+from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.workflow_support import advance, make_assessment
 from threats.models import JudgementLevel

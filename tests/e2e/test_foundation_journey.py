@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.demo import demo_accounts_create
+from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from assessments.models import AssessmentStatus
-from core.demo import demo_accounts_create
+from demo.accounts import demo_accounts_create
 from reports.models import ReportJob
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.workflow_support import advance, make_assessment

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from assessments import services
 from assessments.models import Assessment, Evidence
 from assessments.records import ResponseAnswer
-from core.demo import demo_accounts_create
+from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
 

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from assessments.models import Assessment, AssessmentStatus, Challenge, Snapshot
-from core.demo import demo_accounts_create
+from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import _new_page, assert_accessible, sign_in
 from tests.e2e.test_self_assessment_journey import _accessible_without_js
 from tests.workflow_support import assessment_in

@@ -209,7 +209,8 @@ def test_national_overview_compares_published_forces_by_region(reports_root, pub
 def test_national_overview_counts_departures_overdue_actions_and_capacity(reports_root, published, inspector_user):
     import datetime as dt
 
-    from capabilities.models import CapacityCapability, CapacityCommitment
+    from capabilities.models import CapacityCapability
+    from capacity.models import CapacityCommitment
 
     psu = CapacityCapability.objects.create(
         code="psu", name="Police support units", unit="police support units", national_planning_assumption=297

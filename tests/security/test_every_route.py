@@ -22,7 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import services, workflow
 from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
-from capabilities.models import CapacityCapability, CapacityCommitment
+from capabilities.models import CapacityCapability
+from capacity.models import CapacityCommitment
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -52,8 +53,8 @@ PUBLIC_OR_REFERENCE = {
     "api-region-detail",
     "api-capacity-capability-list",
     "api-capacity-capability-detail",
-    "capabilities:capability-create",
-    "capabilities:capability-edit",
+    "capacity:capability-create",
+    "capacity:capability-edit",
     "api-schema",
     "api-docs",
     "api-redoc",

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from capabilities.editions import DEFAULT_JUDGEMENT_SCALE, EditionFileError, edition_load_file, editions_load
 from capabilities.models import Area, Requirement
 from threats.models import Edition, JudgementLevel, Threat
-from threats.services import DEFAULT_JUDGEMENT_SCALE, EditionFileError, edition_load_file, editions_load
 
 SPR_2012 = settings.SPR_EDITIONS_DIR / "spr-2012.yaml"
 MODELS = [Edition, JudgementLevel, Threat, Area, Requirement]

@@ -14,9 +14,10 @@ from assessments.api.serializers.common import (
     force_field,
     username_field,
 )
-from assessments.models import Assessment, validate_period
+from assessments.models import Assessment
 from assessments.permissions import can_transition
-from assessments.workflow import TRANSITIONS
+from assessments.transitions import TRANSITIONS
+from core.periods import validate_period
 from threats.models import Edition
 
 # Output ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from assessments.api.serializers.common import StrictInputSerializer, note_field, text_field
 from assessments.models import AssessmentStatus, Snapshot
-from assessments.workflow import TRANSITIONS
+from assessments.transitions import TRANSITIONS
 from core.models import AuditEntry
 
 # Output ---------------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from rest_framework.reverse import reverse
 
 from assessments.api.serializers import AssessmentSerializer
 from assessments.permissions import can_manage_force_records
-from core.querysets import force_ids_for
 from forces.models import Force
+from forces.scoping import force_ids_for
 
 # Documentation of the answers every endpoint may give --------------------------------------------
 

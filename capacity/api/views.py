@@ -1,0 +1,145 @@
+"""API over forces' capacity returns: committed and available figures per force, capability and
+period, as JSON or CSV."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from capacity import services
+from capacity.api.filters import CapacityCommitmentFilter
+from capacity.api.serializers import (
+    CapacityCommitmentCreateSerializer,
+    CapacityCommitmentSerializer,
+    CapacityCommitmentUpdateSerializer,
+)
+from capacity.selectors import commitment_list
+from core.csv import csv_response, csv_text
+from core.roles import sees_all_forces
+from forces.models import Force
+from forces.scoping import force_ids_for
+
+
+class CapacityCSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str | bytes) else csv_text(["detail"], [[str(data)]])
+
+
+CAPACITY_CSV_HEADER = [
+    "force_code",
+    "force",
+    "region",
+    "period",
+    "capability_code",
+    "capability",
+    "unit",
+    "committed",
+    "available",
+    "notice_period_hours",
+    "as_of",
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Capacity figures you may see (your own force's, or every force's for national roles)",
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="`csv` for CSV")],
+        responses={
+            (200, "application/json"): CapacityCommitmentSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, injection-safe"),
+        },
+    ),
+    retrieve=extend_schema(summary="One force's figures for one capability and period"),
+)
+class CapacityCommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Committed and available figures per force, capability and period (SPR §3.2, §3.3, §4.2).
+
+    Another force's row answers 404 to a force role. PCC office staff record their own force's
+    figures; national administrators any force's. The pages and the API record figures by the same rules.
+    """
+
+    serializer_class = CapacityCommitmentSerializer
+    filterset_class = CapacityCommitmentFilter
+    renderer_classes = [JSONRenderer, CapacityCSVRenderer]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return commitment_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == "csv":
+            rows = self.filter_queryset(self.get_queryset())
+            text = csv_text(
+                CAPACITY_CSV_HEADER,
+                (
+                    [
+                        c.force.code,
+                        c.force.name,
+                        c.force.region.name,
+                        c.period,
+                        c.capability.code,
+                        c.capability.name,
+                        c.capability.unit,
+                        c.committed,
+                        c.available,
+                        c.notice_period_hours,
+                        c.as_of.isoformat(),
+                    ]
+                    for c in rows
+                ),
+            )
+            return csv_response("spr-capacity-commitments.csv", text)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Record a force's figures for one capability and period",
+        request=CapacityCommitmentCreateSerializer,
+        responses={201: CapacityCommitmentSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+    )
+    def create(self, request):
+        serializer = CapacityCommitmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        force = data.pop("force", None)
+        if force is None:
+            ids = force_ids_for(request.user)
+            if len(ids) != 1:
+                raise DjangoValidationError({"force": "Enter the force's code"})
+            force = Force.objects.get(pk=ids[0])
+        elif not Force.objects.filter(pk=force.pk, id__in=self._visible_force_ids()).exists():
+            raise DjangoValidationError({"force": "Enter the code of a force you act for"})
+        commitment = services.capacity_commitment_create(user=request.user, force=force, **data)
+        shown = self.get_queryset().get(pk=commitment.pk)
+        location = reverse("api-capacity-detail", kwargs={"pk": commitment.pk}, request=request)
+        return Response(self.get_serializer(shown).data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        summary="Change a force's figures (never its force, capability or period)",
+        request=CapacityCommitmentUpdateSerializer,
+        responses={
+            200: CapacityCommitmentSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
+    def partial_update(self, request, pk=None):
+        commitment = self.get_object()
+        serializer = CapacityCommitmentUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.capacity_commitment_update(user=request.user, commitment=commitment, **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=commitment.pk)).data)
+
+    def _visible_force_ids(self) -> list[int]:
+        if sees_all_forces(self.request.user):
+            return list(Force.objects.values_list("id", flat=True))
+        return force_ids_for(self.request.user)

@@ -1,0 +1,47 @@
+"""The one force-scoping rule every user-facing read starts from.
+
+A force-owned model says once which force owns a row, as `force_path` (a lookup such as "force" or
+"assessment__force"); `core.models.force_id_of` reads the same declaration for the audit trail.
+`Model.objects.visible_to(user)` is then the only way pages and the API list such rows: force roles
+see the forces they are members of, national roles (HMIC inspectors, national administrators) see
+across forces as `across_forces` allows, and anyone else sees nothing. An object outside the result
+is therefore a 404, never a 403 that would confirm it exists.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from core.roles import sees_all_forces
+
+
+def force_ids_for(user) -> list[int]:
+    """Ids of the forces a user acts for through memberships (cached on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_spr_force_ids", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("force_id", flat=True))
+        user._spr_force_ids = cached
+    return cached
+
+
+def acts_for(user, force_id: int) -> bool:
+    """The user is a member of the force (national roles act for no force)."""
+    return force_id in force_ids_for(user)
+
+
+class ForceScopedQuerySet(models.QuerySet):
+    """Rows that belong to a force, through the model's `force_path`."""
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if sees_all_forces(user):
+            return self.across_forces(user)
+        return self.filter(**{f"{self.model.force_path}__in": force_ids_for(user)})
+
+    def across_forces(self, user):
+        """What a national role reads: every force's rows, unless the model narrows it (HMIC
+        inspectors read only the work forces have shared with them)."""
+        return self.all()

@@ -1,0 +1,83 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core.roles import Role, roles_of
+from demo.accounts import demo_accounts_create
+from forces.models import Membership
+
+
+def test_demo_accounts_cover_three_forces_and_national_roles(forces, settings):
+    settings.SPR_DEMO_PASSWORD = "demo-pass-123"
+    demo_accounts_create()
+    User = get_user_model()
+
+    for code in ("west-midlands", "kent", "dyfed-powys"):
+        for prefix, role in (("staff", Role.PCC_STAFF), ("chief", Role.CHIEF_CONSTABLE), ("pcc", Role.PCC)):
+            user = User.objects.get(username=f"{prefix}-{code}")
+            assert roles_of(user) == {role}
+            assert list(Membership.objects.filter(user=user).values_list("force__code", flat=True)) == [code]
+            assert user.check_password("demo-pass-123")
+    inspector = User.objects.get(username="inspector")
+    assert roles_of(inspector) == {Role.INSPECTOR}
+    assert not inspector.memberships.exists()
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_accounts_are_idempotent(forces):
+    demo_accounts_create()
+    users, memberships = get_user_model().objects.count(), Membership.objects.count()
+
+    demo_accounts_create()
+
+    assert (get_user_model().objects.count(), Membership.objects.count()) == (users, memberships)
+
+
+def test_seed_demo_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="refusing"):
+        call_command("seed_demo")
+
+    assert not get_user_model().objects.filter(username="inspector").exists()
+
+
+def test_demo_login_works_with_documented_password(forces, client, settings):
+    demo_accounts_create()
+
+    response = client.post("/accounts/login/", {"username": "staff-kent", "password": settings.SPR_DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessment(forces, spr2012, settings, tmp_path):
+    from assessments.models import Assessment, Departure, Evidence
+    from assessments.selectors import task_list
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+
+    states = {"west-midlands": "responded", "kent": "submitted", "dyfed-powys": "draft"}
+    for code, state in states.items():
+        last = Assessment.objects.get(force__code=code, period="2024/25")
+        this = Assessment.objects.get(force__code=code, period="2025/26")
+        assert task_list(assessment=last).completed == 38
+        assert last.status == "published" and last.snapshot.sha256
+        assert last.challenges.get().status == "closed" and last.challenges.get().replies.count() == 1
+        assert this.status == state
+        assert this.started_from == last
+        if state == "draft":
+            assert 0 < task_list(assessment=this).completed < 38
+            assert not this.challenges.exists()
+        else:
+            assert task_list(assessment=this).completed == 38
+            assert this.challenges.get().status == "open"
+        assert Departure.objects.filter(assessment=this).exists()
+        files = Evidence.objects.filter(force__code=code, kind="file")
+        assert files.count() == 3
+        assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)
+    assert Assessment.objects.count() == 6
