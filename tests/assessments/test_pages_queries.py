@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Response
+from assessments.records import ResponseAnswer
 from tests.factories import make_assessment, make_link_evidence
 
 REF = "3.2(a)(ii)"
@@ -53,9 +54,11 @@ def _fill(*, user, force, edition, size: int, period: str):
             user=user,
             response=response,
             expected_version=response.version,
-            judgement=["assured", "not_assured"][n % 2],
-            narrative=f"Narrative {n}",
-            evidence_ids=[item.pk for item in items[: n + 1]],
+            answer=ResponseAnswer(
+                judgement=["assured", "not_assured"][n % 2],
+                narrative=f"Narrative {n}",
+                evidence_ids=[item.pk for item in items[: n + 1]],
+            ),
         )
     for n in range(size):
         services.departure_save(
