@@ -110,15 +110,3 @@ def _cell(key: tuple[str, str], requirement_ids: list[int], answers: dict[int, J
         if cell.level is None or level.score < cell.level.score:
             cell.level = level
     return cell
-
-
-def assessment_heat_maps(layout: Layout, assessment_ids: list[int]) -> dict[int, dict[tuple[str, str], Cell]]:
-    """One query for the responses of all the given assessments."""
-    from assessments.models import Response
-
-    rows = (
-        Response.objects.filter(assessment_id__in=assessment_ids)
-        .values_list("assessment_id", "requirement_id", "judgement_id")
-        .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
-    )
-    return heat_maps(layout, rows)

@@ -2,6 +2,11 @@
 
 Every model here belongs to a force, directly (Assessment, Evidence) or through its assessment, and
 is read only through `objects.visible_to(user)`.
+
+Past 400 lines on purpose: these are the rows of one aggregate (an assessment and what hangs off it),
+declared in one place so each model's scoping (`force_path`), history and constraints read side by
+side; migrations and the records refer to them as `assessments.models`. A package would split them
+without making any of them shorter.
 """
 
 from __future__ import annotations

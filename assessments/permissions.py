@@ -39,30 +39,6 @@ def can_transition(user, assessment, action: str) -> bool:
     return has_role(user, *rule.roles) and acts_for(user, assessment.force_id)
 
 
-def can_submit(user, assessment) -> bool:
-    return can_transition(user, assessment, "submit")
-
-
-def can_return(user, assessment) -> bool:
-    return can_transition(user, assessment, "return")
-
-
-def can_respond(user, assessment) -> bool:
-    return can_transition(user, assessment, "respond")
-
-
-def can_sign_off(user, assessment) -> bool:
-    return can_transition(user, assessment, "sign_off")
-
-
-def can_publish(user, assessment) -> bool:
-    return can_transition(user, assessment, "publish")
-
-
-def can_revise(user, assessment) -> bool:
-    return can_transition(user, assessment, "revise")
-
-
 CHALLENGE_STATES = ("submitted", "responded")
 
 

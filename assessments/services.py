@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from assessments.models import (
     OPEN_ACTION_STATUSES,
@@ -34,6 +35,7 @@ from assessments.permissions import (
     can_manage_evidence,
     can_manage_force_records,
 )
+from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
 from capabilities.models import Requirement
 from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
@@ -162,8 +164,8 @@ def _create_responses(
     most of a second through bulk_create_with_history and audit_bulk_written.
 
     A requirement found in `carried` (requirement id -> an earlier assessment's response) starts with
-    that response's narrative, and its judgement if `keep_judgements`; the others start blank.
-    Answers {requirement id: new response id}.
+    that response's written answer (records.ANSWER_TEXT_FIELDS: its narrative...), and its judgement
+    if `keep_judgements`; the others start blank. Answers {requirement id: new response id}.
     """
     carried = carried or {}
     blank = unassessed_level(assessment.edition)
@@ -171,13 +173,17 @@ def _create_responses(
     count = len(requirements)
     now = timezone.now()
     earlier = [carried.get(requirement_id) for requirement_id, _ in requirements]
+    written = {}
+    for name in ANSWER_TEXT_FIELDS:
+        empty = Response._meta.get_field(name).get_default()
+        written[name] = [getattr(old, name) if old else empty for old in earlier]
     ids = bulk_insert_audited(
         Response,
         {
             "assessment_id": [assessment.pk] * count,
             "requirement_id": [requirement_id for requirement_id, _ in requirements],
             "judgement_id": [old.judgement_id if old and keep_judgements else blank.pk for old in earlier],
-            "narrative": [old.narrative if old else "" for old in earlier],
+            **written,
             "version": [1] * count,
             "updated_at": [now] * count,
             "updated_by_id": [user.pk] * count,
@@ -191,12 +197,12 @@ def _create_responses(
 
 
 def populate_from(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:
-    """Create `target`'s responses (it has none yet) from `source`'s answers: narratives and evidence
-    links (and judgements if kept) for every requirement both share, blank for the rest; then copy
-    its open actions and live departures."""
+    """Create `target`'s responses (it has none yet) from `source`'s answers: the written answer and
+    evidence links (and judgements if kept) for every requirement both share, blank for the rest; then
+    copy its open actions and live departures."""
     previous = {
         response.requirement_id: response
-        for response in source.responses.order_by().only("id", "requirement_id", "judgement_id", "narrative")
+        for response in source.responses.order_by().only("id", "requirement_id", "judgement_id", *ANSWER_TEXT_FIELDS)
     }
     created = _create_responses(assessment=target, user=user, carried=previous, keep_judgements=keep_judgements)
     through = Response.evidence.through
@@ -249,20 +255,12 @@ def _evidence_for(force_id: int, evidence_ids: Iterable[int]) -> list[Evidence]:
 
 
 @transaction.atomic
-def response_update(
-    *,
-    user,
-    response: Response,
-    expected_version: int,
-    judgement: str | None = None,
-    narrative: str | None = None,
-    evidence_ids: Iterable[int] | None = None,
-) -> Response:
-    """Save a response if it is still at `expected_version`; the version then rises by one.
+def response_update(*, user, response: Response, expected_version: int, answer: ResponseAnswer) -> Response:
+    """Save the answer to a response if it is still at `expected_version`; the version then rises by one.
 
-    Fields left as None are unchanged. Raises StaleVersion (with the stored response) when someone
-    else saved first, ValidationError for bad values, PermissionDenied for a user who may not edit.
-    Nothing is written unless everything is valid.
+    Fields of the answer left as None are unchanged. Raises StaleVersion (with the stored response)
+    when someone else saved first, ValidationError for bad values, PermissionDenied for a user who may
+    not edit. Nothing is written unless everything is valid.
     """
     _require_editable(user, response.assessment)
     current = (
@@ -273,20 +271,26 @@ def response_update(
     if current.version != expected_version:
         raise StaleVersion(current)
     errors = {}
-    if judgement is not None:
-        level = JudgementLevel.objects.filter(edition_id=current.assessment.edition_id, code=judgement).first()
+    if answer.judgement is not None:
+        level = JudgementLevel.objects.filter(edition_id=current.assessment.edition_id, code=answer.judgement).first()
         if level is None:
             errors["judgement"] = "Choose a judgement from the scale"
         else:
             current.judgement = level
-    if narrative is not None:
-        if len(narrative) > settings.SPR_NARRATIVE_MAX_LENGTH:
-            errors["narrative"] = f"Narrative must be {settings.SPR_NARRATIVE_MAX_LENGTH:,} characters or fewer"
-        current.narrative = narrative
+    for name in ANSWER_TEXT_FIELDS:
+        value = getattr(answer, name)
+        if value is None:
+            continue
+        # A TextField's max_length is not checked by clean_fields: the words are GDS's either way.
+        model_field = Response._meta.get_field(name)
+        if model_field.max_length is not None and len(value) > model_field.max_length:
+            label = capfirst(model_field.verbose_name)
+            errors[name] = f"{label} must be {model_field.max_length:,} characters or fewer"
+        setattr(current, name, value)
     evidence = None
-    if evidence_ids is not None:
+    if answer.evidence_ids is not None:
         try:
-            evidence = _evidence_for(current.assessment.force_id, evidence_ids)
+            evidence = _evidence_for(current.assessment.force_id, answer.evidence_ids)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:

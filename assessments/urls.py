@@ -7,6 +7,10 @@ from assessments import views
 
 app_name = "assessments"
 
+# The departures and actions registers are the same pages over a different `views.REGISTERS` entry.
+DEPARTURES = {"register": "departures"}
+ACTIONS = {"register": "actions"}
+
 urlpatterns = [
     path("assessments/", views.assessment_list_view, name="list"),
     path("assessments/new/", views.assessment_create_view, name="create"),
@@ -27,21 +31,28 @@ urlpatterns = [
     path("assessments/<id:pk>/challenges/", views.challenge_list_view, name="challenges"),
     path(
         "assessments/<id:pk>/challenges/<id:challenge_pk>/reply/",
-        views.challenge_reply_view,
+        views.challenge_thread_view,
+        {"verb": "reply"},
         name="challenge-reply",
     ),
     path(
         "assessments/<id:pk>/challenges/<id:challenge_pk>/close/",
-        views.challenge_close_view,
+        views.challenge_thread_view,
+        {"verb": "close"},
         name="challenge-close",
     ),
     path("assessments/<id:pk>/history/", views.history_view, name="history"),
-    path("assessments/<id:pk>/departures/", views.departure_list_view, name="departures"),
-    path("assessments/<id:pk>/departures/new/", views.departure_form_view, name="departure-create"),
-    path("assessments/<id:pk>/departures/<id:departure_pk>/", views.departure_form_view, name="departure-edit"),
-    path("assessments/<id:pk>/actions/", views.action_list_view, name="actions"),
-    path("assessments/<id:pk>/actions/new/", views.action_form_view, name="action-create"),
-    path("assessments/<id:pk>/actions/<id:action_pk>/", views.action_form_view, name="action-edit"),
+    path("assessments/<id:pk>/departures/", views.register_list_view, DEPARTURES, name="departures"),
+    path("assessments/<id:pk>/departures/new/", views.register_form_view, DEPARTURES, name="departure-create"),
+    path(
+        "assessments/<id:pk>/departures/<id:departure_pk>/",
+        views.register_form_view,
+        DEPARTURES,
+        name="departure-edit",
+    ),
+    path("assessments/<id:pk>/actions/", views.register_list_view, ACTIONS, name="actions"),
+    path("assessments/<id:pk>/actions/new/", views.register_form_view, ACTIONS, name="action-create"),
+    path("assessments/<id:pk>/actions/<id:action_pk>/", views.register_form_view, ACTIONS, name="action-edit"),
     path("evidence/", views.evidence_list_view, name="evidence-list"),
     path("evidence/new/", views.evidence_create_view, name="evidence-create"),
     path("evidence/<id:pk>/", views.evidence_detail_view, name="evidence-detail"),

@@ -42,10 +42,6 @@ class CapacityLine:
     def shortfall_available(self) -> int:
         return max(0, self.assumption - self.available)
 
-    @property
-    def percent_of_assumption(self) -> int | None:
-        return round(100 * self.available / self.assumption) if self.assumption else None
-
 
 @dataclass
 class CapacitySummary:

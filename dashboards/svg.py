@@ -8,7 +8,7 @@ a table beside it. Colours come from classes in static/css/dashboards.css.
 from __future__ import annotations
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from dashboards.selectors import TrendSeries
 
@@ -71,7 +71,3 @@ def trend_description(periods: list[str], series: list[TrendSeries], noun: str) 
         values = ", ".join(f"{period} {percent(value)}" for period, value in zip(periods, item.values, strict=True))
         lines.append(f"{item.name}: {values}")
     return f"Share of requirements judged assured per {noun}, by period. " + "; ".join(lines) + "."
-
-
-def as_safe(markup: str) -> SafeString:
-    return mark_safe(markup)  # noqa: S308 — built by trend_chart, which escapes all text

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from assessments import services, workflow
 from assessments.models import Assessment, AssessmentStatus, Evidence
+from assessments.records import ResponseAnswer
 from forces.models import Force
 from threats.models import Edition
 
@@ -130,9 +131,11 @@ def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Ran
             user=user,
             response=response,
             expected_version=response.version,
-            judgement=judgement,
-            narrative=narrative,
-            evidence_ids=[item.id for item in rng.sample(library, k=rng.randint(1, 3))],
+            answer=ResponseAnswer(
+                judgement=judgement,
+                narrative=narrative,
+                evidence_ids=tuple(item.id for item in rng.sample(library, k=rng.randint(1, 3))),
+            ),
         )
         if judgement != "assured" and rng.random() < 0.5:
             services.action_save(

@@ -1,5 +1,8 @@
 """Who may ask for which report. Reading a job follows `ReportJob.objects.visible_to(user)`; these
-predicates decide requesting, and the templates ask them before showing a "Generate PDF" button."""
+predicates decide requesting (`reports.services.report_request` asks them), and the pages ask them
+before showing a way to request: an assessment's page through the `accountability_report_button` tag
+(reports/templatetags/reports.py), the reports list and form through their views' context. The
+national view's "Generate PDF" needs no asking: only those who may request the overview see the page."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ from core.periods import validate_period
 from forces.models import Region
 from reports import context as report_context
 from reports.models import JobStatus, ReportJob, ReportKind
-from reports.permissions import can_request_national
+from reports.permissions import can_request_accountability, can_request_national
 from threats.models import Edition
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,10 @@ def _subject(*, user, kind, assessment, edition, period, region):
         if assessment is None:
             raise ValidationError({"assessment": "Choose the assessment to report on"})
         pk = assessment.pk if isinstance(assessment, Assessment) else assessment
-        # An assessment the user cannot see does not exist for them: 404, never 403.
-        found = Assessment.objects.visible_to(user).select_related("snapshot").filter(pk=pk).first()
-        if found is None:
+        found = Assessment.objects.select_related("snapshot").filter(pk=pk).first()
+        # Whoever can see an assessment may request its report, so one they may not request is one they
+        # cannot see, which does not exist for them: 404, never 403.
+        if found is None or not can_request_accountability(user, found):
             raise Http404("No such assessment")
         return {"assessment": found}, report_context.accountability_input_hash(found)
     if kind == ReportKind.NATIONAL:

@@ -6,6 +6,7 @@ from django.db.models import F
 
 from assessments import services, workflow
 from assessments.models import Assessment, AssessmentStatus
+from assessments.records import ResponseAnswer
 from tests.factories import make_assessment
 from threats.models import JudgementLevel
 
@@ -32,8 +33,9 @@ def answer_all(assessment: Assessment, user, *, through_services: bool = False) 
             user=user,
             response=response,
             expected_version=response.version,
-            judgement="assured",
-            narrative=f"Tested in the March exercise ({response.requirement_id}).",
+            answer=ResponseAnswer(
+                judgement="assured", narrative=f"Tested in the March exercise ({response.requirement_id})."
+            ),
         )
 
 

@@ -4,8 +4,11 @@ service's errors about the new evidence are shown."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 
+from assessments import records
 from core.forms.govuk import (
     GovukChoiceField,
     GovukModelChoiceField,
@@ -71,7 +74,8 @@ class AssessmentCreateForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    """One requirement's judgement, narrative and evidence, and optionally a new link or file."""
+    """One requirement's answer (records.ResponseAnswer: judgement, narrative and evidence), and
+    optionally a new link or file."""
 
     judgement = GovukChoiceField(label="Judgement", error_messages={"required": "Select a judgement"})
     narrative = textarea_field("Narrative", required=False)
@@ -101,6 +105,24 @@ class ResponseForm(forms.Form):
         }
         self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
         self.continuing = continuing
+
+    @staticmethod
+    def initial_for(response) -> dict:
+        """The form's values for a response as it stands: its answer (records.answer_of) and version."""
+        answer = records.answer_of(response)
+        return {
+            "judgement": answer.judgement,
+            **{name: getattr(answer, name) for name in records.ANSWER_TEXT_FIELDS},
+            "evidence": [str(pk) for pk in answer.evidence_ids],
+            "version": response.version,
+        }
+
+    def answer(self, *, added_evidence: Iterable[int] = ()) -> records.ResponseAnswer:
+        """The answer given (every field of records.ResponseAnswer is a field of this form), with the
+        ids of any evidence added alongside it (a new link or file)."""
+        data = self.cleaned_data
+        given = {key: data[key] for key in records.ResponseAnswer.names()}
+        return records.ResponseAnswer.from_data({**given, "evidence": [*given["evidence"], *added_evidence]})
 
     def clean(self):
         cleaned = super().clean()

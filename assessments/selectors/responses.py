@@ -10,6 +10,7 @@ from assessments.models import (
     Evidence,
     Response,
 )
+from assessments.records import RESPONSE_ROW_FIELDS
 
 
 def response_list(*, user) -> QuerySet[Response]:
@@ -43,26 +44,10 @@ def response_to_change(*, user) -> QuerySet[Response]:
     return Response.objects.visible_to(user).select_related("assessment")
 
 
-#: What the API shows of a response, as values: response_list's rows without building four model
-#: instances (response, requirement, judgement, editor) per row.
-RESPONSE_ROW_FIELDS = (
-    "id",
-    "assessment_id",
-    "requirement__ref",
-    "requirement__paragraph",
-    "judgement__code",
-    "judgement__score",
-    "narrative",
-    "version",
-    "updated_at",
-    "updated_by__username",
-)
-
-
 def response_list_rows(*, user) -> QuerySet[dict]:
-    """`response_list` as dicts of RESPONSE_ROW_FIELDS, same rows, same order; evidence ids come
-    from `response_evidence_ids`. For reading whole assessments: 1,209 responses as objects cost
-    about a quarter of a second of CPU."""
+    """`response_list` as dicts of RESPONSE_ROW_FIELDS (what `records.response_from_row` reads), same
+    rows, same order; evidence ids come from `response_evidence_ids`. For reading whole assessments:
+    1,209 responses as objects cost about a quarter of a second of CPU."""
     return (
         Response.objects.visible_to(user)
         .order_by("assessment_id", "requirement__position", "id")

@@ -22,9 +22,9 @@ from assessments.views.assessments import (
     check_answers_view,
 )
 from assessments.views.challenges import (
-    challenge_close_view,
+    THREAD_VERBS,
     challenge_list_view,
-    challenge_reply_view,
+    challenge_thread_view,
     response_challenge_view,
     response_challenges_context,
 )
@@ -36,12 +36,7 @@ from assessments.views.evidence import (
     evidence_list_view,
 )
 from assessments.views.history import history_view
-from assessments.views.registers import (
-    action_form_view,
-    action_list_view,
-    departure_form_view,
-    departure_list_view,
-)
+from assessments.views.registers import REGISTERS, register_form_view, register_list_view
 from assessments.views.responses import response_view
 from assessments.views.workflow import (
     ACTION_PAGES,
@@ -53,23 +48,22 @@ from assessments.views.workflow import (
 
 __all__ = [
     "ACTION_PAGES",
-    "action_form_view",
-    "action_list_view",
+    "REGISTERS",
+    "THREAD_VERBS",
     "assessment_create_view",
     "assessment_detail_view",
     "assessment_list_view",
-    "challenge_close_view",
     "challenge_list_view",
-    "challenge_reply_view",
+    "challenge_thread_view",
     "check_answers_view",
     "conflict_page",
-    "departure_form_view",
-    "departure_list_view",
     "evidence_create_view",
     "evidence_detail_view",
     "evidence_download_view",
     "evidence_list_view",
     "history_view",
+    "register_form_view",
+    "register_list_view",
     "render_check_answers",
     "response_challenge_view",
     "response_challenges_context",

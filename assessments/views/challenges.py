@@ -1,12 +1,16 @@
 """The PCC's challenges: every challenge on an assessment with a form to challenge the whole of it,
-raising one on a single response, replying and closing. Each POST calls one service of
-assessments.workflow, which is asked first (403 or the 409 page) before a form is shown. Every thread
-gets its own prefixed forms, so several on one page never share an element id; a form with an error
-is shown again on a page of its own.
+raising one on a single response, and replying to or closing one (one view over `THREAD_VERBS`). Each
+POST calls one service of assessments.workflow, which is asked first (403 or the 409 page) before a
+form is shown. Every thread gets its own prefixed forms, so several on one page never share an
+element id; a form with an error is shown again on a page of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,9 +24,46 @@ from assessments.permissions import can_close_challenge, can_raise_challenge, ca
 from assessments.views.common import FORM_METHODS, conflict_page, snapshot_sha, workflow_context
 
 
-def _raise_guard(user, assessment: Assessment) -> None:
-    """The service's order: the state first (409), then who is asking (403)."""
-    workflow.require_can_raise(user, assessment)
+@dataclass(frozen=True)
+class ThreadVerb:
+    """Replying to a challenge or closing it: what the two differ in. Each form is prefixed with the
+    verb and the challenge's id, on the thread and on the verb's own page alike."""
+
+    form: type[forms.Form]
+    prefix: str
+    #: (user, challenge): the service's refusal (403, or the 409 page), asked before a form is shown.
+    guard: Callable[..., None]
+    #: (user=, challenge=, **the form's fields): the workflow service.
+    service: Callable[..., object]
+    #: Words of the verb's page and message; {challenge} is the challenge as it reads in a sentence.
+    heading: str
+    button: str
+    success: str
+
+    def form_for(self, challenge: Challenge, data=None) -> forms.Form:
+        return self.form(data, prefix=f"{self.prefix}-{challenge.pk}")
+
+
+THREAD_VERBS = {
+    "reply": ThreadVerb(
+        form=ReplyForm,
+        prefix="reply",
+        guard=workflow.require_can_reply,
+        service=workflow.challenge_reply,
+        heading="Reply to the {challenge}",
+        button="Add reply",
+        success="Your reply has been added to the challenge",
+    ),
+    "close": ThreadVerb(
+        form=CloseChallengeForm,
+        prefix="close",
+        guard=workflow.require_can_close,
+        service=workflow.challenge_close,
+        heading="Close the {challenge}",
+        button="Close the challenge",
+        success="The {challenge} has been closed",
+    ),
+}
 
 
 def with_thread_forms(user, challenges: list[Challenge]) -> list[Challenge]:
@@ -32,8 +73,8 @@ def with_thread_forms(user, challenges: list[Challenge]) -> list[Challenge]:
         challenge.can_reply = can_reply_to_challenge(user, challenge)
         challenge.can_close = can_close_challenge(user, challenge)
         challenge.url = selectors.challenge_url(challenge)
-        challenge.reply_form = ReplyForm(prefix=f"reply-{challenge.pk}") if challenge.can_reply else None
-        challenge.close_form = CloseChallengeForm(prefix=f"close-{challenge.pk}") if challenge.can_close else None
+        challenge.reply_form = THREAD_VERBS["reply"].form_for(challenge) if challenge.can_reply else None
+        challenge.close_form = THREAD_VERBS["close"].form_for(challenge) if challenge.can_close else None
     return challenges
 
 
@@ -93,7 +134,7 @@ def challenge_list_view(request, pk: int):
     form = None
     status = 200
     if request.method == "POST":
-        _raise_guard(request.user, assessment)
+        workflow.require_can_raise(request.user, assessment)
         form = ChallengeForm(request.POST, prefix="challenge")
         if form.is_valid():
             try:
@@ -133,7 +174,7 @@ def response_challenge_view(request, pk: int, ref: str):
     """Raise a challenge on one response (the form is also on the response page)."""
     response = selectors.response_get(user=request.user, assessment_pk=pk, ref=ref)
     assessment = response.assessment
-    _raise_guard(request.user, assessment)
+    workflow.require_can_raise(request.user, assessment)
     form = ChallengeForm(request.POST if request.method == "POST" else None, prefix="challenge")
     status = 200
     if request.method == "POST":
@@ -162,52 +203,29 @@ def response_challenge_view(request, pk: int, ref: str):
 @require_http_methods(FORM_METHODS)
 @login_required
 @conflict_page
-def challenge_reply_view(request, pk: int, challenge_pk: int):
+def challenge_thread_view(request, pk: int, challenge_pk: int, verb: str):
+    """Reply to a challenge or close it (the forms are also under each thread): `THREAD_VERBS[verb]`."""
+    page = THREAD_VERBS[verb]
     assessment, challenge = _challenge_get(request, pk, challenge_pk)
-    workflow.require_can_reply(request.user, challenge)
-    form = ReplyForm(request.POST if request.method == "POST" else None, prefix=f"reply-{challenge.pk}")
+    page.guard(request.user, challenge)
+    form = page.form_for(challenge, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                workflow.challenge_reply(user=request.user, challenge=challenge, text=form.cleaned_data["text"])
+                page.service(user=request.user, challenge=challenge, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Your reply has been added to the challenge")
+                messages.success(request, page.success.format(challenge=_lower_first(challenge)))
                 return redirect(selectors.challenge_url(challenge))
     return _render_challenge_form(
         request,
         assessment=assessment,
-        heading=f"Reply to the {_lower_first(challenge)}",
+        heading=page.heading.format(challenge=_lower_first(challenge)),
         form=form,
-        button="Add reply",
-        challenge=challenge,
-        status=status,
-    )
-
-
-@require_http_methods(FORM_METHODS)
-@login_required
-@conflict_page
-def challenge_close_view(request, pk: int, challenge_pk: int):
-    assessment, challenge = _challenge_get(request, pk, challenge_pk)
-    workflow.require_can_close(request.user, challenge)
-    form = CloseChallengeForm(request.POST if request.method == "POST" else None, prefix=f"close-{challenge.pk}")
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            workflow.challenge_close(user=request.user, challenge=challenge, note=form.cleaned_data["note"])
-            messages.success(request, f"The {_lower_first(challenge)} has been closed")
-            return redirect(selectors.challenge_url(challenge))
-    return _render_challenge_form(
-        request,
-        assessment=assessment,
-        heading=f"Close the {_lower_first(challenge)}",
-        form=form,
-        button="Close the challenge",
+        button=page.button,
         challenge=challenge,
         status=status,
     )

@@ -1,7 +1,7 @@
 """An assessment's history page: its workflow transitions, and its audit trail (with its records') a
-page at a time. Each audit entry is described in words: field and choice labels, and people,
-judgements and evidence by name rather than id, in three queries a page however many entries it
-holds.
+page at a time. Each audit entry is described in words: field labels (assessments.records.labels),
+choice labels, and people, judgements and evidence by name rather than id, in three queries a page
+however many entries it holds.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from assessments import selectors
 from assessments.models import Assessment, Evidence
+from assessments.records.labels import field_label, model_field, model_label
 from assessments.views.common import snapshot_sha
 from threats.models import JudgementLevel
 
@@ -43,15 +44,6 @@ class AuditRow:
 
 #: Fields that only tie a record to its parent: they say nothing a reader of the history needs.
 QUIET_FIELDS = {"id", "assessment_id", "challenge_id"}
-
-
-def _field_of(model, name: str):
-    if model is None:
-        return None
-    for candidate in model._meta.get_fields():
-        if getattr(candidate, "attname", None) == name or candidate.name == name:
-            return candidate
-    return None
 
 
 def _as_text(value, lookup: dict | None = None) -> str:
@@ -86,7 +78,7 @@ def audit_rows(entries, *, assessment: Assessment) -> list[AuditRow]:
 
     for entry in entries:
         for name, pair in (entry.changes or {}).items():
-            kind = kind_of(_field_of(models[entry.model], name))
+            kind = kind_of(model_field(models[entry.model], name))
             if kind:
                 for value in pair:
                     wanted[kind].update(value if isinstance(value, list) else [value])
@@ -116,20 +108,19 @@ def audit_rows(entries, *, assessment: Assessment) -> list[AuditRow]:
     rows = []
     for entry in entries:
         model = models[entry.model]
-        label = model._meta.verbose_name.capitalize() if model else entry.model
+        label = model_label(model) if model else entry.model
         row = AuditRow(entry=entry, what=f"{label}: {entry.object_repr}" if entry.object_repr else label)
         for name, pair in (entry.changes or {}).items():
             if name in QUIET_FIELDS or not isinstance(pair, list) or len(pair) != 2:
                 continue
-            model_field = _field_of(model, name)
+            found = model_field(model, name)
             lookup = None
-            kind = kind_of(model_field)
+            kind = kind_of(found)
             if kind:
                 lookup = names[kind]
-            elif model_field is not None and getattr(model_field, "choices", None):
-                lookup = {str(key): value for key, value in model_field.flatchoices}
-            title = str(getattr(model_field, "verbose_name", name)).capitalize() if model_field else name
-            row.changes.append(Change(title, _as_text(pair[0], lookup), _as_text(pair[1], lookup)))
+            elif found is not None and getattr(found, "choices", None):
+                lookup = {str(key): value for key, value in found.flatchoices}
+            row.changes.append(Change(field_label(model, name), _as_text(pair[0], lookup), _as_text(pair[1], lookup)))
         rows.append(row)
     return rows
 

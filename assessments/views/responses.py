@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from assessments import selectors, services
 from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, add_service_errors
 from assessments.models import Evidence, EvidenceKind, Response
 from assessments.permissions import can_edit_assessment
+from assessments.records import ANSWER_TEXT_FIELDS
+from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
 from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
 from core.uploads import ACCEPTED_DESCRIPTION
@@ -34,30 +36,46 @@ def _when(moment) -> str:
     return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+@dataclass(frozen=True)
+class TextChange:
+    """A written field of the answer changed: long text (a narrative) by its new length, short text
+    from one value to another."""
+
+    label: str
+    length: int | None = None
+    before: str = ""
+    after: str = ""
+
+
 @dataclass
 class HistoryEntry:
     """One saved change to a response, for the change history on its page."""
 
     record: object
     judgement: tuple[str, str] | None = None
-    narrative_changed: bool = False
-    narrative_length: int = 0
+    texts: list[TextChange] = field(default_factory=list)
     evidence_added: list[str] = field(default_factory=list)
     evidence_removed: list[str] = field(default_factory=list)
     created: bool = False
 
     @property
     def has_changes(self) -> bool:
-        return bool(
-            self.created or self.judgement or self.narrative_changed or self.evidence_added or self.evidence_removed
-        )
+        return bool(self.created or self.judgement or self.texts or self.evidence_added or self.evidence_removed)
+
+
+def _text_change(name: str, before, after) -> TextChange:
+    label = field_label(Response, name)
+    if isinstance(Response._meta.get_field(name), models.TextField):
+        return TextChange(label, length=len(after or ""))
+    return TextChange(label, before=before or "none", after=after or "none")
 
 
 def response_history(response: Response, *, levels: dict[int, str]) -> list[HistoryEntry]:
     """Who changed what and when, newest first, in three queries however long the history.
 
-    Judgement and narrative changes come from `diff_against`; evidence changes from the historical
-    link rows, read in one query rather than per record as `diff_against` would.
+    Changes to the judgement and the answer's written fields (records.ANSWER_TEXT_FIELDS) come from
+    `diff_against`; evidence changes from the historical link rows, read in one query rather than per
+    record as `diff_against` would.
     """
     history_model = Response.history.model
     links_model = history_model._meta.get_field("historicalresponse_evidence").related_model
@@ -77,13 +95,12 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
         if previous is None:
             entry.created = True
         else:
-            delta = record.diff_against(previous, included_fields=["judgement", "narrative"])
+            delta = record.diff_against(previous, included_fields=["judgement", *ANSWER_TEXT_FIELDS])
             for change in delta.changes:
                 if change.field == "judgement":
                     entry.judgement = (levels.get(change.old, "none"), levels.get(change.new, "none"))
-                elif change.field == "narrative":
-                    entry.narrative_changed = True
-                    entry.narrative_length = len(change.new or "")
+                else:
+                    entry.texts.append(_text_change(change.field, change.old, change.new))
             before, after = links[previous.history_id], links[record.history_id]
             entry.evidence_added = sorted(titles.get(item, "Deleted evidence") for item in after - before)
             entry.evidence_removed = sorted(titles.get(item, "Deleted evidence") for item in before - after)
@@ -109,7 +126,6 @@ def _save_response(request, *, response: Response, form: ResponseForm) -> Respon
     owner = request.user.get_full_name() or request.user.get_username()
     try:
         with transaction.atomic():
-            evidence_ids = [int(value) for value in data["evidence"]]
             if data["new_link_url"].strip():
                 created.append(
                     services.evidence_create(
@@ -134,14 +150,11 @@ def _save_response(request, *, response: Response, form: ResponseForm) -> Respon
                         upload=data["new_file"],
                     )
                 )
-            evidence_ids.extend(item.pk for item in created)
             return services.response_update(
                 user=request.user,
                 response=response,
                 expected_version=data["version"],
-                judgement=data["judgement"],
-                narrative=data["narrative"],
-                evidence_ids=evidence_ids,
+                answer=form.answer(added_evidence=[item.pk for item in created]),
             )
     except Exception:
         _delete_stored_files(created)
@@ -177,12 +190,6 @@ def response_view(request, pk: int, ref: str):
     levels = list(assessment.edition.judgement_levels.order_by("position"))
     evidence_items = list(selectors.evidence_list(user=request.user, force_id=assessment.force_id)) if can_edit else []
     form_kwargs = {"levels": levels, "evidence_items": evidence_items}
-    initial = {
-        "judgement": response.judgement.code,
-        "narrative": response.narrative,
-        "evidence": [str(item.pk) for item in response.evidence.all()],
-        "version": response.version,
-    }
     status = 200
     stale = None
     form = None
@@ -216,7 +223,7 @@ def response_view(request, pk: int, ref: str):
             else:
                 status = 400
         else:
-            form = ResponseForm(initial=initial, **form_kwargs)
+            form = ResponseForm(initial=ResponseForm.initial_for(response), **form_kwargs)
     return render(
         request,
         "assessments/response.html",

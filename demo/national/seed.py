@@ -1,6 +1,6 @@
 """The national seed itself: the demo accounts of every force, which state each new assessment ends
 in, and `national_seed`, which plans an assessment for every force and period not yet seeded and
-writes them, then the capacity figures, in one transaction.
+writes them after the capacity figures (which their snapshots record), in one transaction.
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ def national_seed(*, periods: tuple[str, ...] = PERIODS, edition_code: str = EDI
                 continue
             rng = seeded_rng(force.code, period)
             plans.append((force, period, index, _status_for(rng, index, len(periods)), rng))
+    # Capacity first: a published assessment's snapshot records the force's figures for its period.
+    result.commitments = capacity_seed(forces, periods, people)
     if plans:
         assessments_seed(plans, edition, people, requirements, (best, middle, worst), result, periods)
-    result.commitments = capacity_seed(forces, periods, people)
     return result

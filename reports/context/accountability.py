@@ -1,4 +1,5 @@
-"""The PCC accountability report's context, from a published assessment's snapshot or the live rows."""
+"""The PCC accountability report's context, from the records of a published assessment's snapshot (of
+whatever schema it was stored in) or of the live rows."""
 
 from __future__ import annotations
 
@@ -18,7 +19,18 @@ from assessments.models import (
     EvidenceKind,
     Snapshot,
 )
-from assessments.snapshots import snapshot_payload, snapshot_sha256
+from assessments.records import (
+    SCHEMA_VERSION,
+    ActionRecord,
+    AssessmentContent,
+    ChallengeRecord,
+    DepartureRecord,
+    EvidenceRecord,
+    Person,
+    assessment_content,
+    payload_of,
+)
+from assessments.snapshots import snapshot_content, snapshot_sha256
 from forces.models import BodyType
 from reports.context.common import (
     ACCOUNTABILITY_TEMPLATE,
@@ -35,16 +47,16 @@ from threats.models import Edition
 # --- PCC accountability report ---------------------------------------------------------------------
 
 
-def _accountability_source(assessment: Assessment) -> tuple[dict | None, str]:
-    """(payload, its SHA-256). For a published assessment the payload is None until it is needed: the
-    stored hash already says what the report will show."""
+def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | None, str]:
+    """(content, the SHA-256 of its payload). For a published assessment the content is None until it
+    is needed: the stored hash already says what the report will show."""
     if assessment.status == AssessmentStatus.PUBLISHED:
         try:
             return None, assessment.snapshot.sha256
         except Snapshot.DoesNotExist:  # published before snapshots existed: fall back to the live rows
             pass
-    payload = snapshot_payload(assessment)
-    return payload, snapshot_sha256(payload)
+    content = assessment_content(assessment)
+    return content, snapshot_sha256(payload_of(content))
 
 
 def _accountability_hash(content_sha256: str) -> str:
@@ -52,6 +64,8 @@ def _accountability_hash(content_sha256: str) -> str:
         {
             "kind": "accountability",
             "template": TEMPLATE_VERSION,
+            # What the report reads a stored snapshot as: an older snapshot is upgraded to this shape.
+            "schema": SCHEMA_VERSION,
             "marking": settings.SPR_PROTECTIVE_MARKING,
             "content": content_sha256,
         }
@@ -63,87 +77,100 @@ def accountability_input_hash(assessment: Assessment) -> str:
     return _accountability_hash(_accountability_source(assessment)[1])
 
 
+def _who(person: Person | None) -> str:
+    """How the report names a person: by username, as it always has (issue 12 names them by
+    `person.label`, "Name, job title")."""
+    return person.username if person else ""
+
+
 def accountability_prepare(assessment: Assessment) -> Prepared:
-    payload, content_sha256 = _accountability_source(assessment)
-    frozen = payload is None
+    content, content_sha256 = _accountability_source(assessment)
+    frozen = content is None
     if frozen:
-        payload = assessment.snapshot.payload
-    edition = Edition.objects.get(code=payload["assessment"]["edition"]["code"])
+        content = snapshot_content(assessment.snapshot)
+    a = content.assessment
+    edition = Edition.objects.get(code=a.edition.code)
     axes = Axes.of(edition)
-    a = payload["assessment"]
-    evidence = {item["id"]: item for item in payload["evidence"]}
+    evidence = content.evidence_by_id()
+    wording = content.requirements_by_ref()
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for departure in payload["departures"]:
-        by_ref[departure["requirement"]]["departures"].append(_departure(departure, evidence))
-    for action in payload["actions"]:
-        by_ref[action["requirement"]]["actions"].append(_action(action))
+    for departure in content.departures:
+        by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
+    for action in content.actions:
+        by_ref[action.requirement]["actions"].append(_action(action))
     general_challenges = []
-    for challenge in payload["challenges"]:
-        if challenge["requirement"]:
-            by_ref[challenge["requirement"]]["challenges"].append(_challenge(challenge))
+    for challenge in content.challenges:
+        if challenge.requirement:
+            by_ref[challenge.requirement]["challenges"].append(_challenge(challenge))
         else:
             general_challenges.append(_challenge(challenge))
     levels = axes.levels
-    counts = Counter(r["judgement"] for r in payload["responses"])
-    requirements = [
-        {
-            "anchor": f"req-{index}",
-            "ref": r["ref"],
-            "paragraph": r["paragraph"],
-            "section": r["section"],
-            "group_heading": r["group_heading"],
-            "text": r["text"],
-            "judgement": r["judgement_label"],
-            "colour": safe_colour(next((lv.colour for lv in levels if lv.code == r["judgement"]), None)),
-            "narrative": r["narrative"],
-            "evidence": [_evidence(evidence[i]) for i in r["evidence"] if i in evidence],
-            **{key: by_ref[r["ref"]][key] for key in ("departures", "actions", "challenges")},
-        }
-        for index, r in enumerate(payload["responses"], start=1)
-    ]
-    body = a["policing_body"]
-    title = f"PCC accountability report: {a['force']['name']}, {a['period']}"
+    colours = {level.code: level.colour for level in levels}
+    counts = Counter(r.judgement for r in content.responses)
+    requirements = []
+    for index, r in enumerate(content.responses, start=1):
+        requirement = wording[r.ref]
+        requirements.append(
+            {
+                "anchor": f"req-{index}",
+                # The record itself, for a field the report shows as it is (frozen, plain values).
+                "response": r,
+                "ref": r.ref,
+                "paragraph": r.paragraph,
+                "section": requirement.section,
+                "group_heading": requirement.group_heading,
+                "text": requirement.text,
+                "judgement": r.judgement_label,
+                "colour": safe_colour(colours.get(r.judgement)),
+                "narrative": r.narrative,
+                "evidence": [_evidence(evidence[i]) for i in r.evidence if i in evidence],
+                **{key: by_ref[r.ref][key] for key in ("departures", "actions", "challenges")},
+            }
+        )
+    body = a.policing_body
+    sign_off = a.sign_off
+    title = f"PCC accountability report: {a.force.name}, {a.period}"
     context = {
         "title": title,
         "marking": settings.SPR_PROTECTIVE_MARKING,
-        "force": a["force"]["name"],
-        "region": a["force"]["region"],
-        "policing_body": body["name"] if body else "No policing body recorded",
-        "policing_body_type": choice_label(BodyType, body["type"]) if body else "",
-        "edition": a["edition"]["title"],
-        "edition_code": a["edition"]["code"],
-        "period": a["period"],
-        "revision": a["revision"],
-        "status": choice_label(AssessmentStatus, a["status"]),
+        "force": a.force.name,
+        "region": a.force.region,
+        "policing_body": body.name if body else "No policing body recorded",
+        "policing_body_type": choice_label(BodyType, body.type) if body else "",
+        "edition": a.edition.title,
+        "edition_code": a.edition.code,
+        "period": a.period,
+        "revision": a.revision,
+        "status": choice_label(AssessmentStatus, a.status),
         "frozen": frozen,
-        "chief_statement": a["chief_statement"],
-        "chief_statement_by": a["chief_statement_by"] or "",
-        "chief_statement_at": govuk_date_text(a["chief_statement_at"]),
-        "assurance_statement": a["assurance_statement"],
-        "signed_off_by": a["signed_off_by"] or "",
-        "signed_off_at": govuk_date_text(a["signed_off_at"]),
-        "published_by": a["published_by"] or "",
-        "published_at": govuk_date_text(a["published_at"]),
+        "chief_statement": a.chief_statement.text,
+        "chief_statement_by": _who(a.chief_statement.by),
+        "chief_statement_at": govuk_date_text(a.chief_statement.at),
+        "assurance_statement": sign_off.assurance_statement,
+        "signed_off_by": _who(sign_off.signed_off_by),
+        "signed_off_at": govuk_date_text(sign_off.signed_off_at),
+        "published_by": _who(sign_off.published_by),
+        "published_at": govuk_date_text(sign_off.published_at),
         "judgement_counts": [
             {"label": lv.label, "colour": safe_colour(lv.colour), "count": counts.get(lv.code, 0)} for lv in levels
         ],
         "requirement_total": len(requirements),
         "areas": [area.name for area in axes.layout.areas],
-        "heat_rows": axes.rows(payload["responses"]),
+        "heat_rows": axes.rows(content.responses),
         "cell_rule": CELL_RULE,
         "requirements": requirements,
         "general_challenges": general_challenges,
-        "live_departures": sum(1 for d in payload["departures"] if d["status"] == DepartureStatus.LIVE),
-        "open_actions": sum(1 for x in payload["actions"] if x["status"] in OPEN_ACTION_STATUSES),
+        "live_departures": sum(1 for d in content.departures if d.status == DepartureStatus.LIVE),
+        "open_actions": sum(1 for x in content.actions if x.status in OPEN_ACTION_STATUSES),
         "transitions": [
             {
-                "action": t["action"].replace("_", " "),
-                "to": choice_label(AssessmentStatus, t["to"]),
-                "by": t["by"] or "",
-                "at": govuk_date_text(t["at"]),
-                "note": t["note"],
+                "action": t.action.replace("_", " "),
+                "to": choice_label(AssessmentStatus, t.to_status),
+                "by": _who(t.by),
+                "at": govuk_date_text(t.at),
+                "note": t.note,
             }
-            for t in payload["transitions"]
+            for t in content.transitions
         ],
         "content_sha256": content_sha256,
     }
@@ -152,57 +179,55 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     )
 
 
-def _evidence(item: dict) -> dict:
-    if item["kind"] == EvidenceKind.FILE:
-        detail = item["original_name"] or "File"
-    elif item["kind"] == EvidenceKind.LINK:
-        detail = item["url"]
+def _evidence(item: EvidenceRecord) -> dict:
+    if item.kind == EvidenceKind.FILE:
+        detail = item.original_name or "File"
+    elif item.kind == EvidenceKind.LINK:
+        detail = item.url
     else:
-        detail = item["reference"]
+        detail = item.reference
     return {
-        "title": item["title"],
-        "kind": choice_label(EvidenceKind, item["kind"]),
+        "title": item.title,
+        "kind": choice_label(EvidenceKind, item.kind),
         "detail": detail,
-        "owner": item["owner"],
-        "date": govuk_date_text(item["evidence_date"]),
-        "marking": item["protective_marking"],
-        "sha256": item["sha256"],
+        "owner": item.owner,
+        "date": govuk_date_text(item.evidence_date),
+        "marking": item.protective_marking,
+        "sha256": item.sha256,
     }
 
 
-def _departure(item: dict, evidence: dict) -> dict:
+def _departure(item: DepartureRecord, evidence: dict[int, EvidenceRecord]) -> dict:
     return {
-        "party": choice_label(DepartingParty, item["departing_party"]),
-        "status": choice_label(DepartureStatus, item["status"]),
-        "circumstances": item["circumstances"],
-        "reasons": item["reasons"],
-        "alternative_arrangements": item["alternative_arrangements"],
-        "residual_risk": item["residual_risk"],
-        "review_date": govuk_date_text(item["review_date"]),
-        "evidence": [evidence[i]["title"] for i in item["evidence"] if i in evidence],
+        "party": choice_label(DepartingParty, item.departing_party),
+        "status": choice_label(DepartureStatus, item.status),
+        "circumstances": item.circumstances,
+        "reasons": item.reasons,
+        "alternative_arrangements": item.alternative_arrangements,
+        "residual_risk": item.residual_risk,
+        "review_date": govuk_date_text(item.review_date),
+        "evidence": [evidence[i].title for i in item.evidence if i in evidence],
     }
 
 
-def _action(item: dict) -> dict:
+def _action(item: ActionRecord) -> dict:
     return {
-        "gap": item["gap"],
-        "description": item["description"],
-        "owner": item["owner"],
-        "due_date": govuk_date_text(item["due_date"]),
-        "status": choice_label(ActionStatus, item["status"]),
+        "gap": item.gap,
+        "description": item.description,
+        "owner": item.owner,
+        "due_date": govuk_date_text(item.due_date),
+        "status": choice_label(ActionStatus, item.status),
     }
 
 
-def _challenge(item: dict) -> dict:
+def _challenge(item: ChallengeRecord) -> dict:
     return {
-        "text": item["text"],
-        "status": choice_label(ChallengeStatus, item["status"]),
-        "raised_by": item["raised_by"] or "",
-        "raised_at": govuk_date_text(item["raised_at"]),
-        "closed_by": item["closed_by"] or "",
-        "closed_at": govuk_date_text(item["closed_at"]),
-        "closing_note": item["closing_note"],
-        "replies": [
-            {"author": r["author"] or "", "text": r["text"], "at": govuk_date_text(r["at"])} for r in item["replies"]
-        ],
+        "text": item.text,
+        "status": choice_label(ChallengeStatus, item.status),
+        "raised_by": _who(item.raised_by),
+        "raised_at": govuk_date_text(item.raised_at),
+        "closed_by": _who(item.closed_by),
+        "closed_at": govuk_date_text(item.closed_at),
+        "closing_note": item.closing_note,
+        "replies": [{"author": _who(r.author), "text": r.text, "at": govuk_date_text(r.at)} for r in item.replies],
     }

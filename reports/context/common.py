@@ -1,15 +1,17 @@
 """What both reports share: the template version in every input hash, the prepared context, dates,
-labels, colours and the threat × area heat map of a payload's responses."""
+labels, colours and the threat × area heat map of an assessment's responses."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from assessments.matrix import Cell, edition_layout, heat_maps
+from assessments.records import ResponseRecord
 from capabilities.models import Requirement
 from core.audit import canonical
 from threats.models import Edition
@@ -45,11 +47,15 @@ def safe_colour(value: str | None) -> str:
     return value if value in COLOURS else "grey"
 
 
-def govuk_date_text(value: str | None) -> str:
-    """GOV.UK style: 3 June 2025, or 3 June 2025 at 2:05pm for a moment in time."""
+def govuk_date_text(value: str | dt.date | None) -> str:
+    """GOV.UK style: 3 June 2025, or 3 June 2025 at 2:05pm for a moment in time (a date, a datetime
+    or either as ISO 8601 text)."""
     if not value:
         return ""
-    parsed = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    if isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    else:
+        parsed = value
     if isinstance(parsed, dt.datetime):
         local = timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
         clock = f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
@@ -69,7 +75,7 @@ def initials(label: str) -> str:
     return "".join(word[0] for word in label.split() if word[:1].isalnum()).upper() or label[:2]
 
 
-# --- The threat × area heat map, from a payload's responses --------------------------------------
+# --- The threat × area heat map, from the records of an assessment's responses -------------------
 
 
 @dataclass
@@ -93,11 +99,11 @@ class Axes:
     def levels(self) -> list:
         return sorted(self.layout.levels.values(), key=lambda level: (level.position, level.id))
 
-    def cells(self, responses: list[dict]) -> dict[tuple[str, str], Cell]:
+    def cells(self, responses: Iterable[ResponseRecord]) -> dict[tuple[str, str], Cell]:
         rows = [
-            (0, self.requirement_id[r["ref"]], self.level_id[r["judgement"]])
+            (0, self.requirement_id[r.ref], self.level_id[r.judgement])
             for r in responses
-            if r["ref"] in self.requirement_id and r["judgement"] in self.level_id
+            if r.ref in self.requirement_id and r.judgement in self.level_id
         ]
         cells = heat_maps(self.layout, rows).get(0)
         if cells is None:  # nothing answered at all: every requirement counts as not yet assessed
@@ -107,7 +113,7 @@ class Axes:
             }
         return cells
 
-    def rows(self, responses: list[dict]) -> list[dict]:
+    def rows(self, responses: Iterable[ResponseRecord]) -> list[dict]:
         cells = self.cells(responses)
         return [
             {

@@ -17,6 +17,7 @@ from assessments.models import (
     DepartureStatus,
     Snapshot,
 )
+from assessments.records import SCHEMA_VERSION, content_of
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment
 from forces.models import Force, Region
@@ -52,6 +53,8 @@ class NationalInputs:
             {
                 "kind": "national",
                 "template": TEMPLATE_VERSION,
+                # What the overview reads the stored snapshots as (older ones are upgraded to it).
+                "schema": SCHEMA_VERSION,
                 "marking": settings.SPR_PROTECTIVE_MARKING,
                 "edition": self.edition.code,
                 "period": self.period,
@@ -129,22 +132,21 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         published = inputs.published.get(force.id)
         payload = payloads.get(published[0]) if published else None
         if payload:
-            responses = payload["responses"]
-            cells = axes.cells(responses)
-            counts = Counter(r["judgement"] for r in responses)
+            # A snapshot of any schema, read through its upgrade steps.
+            content = content_of(payload)
+            cells = axes.cells(content.responses)
+            counts = Counter(r.judgement for r in content.responses)
             entry.update(
                 published={
                     "revision": published[1],
-                    "at": govuk_date_text(payload["assessment"]["published_at"]),
+                    "at": govuk_date_text(content.assessment.sign_off.published_at),
                     "sha256": published[2],
                 },
                 cells=[cell_data(cells[(t.code, a.code)]) for t in axes.layout.threats for a in axes.layout.areas],
                 counts=[counts.get(level.code, 0) for level in levels],
-                live_departures=sum(1 for d in payload["departures"] if d["status"] == DepartureStatus.LIVE),
+                live_departures=sum(1 for d in content.departures if d.status == DepartureStatus.LIVE),
                 overdue_actions=sum(
-                    1
-                    for x in payload["actions"]
-                    if x["status"] in OPEN_ACTION_STATUSES and dt.date.fromisoformat(x["due_date"]) < inputs.as_of
+                    1 for x in content.actions if x.status in OPEN_ACTION_STATUSES and x.due_date < inputs.as_of
                 ),
             )
             region["totals"].update(

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Assessment, AssessmentStatus, Response
+from assessments.records import ResponseAnswer
 from capabilities.models import Requirement
 from tests.api.assessments_api_support import (
     api_client,
@@ -54,7 +57,7 @@ def home(assessment, staff_user, forces):
     response = assessment.responses.get(requirement__ref="3.1(a)")
     # Linked, so an inspector reads it once the assessment is shared.
     response = services.response_update(
-        user=staff_user, response=response, expected_version=1, evidence_ids=[evidence.pk]
+        user=staff_user, response=response, expected_version=1, answer=ResponseAnswer(evidence_ids=[evidence.pk])
     )
     return {
         "api-assessment": assessment,
@@ -201,13 +204,18 @@ def test_api_other_force_sees_nothing_of_the_home_force(as_user, home, other_ass
 def test_assessment_list_shows_progress(as_user, assessment, staff_user):
     response = assessment.responses.get(requirement__ref="3.1(a)")
     services.response_update(
-        user=staff_user, response=response, expected_version=1, judgement="assured", narrative="Exercised in May"
+        user=staff_user,
+        response=response,
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative="Exercised in May"),
     )
     # Judged without a narrative, or explained without a judgement: in progress, not completed.
     services.response_update(
-        user=staff_user, response=assessment.responses.get(requirement__ref="3.1(b)"), expected_version=1,
-        judgement="not_assured", narrative="   ",
-    )  # fmt: skip
+        user=staff_user,
+        response=assessment.responses.get(requirement__ref="3.1(b)"),
+        expected_version=1,
+        answer=ResponseAnswer(judgement="not_assured", narrative="   "),
+    )
     body = as_user("staff").get(reverse("api-assessment-list")).json()
     assert body["count"] == 1
     row = body["results"][0]
@@ -325,13 +333,17 @@ def test_response_list_of_an_assessment(as_user, assessment, other_assessment):
 
 def test_response_list_filters(as_user, assessment, staff_user):
     services.response_update(
-        user=staff_user, response=assessment.responses.get(requirement__ref="6.4"), expected_version=1,
-        judgement="assured", narrative="Tested\n",
-    )  # fmt: skip
+        user=staff_user,
+        response=assessment.responses.get(requirement__ref="6.4"),
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative="Tested\n"),
+    )
     services.response_update(
-        user=staff_user, response=assessment.responses.get(requirement__ref="3.3"), expected_version=1,
-        narrative="Draft",
-    )  # fmt: skip
+        user=staff_user,
+        response=assessment.responses.get(requirement__ref="3.3"),
+        expected_version=1,
+        answer=ResponseAnswer(narrative="Draft"),
+    )
     client = as_user("staff")
     url = reverse("api-response-list")
 
@@ -403,7 +415,9 @@ def test_response_patch_with_current_etag_saves_and_bumps_the_version(as_user, a
 
 def test_response_patch_with_stale_etag_is_412_with_current_state(as_user, assessment, staff_user):
     response = assessment.responses.first()
-    services.response_update(user=staff_user, response=response, expected_version=1, narrative="Theirs")
+    services.response_update(
+        user=staff_user, response=response, expected_version=1, answer=ResponseAnswer(narrative="Theirs")
+    )
     answer = _patch(as_user("staff"), response, {"narrative": "Mine"}, '"1"')
     assert answer.status_code == 412
     assert answer["ETag"] == '"2"'
@@ -527,10 +541,16 @@ def test_response_patch_queries_do_not_grow(as_user, assessment, staff_user, for
     client = as_user("staff")
     few, many = assessment.responses.order_by("id")[:2]
     items = [make_reference_evidence(staff_user, forces[HOME_FORCE], f"Item {i}") for i in range(10)]
-    services.response_update(user=staff_user, response=few, expected_version=1, evidence_ids=[items[0].pk])
-    services.response_update(user=staff_user, response=many, expected_version=1, evidence_ids=[i.pk for i in items])
+    services.response_update(
+        user=staff_user, response=few, expected_version=1, answer=ResponseAnswer(evidence_ids=[items[0].pk])
+    )
+    services.response_update(
+        user=staff_user, response=many, expected_version=1, answer=ResponseAnswer(evidence_ids=[i.pk for i in items])
+    )
     for version in range(2, 6):
-        services.response_update(user=staff_user, response=many, expected_version=version, narrative=f"v{version}")
+        services.response_update(
+            user=staff_user, response=many, expected_version=version, answer=ResponseAnswer(narrative=f"v{version}")
+        )
 
     with django_assert_max_num_queries(21) as first:
         assert _patch(client, few, {"judgement": "assured", "narrative": "Tested"}, '"2"').status_code == 200
@@ -553,7 +573,10 @@ def test_response_serializer_fast_path_matches_the_declared_fields(staff_user, f
     item = make_link_evidence(user=staff_user, force=forces["west-midlands"])
     first = assessment.responses.first()
     services.response_update(
-        user=staff_user, response=first, expected_version=1, judgement="assured", narrative="N", evidence_ids=[item.id]
+        user=staff_user,
+        response=first,
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative="N", evidence_ids=[item.id]),
     )
 
     for response in response_list(user=staff_user).filter(assessment=assessment):
@@ -573,11 +596,17 @@ def test_response_serializer_row_path_matches_the_declared_fields(staff_user, fo
     items = [make_link_evidence(user=staff_user, force=forces["west-midlands"], title=f"Plan {n}") for n in (1, 2)]
     first, second, third, fourth = assessment.responses.order_by("id")[:4]
     services.response_update(
-        user=staff_user, response=first, expected_version=1, judgement="assured", narrative="N",
-        evidence_ids=[items[1].id, items[0].id],
-    )  # fmt: skip
-    services.response_update(user=staff_user, response=second, expected_version=1, narrative="  ")
-    services.response_update(user=staff_user, response=third, expected_version=1, judgement="not_assured")
+        user=staff_user,
+        response=first,
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative="N", evidence_ids=[items[1].id, items[0].id]),
+    )
+    services.response_update(
+        user=staff_user, response=second, expected_version=1, answer=ResponseAnswer(narrative="  ")
+    )
+    services.response_update(
+        user=staff_user, response=third, expected_version=1, answer=ResponseAnswer(judgement="not_assured")
+    )
     Response.objects.filter(pk=fourth.pk).update(updated_by=None)
 
     rows = list(selectors.response_list_rows(user=staff_user).filter(assessment=assessment))
@@ -589,3 +618,25 @@ def test_response_serializer_row_path_matches_the_declared_fields(staff_user, fo
     assert {row["status"] for row in expected} == {"completed", "in_progress", "not_started"}
     assert expected[0]["evidence"] == sorted(item.id for item in items)
     assert any(row["updated_by"] is None for row in expected)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2025, 7, 1, 9, 30, 15, 123456, tzinfo=dt.UTC),  # British Summer Time
+        dt.datetime(2025, 12, 1, 9, 30, tzinfo=dt.UTC),  # GMT: written with Z
+        dt.datetime(2025, 3, 30, 0, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-5))),  # another zone
+        dt.datetime(2025, 6, 1, 12, 0),  # naive: DRF's own handling
+        None,
+    ],
+)
+def test_moments_are_written_as_drf_writes_them(value):
+    from django.utils import timezone
+    from rest_framework import serializers as drf
+
+    from assessments.api.serializers.common import Moments
+
+    moments = Moments()
+    expected = drf.DateTimeField(default_timezone=timezone.get_current_timezone()).to_representation(value)
+    assert moments(value) == expected
+    assert moments(value) == expected  # the second time from what it kept

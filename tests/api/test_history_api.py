@@ -9,12 +9,14 @@ from django.urls import reverse
 
 from assessments import services, workflow
 from assessments.models import AssessmentStatus, Snapshot
+from assessments.records import ResponseAnswer
 from core.audit import canonical
 from core.models import AuditEntry
 from tests.api.assessments_api_support import make_action, make_departure
 from tests.api.workflow_api_support import OTHER_FORCE_PEOPLE, post_action
 from tests.conftest import HOME_FORCE
 from tests.factories import make_assessment
+from tests.snapshot_support import store_snapshot, stored_payload
 
 S = AssessmentStatus
 
@@ -85,7 +87,10 @@ def test_history_covers_the_assessment_and_its_records_only(build, people, clien
     make_departure(staff, neighbour)
     foreign = build(S.DRAFT, force="kent")
     services.response_update(
-        user=people["other_staff"], response=foreign.responses.first(), expected_version=2, narrative="Kent"
+        user=people["other_staff"],
+        response=foreign.responses.first(),
+        expected_version=2,
+        answer=ResponseAnswer(narrative="Kent"),
     )
     workflow.assessment_submit(user=staff, assessment=assessment)
     challenge = workflow.challenge_raise(user=pcc, assessment=assessment, text="Why?")
@@ -153,7 +158,9 @@ def test_history_queries_do_not_grow(build, people, clients, django_assert_max_n
         make_departure(staff, assessment, ref)
         make_action(staff, assessment, ref)
     for response in assessment.responses.all()[:10]:
-        services.response_update(user=staff, response=response, expected_version=response.version, narrative="More")
+        services.response_update(
+            user=staff, response=response, expected_version=response.version, answer=ResponseAnswer(narrative="More")
+        )
     workflow.assessment_submit(user=staff, assessment=assessment)
     for n in range(3):
         challenge = workflow.challenge_raise(user=pcc, assessment=assessment, text=f"Q{n}")
@@ -186,6 +193,25 @@ def test_snapshot_of_a_published_assessment(build, clients):
         clients["staff"].get(reverse("api-assessment-detail", kwargs={"pk": assessment.pk})).json()["snapshot_sha256"]
         == stored.sha256
     )
+
+
+def test_snapshot_stored_in_schema_1_is_answered_as_stored(build, clients):
+    """The answer is the evidence itself: the payload exactly as stored and hashed, in the shape its
+    `schema` names (readers upgrade it with assessments.records.upgrade), so its hash still checks."""
+    assessment = build(S.PUBLISHED)
+    payload = stored_payload(1)
+    payload["assessment"]["id"] = assessment.pk
+    stored = store_snapshot(assessment, payload)
+
+    for who in ("staff", "inspector"):
+        answer = clients[who].get(_snapshot(assessment))
+        assert answer.status_code == 200, who
+        body = answer.json()
+        assert set(body) == {"assessment", "sha256", "created_at", "payload"}
+        assert (body["payload"], body["sha256"]) == (payload, stored.sha256)
+        assert body["payload"]["schema"] == 1
+        assert body["payload"]["assessment"]["signed_off_by"] == "pcc-home"
+        assert hashlib.sha256(canonical(body["payload"])).hexdigest() == body["sha256"]
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.RESPONDED, S.SIGNED_OFF])

@@ -1,4 +1,5 @@
-"""The OpenAPI schema generates cleanly and the Swagger page works offline (sidecar assets only)."""
+"""The OpenAPI schema generates cleanly, the Swagger page works offline (sidecar assets only), and
+both are for signed-in users only."""
 
 from __future__ import annotations
 
@@ -8,12 +9,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework.permissions import AllowAny
-
-#: The schema and docs are for signed-in users only once SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]
-#: is IsAuthenticated (a settings change requested of the settings owner).
-SCHEMA_IS_PUBLIC = AllowAny in SpectacularAPIView.permission_classes
 
 
 def test_schema_generates_without_warnings(db, tmp_path):
@@ -60,7 +55,6 @@ def test_docs_script_is_served_from_our_own_url(staff_client):
     assert reverse("api-schema") in response.content.decode()
 
 
-@pytest.mark.xfail(SCHEMA_IS_PUBLIC, reason="SERVE_PERMISSIONS not yet IsAuthenticated in settings", strict=True)
 @pytest.mark.parametrize("name", ["api-schema", "api-docs", "api-redoc"])
 def test_schema_and_docs_refuse_anonymous(client, db, name):
     assert client.get(reverse(name)).status_code in (401, 403)

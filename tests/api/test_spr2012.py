@@ -1,24 +1,13 @@
 """The API over the real SPR 2012 edition, as `manage.py load_editions` loads it.
 
-Skipped until the loader and editions/spr-2012.yaml exist; figures are read back from the database
-so that correcting the data file does not break these tests.
+Figures are read back from the database so that correcting the data file does not break these tests.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from django.urls import reverse
 
 from capabilities.models import Area, Requirement
-
-ROOT = Path(__file__).resolve().parents[2]
-LOADER_READY = (ROOT / "editions" / "spr-2012.yaml").exists() and (
-    ROOT / "capabilities" / "management" / "commands" / "load_editions.py"
-).exists()
-
-pytestmark = pytest.mark.skipif(not LOADER_READY, reason="the edition loader or editions/spr-2012.yaml is missing")
 
 FIVE_CS = {"capacity", "contribution", "capability", "consistency", "connectivity"}
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Action, Assessment, Departure, DepartureStatus, Evidence, Response
+from assessments.records import ResponseAnswer
 from tests.factories import PDF_BYTES, make_assessment, make_file_evidence, make_link_evidence, pdf_upload
 
 REF = "3.2(a)(ii)"
@@ -256,9 +257,7 @@ def test_start_from_last_year_copies_the_record_and_resets_judgements_unless_kep
         user=staff_user,
         response=response,
         expected_version=1,
-        judgement="partially_assured",
-        narrative="Last year's words.",
-        evidence_ids=[item.pk],
+        answer=ResponseAnswer(judgement="partially_assured", narrative="Last year's words.", evidence_ids=[item.pk]),
     )
     for status in ("open", "done"):
         services.action_save(
@@ -404,8 +403,7 @@ def test_stale_version_answers_409_with_the_current_text_and_keeps_the_users(
         user=colleague,
         response=_response(assessment),
         expected_version=1,
-        judgement="not_assured",
-        narrative="Theirs: <b>no</b> exercise held.",
+        answer=ResponseAnswer(judgement="not_assured", narrative="Theirs: <b>no</b> exercise held."),
     )
 
     answer = _post_response(staff_client, assessment, version=1, narrative="Mine: tested in March.")
@@ -543,7 +541,10 @@ def test_hostile_file_names_are_refused_not_renamed(staff_client, assessment, me
 def test_html_in_a_narrative_is_shown_escaped(staff_client, chief_client, staff_user, assessment):
     script = "<script>alert(1)</script>"
     services.response_update(
-        user=staff_user, response=_response(assessment), expected_version=1, judgement="assured", narrative=script
+        user=staff_user,
+        response=_response(assessment),
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative=script),
     )
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
 

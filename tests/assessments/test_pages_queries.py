@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Response
+from assessments.records import ResponseAnswer
 from tests.factories import make_assessment, make_link_evidence
 
 REF = "3.2(a)(ii)"
@@ -18,7 +19,7 @@ REF = "3.2(a)(ii)"
 #: The most queries each page may run (session, user, roles and memberships included).
 MAX_QUERIES = {
     "list": 8,
-    "detail": 12,
+    "detail": 13,  # one of them: may the user request the accountability report (its "Generate PDF")
     "response": 13,
     "check": 11,
     "evidence": 8,
@@ -53,9 +54,11 @@ def _fill(*, user, force, edition, size: int, period: str):
             user=user,
             response=response,
             expected_version=response.version,
-            judgement=["assured", "not_assured"][n % 2],
-            narrative=f"Narrative {n}",
-            evidence_ids=[item.pk for item in items[: n + 1]],
+            answer=ResponseAnswer(
+                judgement=["assured", "not_assured"][n % 2],
+                narrative=f"Narrative {n}",
+                evidence_ids=[item.pk for item in items[: n + 1]],
+            ),
         )
     for n in range(size):
         services.departure_save(

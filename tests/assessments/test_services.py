@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import services
 from assessments.models import Action, ActionStatus, Assessment, Departure, DepartureStatus, Evidence, Response
+from assessments.records import ResponseAnswer
 from assessments.selectors import task_list
 from core.audit import audit_verify
 from core.models import AuditEntry
@@ -64,14 +65,12 @@ def test_national_admin_may_create_for_any_force(national_admin_user, forces, sp
     assert assessment.responses.count() == 38
 
 
-def _answer(user, response, judgement="assured", narrative="Tested in March; see the report.", **kwargs):
+def _answer(user, response, judgement="assured", narrative="Tested in March; see the report.", evidence_ids=None):
     return services.response_update(
         user=user,
         response=response,
         expected_version=response.version,
-        judgement=judgement,
-        narrative=narrative,
-        **kwargs,
+        answer=ResponseAnswer(judgement=judgement, narrative=narrative, evidence_ids=evidence_ids),
     )
 
 
@@ -91,7 +90,9 @@ def test_response_update_refuses_a_stale_version_and_keeps_the_winner(assessment
     _answer(staff_user, response, narrative="First writer")
 
     with pytest.raises(services.StaleVersion) as refused:
-        services.response_update(user=staff_user, response=response, expected_version=1, narrative="Second writer")
+        services.response_update(
+            user=staff_user, response=response, expected_version=1, answer=ResponseAnswer(narrative="Second writer")
+        )
 
     assert refused.value.current.narrative == "First writer"
     response.refresh_from_db()
@@ -110,7 +111,9 @@ def test_response_update_refuses_bad_input_and_saves_nothing(assessment, staff_u
     response = assessment.responses.first()
 
     with pytest.raises(ValidationError) as refused:
-        services.response_update(user=staff_user, response=response, expected_version=1, **changes)
+        services.response_update(
+            user=staff_user, response=response, expected_version=1, answer=ResponseAnswer(**changes)
+        )
 
     assert field in refused.value.message_dict
     response.refresh_from_db()

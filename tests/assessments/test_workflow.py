@@ -7,6 +7,7 @@ from django.db import connection
 
 from assessments import services, workflow
 from assessments.models import Assessment, AssessmentStatus, Challenge, Evidence, Response, Snapshot, Transition
+from assessments.records import ResponseAnswer
 from assessments.snapshots import snapshot_payload, snapshot_sha256
 from core.exceptions import Conflict
 from core.roles import Role
@@ -175,7 +176,8 @@ def test_publication_freezes_a_snapshot_whose_hash_recomputes(build, people):
     snapshot = Snapshot.objects.get(assessment=published)
     assert snapshot.sha256 == snapshot_sha256(snapshot.payload)
     assert len(snapshot.payload["responses"]) == 38
-    assert snapshot.payload["assessment"]["assurance_statement"].startswith("I am assured")
+    assert snapshot.payload["schema"] == 2
+    assert snapshot.payload["assessment"]["sign_off"]["assurance_statement"].startswith("I am assured")
     assert [t["action"] for t in snapshot.payload["transitions"]] == ["submit", "respond", "sign_off", "publish"]
     assert published.published_by == people["pcc"]
 
@@ -189,7 +191,7 @@ def test_a_published_assessment_cannot_change_anywhere(build, people):
             user=people["staff"],
             response=response,
             expected_version=response.version,
-            narrative="Rewritten after publication",
+            answer=ResponseAnswer(narrative="Rewritten after publication"),
         )
     with pytest.raises(Conflict):
         services.action_save(
@@ -306,7 +308,10 @@ def test_an_edit_racing_submission_either_lands_before_it_or_is_refused(people, 
     results = _race(
         lambda: workflow.assessment_submit(user=people["staff"], assessment=draft),
         lambda: services.response_update(
-            user=people["staff"], response=response, expected_version=response.version, narrative="Late edit"
+            user=people["staff"],
+            response=response,
+            expected_version=response.version,
+            answer=ResponseAnswer(narrative="Late edit"),
         ),
     )
 
@@ -329,7 +334,10 @@ def test_evidence_of_a_published_assessment_is_visible_to_inspectors(build, peop
     hidden = make_link_evidence(user=people["staff"], force=forces["west-midlands"], title="Unlinked draft note")
     response = draft.responses.first()
     services.response_update(
-        user=people["staff"], response=response, expected_version=response.version, evidence_ids=[item.id]
+        user=people["staff"],
+        response=response,
+        expected_version=response.version,
+        answer=ResponseAnswer(evidence_ids=[item.id]),
     )
     advance(draft, S.PUBLISHED, staff=people["staff"], chief=people["chief"], pcc=people["pcc"])
 
@@ -361,7 +369,10 @@ def test_an_edit_racing_publication_is_refused_and_the_snapshot_holds(people, fo
     results = _race(
         lambda: workflow.assessment_publish(user=people["pcc"], assessment=signed),
         lambda: services.response_update(
-            user=people["staff"], response=response, expected_version=response.version, narrative="Sneaked in"
+            user=people["staff"],
+            response=response,
+            expected_version=response.version,
+            answer=ResponseAnswer(narrative="Sneaked in"),
         ),
     )
 

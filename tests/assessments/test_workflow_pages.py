@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from assessments import services, workflow
 from assessments.models import Assessment, AssessmentStatus, Challenge, ChallengeReply, Snapshot
+from assessments.records import ResponseAnswer
 from assessments.views import ACTION_PAGES
 from core.roles import Role
 from tests.workflow_support import answer_all, assessment_in
@@ -508,8 +509,7 @@ def test_history_shows_who_when_and_what_after_an_edit(clients, build, people):
         user=people["staff"],
         response=response,
         expected_version=response.version,
-        judgement="not_assured",
-        narrative="A <b>long</b> narrative. " + "x" * 400,
+        answer=ResponseAnswer(judgement="not_assured", narrative="A <b>long</b> narrative. " + "x" * 400),
     )
     workflow.assessment_submit(user=people["staff"], assessment=draft)
     workflow.assessment_return(user=people["chief"], assessment=draft, note="Say more about <i>3.2</i>")

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from assessments import services
+from assessments.records import ResponseAnswer
 from core.audit import audit_verify, bulk_create_audited
 from core.models import AuditEntry
 from tests.factories import make_assessment, make_link_evidence
@@ -84,9 +85,7 @@ def test_a_response_edit_records_before_and_after(assessment, staff_user, forces
         user=staff_user,
         response=response,
         expected_version=1,
-        judgement="assured",
-        narrative="Tested",
-        evidence_ids=[item.id],
+        answer=ResponseAnswer(judgement="assured", narrative="Tested", evidence_ids=[item.id]),
     )
 
     entry = AuditEntry.objects.filter(model="assessments.response", object_id=str(response.id)).last()

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords as UpstreamHistoricalRecords
 
 from assessments import services
 from assessments.models import Response
+from assessments.records import ResponseAnswer
 from tests.factories import make_assessment, make_link_evidence
 
 
@@ -18,7 +19,10 @@ def response_with_links(staff_user, forces, spr2012):
     items = [make_link_evidence(user=staff_user, force=forces["west-midlands"], title=f"Plan {n}") for n in range(3)]
     response = assessment.responses.order_by("id").first()
     return services.response_update(
-        user=staff_user, response=response, expected_version=1, evidence_ids=[item.id for item in items]
+        user=staff_user,
+        response=response,
+        expected_version=1,
+        answer=ResponseAnswer(evidence_ids=[item.id for item in items]),
     )
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from assessments import services
 from assessments.models import Assessment, Evidence
+from assessments.records import ResponseAnswer
 from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
@@ -35,9 +36,11 @@ def kent(forces, spr2012, settings, tmp_path):
         user=staff,
         response=response,
         expected_version=1,
-        judgement="partially_assured",
-        narrative="Last year: the regional plan was tested once.",
-        evidence_ids=[plan.pk],
+        answer=ResponseAnswer(
+            judgement="partially_assured",
+            narrative="Last year: the regional plan was tested once.",
+            evidence_ids=[plan.pk],
+        ),
     )
     services.action_save(
         user=staff,

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from assessments import services as assessment_services
 from assessments import workflow
 from assessments.models import Assessment, Response
+from assessments.records import ResponseAnswer
 from reports.models import JobStatus, ReportJob
 from tests.factories import make_assessment, make_file_evidence, make_link_evidence
 from tests.workflow_support import advance
@@ -46,7 +47,10 @@ def rich_assessment(
     document = make_file_evidence(user=staff, force=force, title="Mutual aid test report")
     first = Response.objects.get(pk=responses[0].pk)
     assessment_services.response_update(
-        user=staff, response=first, expected_version=first.version, evidence_ids=[link.id, document.id]
+        user=staff,
+        response=first,
+        expected_version=first.version,
+        answer=ResponseAnswer(evidence_ids=[link.id, document.id]),
     )
     second_ref = responses[1].requirement.ref
     assessment_services.departure_save(

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from reports import services
+from reports import permissions, services
 from reports.models import JobStatus, ReportJob
 from reports.services import QUEUE_DOWN_MESSAGE
 
@@ -35,6 +35,26 @@ def test_generate_pdf_button_queues_and_redirects_to_the_status_page(staff_clien
     job = ReportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/{job.pk}/"
     assert job.status == JobStatus.QUEUED and job.requested_by.username == "staff-home"
+
+
+def test_assessment_page_offers_generate_pdf_to_a_user_who_may_request_the_report(pcc_client, published):
+    html = pcc_client.get(f"/assessments/{published.pk}/").content.decode()
+
+    assert "Generate PDF" in html and 'name="kind" value="accountability"' in html
+
+
+def test_assessment_page_hides_generate_pdf_from_a_user_who_may_not_request_the_report(
+    staff_client, published, monkeypatch
+):
+    # Today whoever can see an assessment may request its report, so only the predicate can refuse:
+    # the page must ask it rather than decide for itself.
+    monkeypatch.setattr(permissions, "can_request_accountability", lambda user, assessment: False)
+
+    response = staff_client.get(f"/assessments/{published.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "self-assessment" in html
+    assert "Generate PDF" not in html and 'action="/reports/new/"' not in html
 
 
 def test_status_page_works_without_javascript_and_polls_with_htmx(staff_client, queued_job):

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services, workflow
 from assessments.models import AssessmentStatus
+from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment
 from reports.models import ReportJob
@@ -90,9 +91,7 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path)
         user=staff_user,
         response=response,
         expected_version=1,
-        judgement="assured",
-        narrative=f"{MARKER} narrative",
-        evidence_ids=[item.id],
+        answer=ResponseAnswer(judgement="assured", narrative=f"{MARKER} narrative", evidence_ids=[item.id]),
     )
     departure = services.departure_save(
         user=staff_user,

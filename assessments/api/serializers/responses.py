@@ -1,17 +1,20 @@
-"""What the API shows of a response (its judgement, narrative, evidence and the version that is also
-its ETag, built directly rather than field by field, from objects or from the list's rows), the
-answer to a PATCH whose If-Match names an older version, and what a PATCH accepts: the judgement,
-the narrative and the evidence linked."""
+"""What the API shows of a response (its record, `assessments.records.ResponseRecord`: judgement,
+narrative, evidence and the version that is also its ETag, rendered directly rather than field by
+field, from objects or from the list's rows), the answer to a PATCH whose If-Match names an older
+version, and what a PATCH accepts: the answer (`records.ResponseAnswer`: the judgement, the narrative
+and the evidence linked)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from rest_framework import serializers
 
+from assessments import records
 from assessments.api.serializers.common import (
+    RecordRendering,
     StrictCharField,
     StrictInputSerializer,
     code_field,
+    row_rendering,
     text_field,
     username_field,
 )
@@ -36,64 +39,29 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Response
-        fields = [
-            "id",
-            "assessment",
-            "requirement",
-            "paragraph",
-            "judgement",
-            "narrative",
-            "evidence",
-            "version",
-            "status",
-            "updated_at",
-            "updated_by",
-        ]
+        # The fields (and their order) are ResponseRecord's: a field added there is shown here, and
+        # a plain one is described from the model like any ModelSerializer field.
+        fields = records.api_fields(records.ResponseRecord)
         read_only_fields = fields
 
     def to_representation(self, instance):
-        """The same output as the declared fields, built directly: an assessment's responses are read
-        whole (1,209 in the largest edition benchmarked), and DRF's field-by-field walk cost most of
-        that request. tests/api/test_assessments_api.py holds the two to the same result."""
-        return {
-            "id": instance.id,
-            "assessment": instance.assessment_id,
-            "requirement": instance.requirement.ref,
-            "paragraph": instance.requirement.paragraph,
-            "judgement": instance.judgement.code,
-            "narrative": instance.narrative,
-            "evidence": [item.pk for item in instance.evidence.all()],
-            "version": instance.version,
-            "status": instance.status.value,
-            # A field of its own: self.fields would build every declared field (ModelSerializer's
-            # model introspection, a few ms a request) for this one.
-            "updated_at": serializers.DateTimeField().to_representation(instance.updated_at),
-            "updated_by": instance.updated_by.username if instance.updated_by_id else None,
-        }
+        """The declared fields' output, as a rendering of the response's record: an assessment's
+        responses are read whole (1,209 in the largest edition benchmarked), and DRF's field-by-field
+        walk cost most of that request. tests/api/test_assessments_api.py holds the two to the same
+        result."""
+        return RecordRendering(records.ResponseRecord)(records.response_record(instance))
 
     def rows_to_representation(self, rows: list[dict], evidence: dict[int, list[int]]) -> list[dict]:
-        """The same output for rows of `selectors.response_list_rows` and their evidence ids (from
-        `selectors.response_evidence_ids`): the list reads values, not objects. The tests hold it
-        to DRF's field-by-field output too."""
-        # The current time zone, looked up once rather than once a row.
-        updated_at = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
-        status_of = Response.status_of
-        return [
-            {
-                "id": row["id"],
-                "assessment": row["assessment_id"],
-                "requirement": row["requirement__ref"],
-                "paragraph": row["requirement__paragraph"],
-                "judgement": row["judgement__code"],
-                "narrative": row["narrative"],
-                "evidence": evidence[row["id"]],
-                "version": row["version"],
-                "status": status_of(row["judgement__score"], row["narrative"], row["version"]).value,
-                "updated_at": updated_at.to_representation(row["updated_at"]),
-                "updated_by": row["updated_by__username"],
-            }
-            for row in rows
-        ]
+        """The same output for rows of `selectors.response_list_rows` (records.RESPONSE_ROW_FIELDS)
+        and their evidence ids (from `selectors.response_evidence_ids`), rendered from the rows as
+        the record would be: the list reads values, not objects. The tests hold it to DRF's
+        field-by-field output too."""
+        render = row_rendering(
+            records.ResponseRecord,
+            columns=records.RESPONSE_COLUMNS,
+            worked_out=records.response_row_readers(evidence),
+        )
+        return [render(row) for row in rows]
 
 
 class PreconditionFailedSerializer(serializers.Serializer):
@@ -109,6 +77,9 @@ class PreconditionFailedSerializer(serializers.Serializer):
 class ResponseUpdateSerializer(StrictInputSerializer):
     """The three things a response records. A field left out is unchanged."""
 
+    # The fields of records.ResponseAnswer, which the view builds from the validated data
+    # (`ResponseAnswer.from_data`). The docstring above is the schema's description.
+
     output = ResponseSerializer
 
     judgement = StrictCharField(required=False, help_text="A judgement level code of the assessment's edition")
@@ -120,7 +91,15 @@ class ResponseUpdateSerializer(StrictInputSerializer):
         help_text="Ids of the force's evidence items; replaces the list linked",
     )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        # Any other field of the answer is a column written as it is: taken as text.
+        for key in records.ResponseAnswer.names():
+            fields.setdefault(key, text_field(required=False, allow_blank=True))
+        return fields
+
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send at least one of judgement, narrative or evidence")
+            *others, last = records.ResponseAnswer.names()
+            raise serializers.ValidationError(f"Send at least one of {', '.join(others)} or {last}")
         return attrs

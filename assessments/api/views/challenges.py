@@ -62,10 +62,12 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def replies(self, request, pk=None):
-        challenge = self.get_object()
-        data = validated(ChallengeReplyInputSerializer, request)
-        reply = workflow.challenge_reply(user=request.user, challenge=challenge, **data)
-        return ApiResponse(ChallengeReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+        return self._on_thread(
+            request,
+            ChallengeReplyInputSerializer,
+            workflow.challenge_reply,
+            lambda reply: ApiResponse(ChallengeReplySerializer(reply).data, status=status.HTTP_201_CREATED),
+        )
 
     @extend_schema(
         summary="Close a challenge (the PCC or their office)",
@@ -74,7 +76,16 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
+        return self._on_thread(
+            request,
+            ChallengeCloseSerializer,
+            workflow.challenge_close,
+            lambda challenge: ApiResponse(self.get_serializer(self.get_queryset().get(pk=challenge.pk)).data),
+        )
+
+    def _on_thread(self, request, input_serializer, service, answer) -> ApiResponse:
+        """Reply to or close the challenge: parse the input, call the workflow's service (which
+        decides 403 and 409), and answer with what it made."""
         challenge = self.get_object()
-        data = validated(ChallengeCloseSerializer, request)
-        workflow.challenge_close(user=request.user, challenge=challenge, **data)
-        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=challenge.pk)).data)
+        data = validated(input_serializer, request)
+        return answer(service(user=request.user, challenge=challenge, **data))

@@ -26,6 +26,7 @@ from assessments.api.views.common import (
     ManagesForceRecords,
     validated,
 )
+from assessments.records import ResponseAnswer
 from core.api.pagination import LargePagination
 
 IF_MATCH = OpenApiParameter(
@@ -148,18 +149,13 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         response = self.get_object()
         versions = _versions_in_if_match(request)
-        data = validated(ResponseUpdateSerializer, request)
+        answer = ResponseAnswer.from_data(validated(ResponseUpdateSerializer, request))
         # The service compares under a row lock; the version read here only picks which tag to compare
         # when If-Match lists several. No strong tag at all compares 0, which no version equals.
         expected = response.version if response.version in versions else max(versions, default=0)
         try:
             saved = services.response_update(
-                user=request.user,
-                response=response,
-                expected_version=expected,
-                judgement=data.get("judgement"),
-                narrative=data.get("narrative"),
-                evidence_ids=data.get("evidence"),
+                user=request.user, response=response, expected_version=expected, answer=answer
             )
         except services.StaleVersion as stale:
             current = selectors.response_list(user=request.user).get(pk=stale.current.pk)
