@@ -2,6 +2,8 @@
 a published assessment and everything in it is read-only here too."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.models import (
@@ -12,6 +14,7 @@ from assessments.models import (
     ChallengeReply,
     Departure,
     Evidence,
+    EvidenceKind,
     Response,
     Snapshot,
     Transition,
@@ -86,7 +89,29 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "protective_marking", "force__region"]
     search_fields = ["title", "owner", "original_name"]
     list_select_related = ["force"]
-    readonly_fields = ["force", "kind", "file", "original_name", "content_type", "size", "sha256", "created_by"]
+    # The stored file has no public URL (PrivateStorage): the admin links to the download view, which
+    # checks the force and refuses a quarantined file, instead of Django's file widget, which asks
+    # storage for a URL.
+    exclude = ["file"]
+    readonly_fields = [
+        "force",
+        "kind",
+        "stored_file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "scan_status",
+        "created_by",
+    ]
+
+    @admin.display(description="File")
+    def stored_file(self, obj):
+        if obj is None or obj.kind != EvidenceKind.FILE or not obj.file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("assessments:evidence-download", args=[obj.pk]), obj.original_name
+        )
 
 
 @admin.register(Departure)

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 
-from assessments.models import Evidence, EvidenceKind
+from assessments.models import Evidence, EvidenceKind, ScanStatus
+from core.exceptions import Conflict
 
 
 def evidence_file_response(evidence: Evidence) -> FileResponse:
     """The file as an attachment under its display name, typed as checked at upload, never sniffed.
 
     The caller must already have found `evidence` through `Evidence.objects.visible_to(user)`.
+    Raises Conflict (409) for a quarantined file: one waiting for its virus scan or found infected.
     """
     if evidence.kind != EvidenceKind.FILE or not evidence.file:
         raise Http404("This evidence has no file")
+    if not evidence.is_downloadable:
+        # Quarantined: waiting for a virus scan, or found infected. Never served, to anyone.
+        raise Conflict(
+            gettext("This file cannot be downloaded: a virus was found in it")
+            if evidence.scan_status == ScanStatus.INFECTED
+            else gettext("This file cannot be downloaded until it has been checked for viruses. Try again later")
+        )
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 
 from capabilities.models import Requirement
 from core.history import HistoricalRecords
@@ -233,6 +234,19 @@ class ProtectiveMarking(models.TextChoices):
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
 
 
+class ScanStatus(models.TextChoices):
+    """Where a stored file stands with the virus scanner. Only CLEAN and NOT_SCANNED (no scanner is
+    configured) files may be downloaded; a PENDING file is quarantined until a scan finds it clean."""
+
+    PENDING = "pending", gettext_lazy("Waiting for a virus scan")
+    CLEAN = "clean", gettext_lazy("No virus found")
+    INFECTED = "infected", gettext_lazy("A virus was found")
+    NOT_SCANNED = "not_scanned", gettext_lazy("Not scanned: no virus scanner is set up")
+
+
+DOWNLOADABLE_SCAN_STATUSES = (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
+
+
 class PrivateStorage(FileSystemStorage):
     """Evidence files on disk with no URL: they are served only by views that check the force."""
 
@@ -274,6 +288,8 @@ class Evidence(TimeStampedModel):
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # A file is quarantined (PENDING) until a scan finds it clean; links and references have none ("").
+    scan_status = models.CharField(max_length=12, choices=ScanStatus.choices, blank=True, default=ScanStatus.PENDING)
     url = models.URLField(blank=True, max_length=1000)
     reference = models.CharField(max_length=300, blank=True, help_text="A record reference, e.g. a file number")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -293,6 +309,9 @@ class Evidence(TimeStampedModel):
                 | (Q(kind="reference") & ~Q(reference="")),
                 name="evidence_has_its_content",
             ),
+            models.CheckConstraint(
+                condition=Q(scan_status__in=[*ScanStatus.values, ""]), name="evidence_scan_status_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,6 +324,11 @@ class Evidence(TimeStampedModel):
     @property
     def is_past_review(self) -> bool:
         return self.review_by is not None and self.review_by < timezone.localdate()
+
+    @property
+    def is_downloadable(self) -> bool:
+        """A stored file that is not quarantined (waiting for a scan, or found infected)."""
+        return self.kind == EvidenceKind.FILE and bool(self.file) and self.scan_status in DOWNLOADABLE_SCAN_STATUSES
 
 
 class DepartingParty(models.TextChoices):

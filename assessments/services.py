@@ -7,6 +7,7 @@ one transaction. Pages and the API call the same functions, so they cannot disag
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
     Response,
+    ScanStatus,
 )
 from assessments.permissions import (
     can_create_assessment,
@@ -35,12 +37,15 @@ from assessments.permissions import (
 )
 from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
 from capabilities.models import Requirement
+from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.periods import previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
+
+security_log = logging.getLogger("spr.security")
 
 
 class StaleVersion(Exception):
@@ -326,8 +331,10 @@ def evidence_create(
 ) -> Evidence:
     """Add an item to the force's evidence library: a checked file, a web link or a reference.
 
-    A file's type is read from its content, its name kept for display only; it is stored under a
-    generated name with its SHA-256 and size.
+    A file goes through `core.uploads.check_upload` (name, size, type against its extension, archive
+    checks, and a synchronous virus scan when a scanner is configured) before anything is stored; its
+    name is kept for display only and it is stored under a generated name with its SHA-256, size and
+    scan state (clean, or not scanned when no scanner is configured).
     """
     _require(can_manage_evidence(user, force.id), "You cannot add evidence for this force")
     item = Evidence(
@@ -353,6 +360,7 @@ def evidence_create(
         item.content_type = checked.content_type
         item.size = checked.size
         item.sha256 = checked.sha256
+        item.scan_status = checked.scan
     elif kind == EvidenceKind.LINK:
         item.url = _clean_url(url)
     elif kind == EvidenceKind.REFERENCE:
@@ -361,12 +369,41 @@ def evidence_create(
         item.reference = reference.strip()
     else:
         raise ValidationError({"kind": "Choose whether the evidence is a file, a link or a reference"})
+    if kind != EvidenceKind.FILE:
+        item.scan_status = ""
     item.full_clean(exclude=["file", "sha256"])
     if kind == EvidenceKind.FILE:
         # Saving the file last means a refused item leaves no file behind.
         item.file.save("upload", upload, save=False)
     _save_with_history(item, user)
     return item
+
+
+def evidence_scan(*, evidence: Evidence) -> str:
+    """Scan a stored file that is waiting for a scan (or was stored unscanned) and record the verdict:
+    CLEAN releases it, INFECTED quarantines it for good (it is never served). The place an
+    asynchronous scanner plugs in: uploads are scanned synchronously today, so only files stored
+    before a scanner was configured need this (`manage.py scan_evidence`).
+
+    Raises core.antivirus.ScannerUnavailable when no verdict could be had; the state is then unchanged.
+    """
+    if evidence.kind != EvidenceKind.FILE or not evidence.file:
+        return evidence.scan_status
+    with evidence.file.open("rb") as handle:
+        verdict = antivirus.scan_file(handle)
+    status = ScanStatus.INFECTED if verdict.infected else ScanStatus.CLEAN
+    if verdict.infected:
+        security_log.warning(
+            "Evidence %s (%s, SHA-256 %s) failed a virus scan: %s; quarantined",
+            evidence.pk,
+            evidence.force.code,
+            evidence.sha256,
+            verdict.signature,
+        )
+    # Only the scan state changes, whatever else happened to the row meanwhile.
+    Evidence.objects.filter(pk=evidence.pk).update(scan_status=status)
+    evidence.scan_status = status
+    return status
 
 
 EVIDENCE_EDITABLE_FIELDS = ("title", "description", "owner", "evidence_date", "review_by", "protective_marking")

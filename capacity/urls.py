@@ -10,5 +10,5 @@ urlpatterns = [
     path("", views.capacity_view, name="capacity"),
     path("capabilities/new/", views.capability_form_view, name="capability-create"),
     path("capabilities/<slug:code>/", views.capability_form_view, name="capability-edit"),
-    path("<slug:force_code>/<str:period>/<slug:capability_code>/", views.commitment_form_view, name="commitment"),
+    path("<slug:force_code>/<text:period>/<slug:capability_code>/", views.commitment_form_view, name="commitment"),
 ]

@@ -70,3 +70,18 @@ class StrictBooleanFilter(filters.BooleanFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(*args, **kwargs)
+
+
+#: The largest id a 64-bit primary key holds.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A database id: a whole number from 1 to the largest bigint. A number filter would take
+    `-8e277` and hand it to the database (an OverflowError, a 500); this answers 400 instead."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra.update(min_value=1, max_value=MAX_ID)

@@ -44,3 +44,14 @@ def worker_state() -> dict:
     if latest is None:
         return {"status": "unknown", "last_heartbeat": None}
     return {"status": "seen", "last_heartbeat": latest["seen_at"].isoformat(), "hostname": latest["hostname"]}
+
+
+def antivirus_state() -> dict:
+    """Whether the virus scanner (clamd) answers, or that none is configured."""
+    from core import antivirus
+
+    if not antivirus.scanner_configured():
+        return {"status": "not configured"}
+    started = time.monotonic()
+    up = antivirus.ping()
+    return {"status": "up" if up else "down", "ms": round((time.monotonic() - started) * 1000, 1)}

@@ -1,21 +1,75 @@
-"""Views with no SPR rules in them: the health check."""
+"""Views with no SPR rules in them: the health check and the error pages."""
 
+from __future__ import annotations
+
+import hmac
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from core.health import broker_state, database_state, worker_state
+from core.errors import error_response
+from core.health import antivirus_state, broker_state, database_state, worker_state
+from core.roles import Role, has_role
+
+
+def _may_see_health_details(request) -> bool:
+    """A signed-in national administrator, or a monitor sending `Authorization: Bearer <SPR_HEALTH_TOKEN>`
+    (compared in constant time; no token configured means no monitor access)."""
+    token = getattr(settings, "SPR_HEALTH_TOKEN", "")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if token and header.startswith("Bearer "):
+        return hmac.compare_digest(header.removeprefix("Bearer ").strip().encode(), token.encode())
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and has_role(user, Role.NATIONAL_ADMIN))
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker state; 200 while the database answers (the broker may be catching up)."""
+    """200 while the database answers, 503 when it does not. Anyone sees the status; only a national
+    administrator or a monitor with the health token sees the details (database, broker, worker,
+    virus scanner), which name software and hosts an attacker should not learn."""
     database = database_state()
-    broker = broker_state()
     healthy = database["status"] == "up"
-    worker = worker_state() if healthy else {"status": "unknown"}
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker, "worker": worker},
-        status=200 if healthy else 503,
-    )
+    body = {"status": "ok" if healthy else "unavailable"}
+    if _may_see_health_details(request):
+        body.update(
+            database=database,
+            broker=broker_state(),
+            worker=worker_state() if healthy else {"status": "unknown"},
+            antivirus=antivirus_state(),
+        )
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+# Error pages (spr/urls.py names them as Django's handlers) ---------------------------------------------
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return error_response(request, 400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return error_response(request, 403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return error_response(request, 404)
+
+
+@requires_csrf_token
+def server_error(request):
+    return error_response(request, 500)
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was stale or came from elsewhere. The reason is logged by Django,
+    never shown."""
+    return error_response(request, 403, template="errors/csrf.html")

@@ -63,6 +63,10 @@ class ReportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=200, blank=True)
+    # The Celery task id of the delivery that holds the job. The broker gives the same message back
+    # only when the worker running it was lost (late acknowledgement, rejected on worker loss), so a
+    # running job held by the same task id is taken over, never dropped as busy.
+    task_id = models.CharField(max_length=255, blank=True)
 
     force_path = "assessment__force"
     objects = ReportJobQuerySet.as_manager()

@@ -200,10 +200,15 @@ def _owned(job_id: int, attempt: int):
     return ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts=attempt)
 
 
-def report_render(*, job_id: int, worker: str, pause: float = 0.0) -> str:
+def report_render(*, job_id: int, worker: str, pause: float = 0.0, task_id: str = "") -> str:
     """Build the job's PDF if nobody else is; returns what happened ("done", "finished", "busy",
-    "missing", "superseded"). Raises TRANSIENT_ERRORS for the task to retry; any other exception
-    is left for the task's failure hook, which marks the job failed."""
+    "missing", "superseded", "failed"). Raises TRANSIENT_ERRORS for the task to retry; any other exception
+    is left for the task's failure hook, which marks the job failed.
+
+    A job running fresh under another task is "busy". One running under this same `task_id` is this
+    message delivered again, which the broker does only when the worker that ran it was lost (a
+    killed worker child: late acknowledgement, rejected on worker loss), so this delivery takes over
+    at once instead of leaving the job to the sweeper minutes later."""
     now = timezone.now()
     with transaction.atomic():
         job = ReportJob.objects.select_for_update(of=("self",)).select_related("edition").filter(pk=job_id).first()
@@ -211,15 +216,34 @@ def report_render(*, job_id: int, worker: str, pause: float = 0.0) -> str:
             return "missing"
         if job.is_finished:
             return "finished"
-        if job.status == JobStatus.RUNNING and job.started_at and now - job.started_at < RUNNING_STALE_AFTER:
+        redelivered = bool(task_id) and job.status == JobStatus.RUNNING and job.task_id == task_id
+        if (
+            job.status == JobStatus.RUNNING
+            and not redelivered
+            and job.started_at
+            and now - job.started_at < RUNNING_STALE_AFTER
+        ):
             return "busy"
+        if redelivered and job.attempts >= MAX_ATTEMPTS:
+            # A job that kills its worker every time must not be redelivered for ever.
+            job.status = JobStatus.FAILED
+            job.error = (
+                f"The report could not be built after {job.attempts} attempts: the worker stopped each time. "
+                f"Tell the service desk the report number, {job.pk}."
+            )
+            job.finished_at = now
+            job.save(update_fields=["status", "error", "finished_at"])
+            return "failed"
+        if redelivered:
+            logger.warning("Report job %s: its worker was lost during attempt %s; taking it over", job_id, job.attempts)
         job.status = JobStatus.RUNNING
         job.attempts += 1
         job.started_at = now
         job.worker = worker[:200]
+        job.task_id = task_id[:255]
         job.progress = 5
         job.error = ""
-        job.save(update_fields=["status", "attempts", "started_at", "worker", "progress", "error"])
+        job.save(update_fields=["status", "attempts", "started_at", "worker", "task_id", "progress", "error"])
         attempt = job.attempts
     if pause:
         import time

@@ -51,7 +51,7 @@ def render_report(self, job_id: int) -> str:
     """Build one report's PDF. Safe to run twice for the same job (see services.report_render)."""
     worker = f"{self.request.hostname or 'local'}:{os.getpid()}"
     try:
-        return services.report_render(job_id=job_id, worker=worker, pause=_test_delay())
+        return services.report_render(job_id=job_id, worker=worker, pause=_test_delay(), task_id=self.request.id or "")
     except services.TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
             raise

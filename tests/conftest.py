@@ -3,6 +3,10 @@ another force, so every test can prove nothing leaks across forces."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -207,3 +211,69 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+
+
+#: The EICAR anti-virus test file: harmless, and detected by every scanner as if it were a virus.
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A real ClamAV daemon (Debian's clamav-daemon) in the foreground, with its own configuration, a
+    Unix socket in a temporary folder and a local signature file that detects EICAR (no signature
+    download is possible here). Skips only if the clamd binary is absent; .ci/run installs it."""
+    import hashlib
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
+    if binary is None:
+        if os.environ.get("SPR_REQUIRE_CLAMD"):  # .ci/run sets it: in CI these tests never skip
+            pytest.fail("clamd is not installed but SPR_REQUIRE_CLAMD is set (apt-get install clamav-daemon)")
+        pytest.skip("clamd is not installed (Debian package clamav-daemon; .ci/run installs it)")
+    folder = tmp_path_factory.mktemp("clamd")
+    (folder / "db").mkdir()
+    (folder / "db" / "local.hdb").write_text(f"{hashlib.md5(EICAR).hexdigest()}:{len(EICAR)}:Local.EICAR\n")  # noqa: S324 — ClamAV's format
+    path = folder / "clamd.sock"
+    config = folder / "clamd.conf"
+    config.write_text(
+        "\n".join(
+            [
+                "Foreground yes",
+                f"LocalSocket {path}",
+                f"DatabaseDirectory {folder / 'db'}",
+                f"TemporaryDirectory {folder}",
+                f"LogFile {folder / 'clamd.log'}",
+                "StreamMaxLength 60M",
+                "",
+            ]
+        )
+    )
+    log = (folder / "stdout.log").open("wb")
+    process = subprocess.Popen(
+        [binary, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"clamd exited at start:\n{(folder / 'stdout.log').read_text()}")
+        if path.exists():
+            with socket.socket(socket.AF_UNIX) as probe, contextlib.suppress(OSError):
+                probe.connect(str(path))
+                probe.sendall(b"nPING\n")
+                if probe.recv(16).strip() == b"PONG":
+                    break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError("clamd did not answer PING within 60 s")
+    yield str(path)
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()

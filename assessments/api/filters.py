@@ -28,7 +28,7 @@ from assessments.models import (
 )
 from assessments.selectors import response_status_q
 from capabilities.models import Area
-from core.filters import CodeFilter, StrictBooleanFilter
+from core.filters import CodeFilter, IdFilter, StrictBooleanFilter
 from forces.models import Force
 from threats.api.filters import edition_filter
 from threats.models import Threat
@@ -38,8 +38,8 @@ def force_filter() -> CodeFilter:
     return CodeFilter("force__code", queryset=Force.objects.all(), noun="force", label="Force code")
 
 
-def assessment_id_filter() -> filters.NumberFilter:
-    return filters.NumberFilter(
+def assessment_id_filter() -> IdFilter:
+    return IdFilter(
         "assessment_id", label="Assessment id", help_text="The assessment's id; one you cannot see lists nothing."
     )
 

@@ -1,10 +1,9 @@
-from rest_framework.routers import SimpleRouter
-
 from assessments.api import views
+from core.api.routers import Router
 
-# SimpleRouter, as in the other apps: several routers share /api/v1/ and each DefaultRouter would add
-# its own root view at the same URL.
-router = SimpleRouter()
+# core.api.routers.Router, as in the other apps: a SimpleRouter (several routers share /api/v1/ and each
+# DefaultRouter would add its own root view at the same URL) whose ids take digits only.
+router = Router()
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("responses", views.ResponseViewSet, basename="api-response")
 router.register("evidence", views.EvidenceViewSet, basename="api-evidence")

@@ -17,7 +17,7 @@ from assessments.downloads import evidence_file_response
 from assessments.forms import EvidenceForm, add_service_errors
 from assessments.models import EvidenceKind, Response
 from assessments.permissions import can_manage_evidence
-from assessments.views.common import FORM_METHODS, form_status, manageable_forces, post_data
+from assessments.views.common import FORM_METHODS, conflict_page, form_status, manageable_forces, post_data
 from core.roles import sees_all_forces
 from forces.models import Force
 
@@ -102,5 +102,6 @@ def evidence_detail_view(request, pk: int):
 
 @require_GET
 @login_required
+@conflict_page
 def evidence_download_view(request, pk: int):
     return evidence_file_response(selectors.evidence_get(user=request.user, pk=pk))

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from capabilities.api import views
+from core.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("editions", views.EditionViewSet, basename="api-edition")
 router.register("areas", views.AreaViewSet, basename="api-area")
 router.register("requirements", views.RequirementViewSet, basename="api-requirement")

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from capacity.api import views
+from core.api.routers import Router
 
-router = SimpleRouter()
+router = Router()
 router.register("capacity", views.CapacityCommitmentViewSet, basename="api-capacity")
 
 urlpatterns = router.urls

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.exceptions import Conflict
@@ -15,7 +16,17 @@ class ConflictError(APIException):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus services' Django ValidationErrors as 400 field errors and Conflicts as 409."""
+    """DRF's handler, plus services' Django ValidationErrors as 400 field errors and Conflicts as 409.
+    Every error is JSON, whatever the client asked for (a CSV list or a file download included)."""
+    response = _handle(exc, context)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if response is not None and renderer is not None and renderer.format != "json":
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+    return response
+
+
+def _handle(exc, context):
     if isinstance(exc, Conflict):
         response = drf_exception_handler(ConflictError(detail=exc.message), context)
         if exc.details:

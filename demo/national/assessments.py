@@ -26,6 +26,7 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
     Response,
+    ScanStatus,
     Snapshot,
     Transition,
 )
@@ -70,11 +71,14 @@ def _evidence(force: Force, period: str, user, rng: random.Random, with_files: b
             item.content_type = "text/plain"
             item.size = len(body)
             item.sha256 = hashlib.sha256(body).hexdigest()
+            item.scan_status = ScanStatus.NOT_SCANNED  # generated here, never uploaded
             item.file.save("upload", ContentFile(body), save=False)
         elif number % 2:
+            item.scan_status = ""
             item.kind = EvidenceKind.LINK
             item.url = f"https://intranet.example.police.uk/{force.code}/{period[:4]}/{number}"
         else:
+            item.scan_status = ""
             item.kind = EvidenceKind.REFERENCE
             item.reference = f"{force.code.upper()[:4]}/{period[:4]}/{number:03d}"
         item._history_user = user

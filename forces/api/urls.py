@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from core.api.routers import Router
 from forces.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("forces", views.ForceViewSet, basename="api-force")
 router.register("regions", views.RegionViewSet, basename="api-region")
 

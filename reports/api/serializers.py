@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -64,8 +63,9 @@ class ReportRequestSerializer(serializers.Serializer):
 class ReportJobSerializer(serializers.ModelSerializer):
     kind = KindField(read_only=True)
     status = StatusField(read_only=True)
-    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null where the kind of report has none (an accountability report names no edition or region).
+    edition = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     download = serializers.SerializerMethodField()
     message = serializers.SerializerMethodField()
 
@@ -95,7 +95,7 @@ class ReportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download(self, job: ReportJob) -> str | None:
         """The PDF's URL once the job is done, else null."""
         if job.status != ReportJob.Status.DONE:

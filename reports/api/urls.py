@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from core.api.routers import Router
 from reports.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("reports", views.ReportJobViewSet, basename="api-report")
 
 urlpatterns = router.urls

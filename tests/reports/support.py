@@ -126,8 +126,9 @@ def wait_for_status(job_id: int, statuses=(JobStatus.DONE, JobStatus.FAILED), ti
     raise AssertionError(f"Job {job_id} still {ReportJob.objects.get(pk=job_id).status} after {timeout} s")
 
 
-def start_worker(log: Path, *, queues: str = "celery", name: str, extra_env: dict | None = None):
-    """A Celery worker subprocess in its own process group (so a test can SIGKILL all of it)."""
+def start_worker(log: Path, *, queues: str = "celery", name: str, extra_env: dict | None = None, pool: str = "solo"):
+    """A Celery worker subprocess in its own process group (so a test can SIGKILL all of it). With
+    `pool="prefork"` it runs one child process, which a test can kill alone."""
     from tests.conftest import _database_url_for_worker
 
     env = dict(os.environ)
@@ -152,7 +153,8 @@ def start_worker(log: Path, *, queues: str = "celery", name: str, extra_env: dic
                 "-A",
                 "spr",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                *(["--concurrency=1"] if pool == "prefork" else []),
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",

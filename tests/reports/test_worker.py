@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from assessments.models import Response
 from reports import context as report_context
@@ -109,6 +110,75 @@ def test_a_worker_killed_mid_render_is_swept_and_the_job_completes_once(publishe
         stop_worker(slow, signal.SIGKILL)
         if fresh is not None:
             stop_worker(fresh)
+
+
+def test_a_killed_worker_child_is_redelivered_and_finished_within_60_s_without_the_sweeper(
+    published, staff_user, tmp_path
+):
+    """Issue 13: the redelivered task used to be dropped as "busy", leaving the job to the sweeper
+    about 240 s later. The message comes back (late acknowledgement, rejected on worker loss) with the
+    same task id, and that delivery takes the job over at once."""
+    queue = f"reports-child-{uuid.uuid4().hex[:8]}"
+    worker = start_worker(
+        tmp_path / "prefork.log",
+        queues=queue,
+        name=f"prefork-{queue}",
+        pool="prefork",
+        extra_env={"SPR_REPORTS_TEST_RENDER_DELAY": "6"},
+    )
+    try:
+        job = ReportJob.objects.create(
+            kind="accountability",
+            assessment=published,
+            requested_by=staff_user,
+            input_hash=report_context.accountability_input_hash(published),
+        )
+        render_report.apply_async((job.pk,), queue=queue)
+        running = wait_for_status(job.pk, statuses=(JobStatus.RUNNING,), timeout=60)
+        child = int(running.worker.rsplit(":", 1)[1])
+        assert child != worker.pid
+
+        os.kill(child, signal.SIGKILL)
+        killed_at = time.monotonic()
+
+        # No sweeper runs here (no beat, and it would wait RUNNING_STALE_AFTER anyway): only the
+        # redelivered message can finish the job.
+        while time.monotonic() - killed_at < 60:
+            done = ReportJob.objects.get(pk=job.pk)
+            if done.status in (JobStatus.DONE, JobStatus.FAILED):
+                break
+            time.sleep(0.5)
+        elapsed = time.monotonic() - killed_at
+
+        assert done.status == JobStatus.DONE, (done.status, done.error, (tmp_path / "prefork.log").read_text()[-3000:])
+        assert elapsed < 60
+        assert done.attempts == 2 and done.worker != running.worker
+        assert done.task_id == running.task_id  # the same message, delivered again
+        assert _files_of(done) == [job_path(done)]
+        assert hashlib.sha256(job_path(done).read_bytes()).hexdigest() == done.sha256
+        assert "taking it over" in (tmp_path / "prefork.log").read_text()
+    finally:
+        stop_worker(worker, signal.SIGKILL)
+
+
+def test_a_redelivery_of_a_job_that_killed_its_worker_every_time_fails_it_instead_of_looping(published, staff_user):
+    from reports.services import MAX_ATTEMPTS, report_render
+
+    job = ReportJob.objects.create(
+        kind="accountability",
+        assessment=published,
+        requested_by=staff_user,
+        input_hash="0" * 64,
+        status=JobStatus.RUNNING,
+        attempts=MAX_ATTEMPTS,
+        task_id="task-1",
+        started_at=timezone.now(),
+    )
+
+    assert report_render(job_id=job.pk, worker="w:1", task_id="task-2") == "busy"
+    assert report_render(job_id=job.pk, worker="w:1", task_id="task-1") == "failed"
+    failed = ReportJob.objects.get(pk=job.pk)
+    assert failed.status == JobStatus.FAILED and "the worker stopped each time" in failed.error
 
 
 def _free_port() -> int:

@@ -15,7 +15,7 @@ from assessments.api.serializers.common import (
     force_field,
     text_field,
 )
-from assessments.models import Evidence, EvidenceKind, ProtectiveMarking
+from assessments.models import Evidence, EvidenceKind, ProtectiveMarking, ScanStatus
 
 # Output ---------------------------------------------------------------------------------------------
 
@@ -24,6 +24,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
     force = code_field("The force's code")
     past_review = serializers.BooleanField(source="is_past_review", read_only=True)
     download = serializers.SerializerMethodField()
+    scan_status = serializers.ChoiceField(
+        choices=ScanStatus.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="A file's virus scan: it downloads only when `clean` or `not_scanned`; empty for a link or reference",
+    )
 
     class Meta:
         model = Evidence
@@ -42,6 +48,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "scan_status",
             "url",
             "reference",
             "download",
@@ -51,7 +58,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_download(self, evidence) -> str | None:
-        """The absolute URL of the file, for files only."""
+        """The absolute URL of the file, for files only (it answers 409 while the file is quarantined)."""
         if evidence.kind != EvidenceKind.FILE:
             return None
         return reverse("api-evidence-download", kwargs={"pk": evidence.pk}, request=self.context.get("request"))

@@ -9,14 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response as ApiResponse
 
 from assessments import selectors, services
 from assessments.api.filters import EvidenceFilter
-from assessments.api.parsers import EvidenceMultiPartParser
 from assessments.api.serializers import EvidenceCreateSerializer, EvidenceSerializer, EvidenceUpdateSerializer
 from assessments.api.views.common import (
     NOT_FOUND,
@@ -55,7 +54,8 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter
     permission_classes = [IsAuthenticated, ManagesForceRecords]
-    parser_classes = [SafeJSONParser, FormParser, EvidenceMultiPartParser]
+    # Unsafe file names are marked by core.multipart (FILE_UPLOAD_HANDLERS) and refused by the service.
+    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

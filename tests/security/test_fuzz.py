@@ -1,0 +1,105 @@
+"""A schema-driven fuzz run of the API (issue 13): schemathesis generates requests from
+/api/v1/schema/ for every operation, as staff of two forces and an HMIC inspector, valid and invalid
+data alike, against the WSGI app in this process. No answer may be a server error, and every answer
+must match the schema (status, content type, body).
+
+Bounded: a fixed seed and a fixed number of examples per operation and user, so the run is repeatable
+and stays within about two minutes."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import hypothesis
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, strategies
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from spr.wsgi import application
+from tests.factories import make_assessment
+from tests.security.test_every_route import world as world  # noqa: F401 — a fixture, used by name
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance]
+EXAMPLES = 6
+SEED = 13
+
+
+@pytest.fixture
+def wsgi_app():
+    """The project's WSGI application, keeping the test's database connection open between requests
+    (as Django's test client does: the request signals would close it)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield application
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_tokens(world, other_staff_user, inspector_user, staff_user, forces, spr2012):
+    make_assessment(user=other_staff_user, force=forces["kent"], edition=spr2012, period="2025/26")
+    return {
+        user.username: Token.objects.create(user=user).key for user in (staff_user, other_staff_user, inspector_user)
+    }
+
+
+@pytest.fixture
+def quiet_4xx():
+    """Thousands of 4xx answers are the point of the run: log only server errors meanwhile."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.mark.django_db
+def test_the_api_survives_a_schema_driven_fuzz_run(wsgi_app, fuzz_tokens, quiet_4xx):
+    token = next(iter(fuzz_tokens.values()))
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/?format=json", wsgi_app, headers={"Authorization": f"Token {token}"}
+    )
+    failures: list[str] = []
+    started = time.monotonic()
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        strategy = strategies.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+        )
+
+        @hypothesis.seed(SEED)
+        @hypothesis.settings(
+            max_examples=EXAMPLES * len(fuzz_tokens),
+            deadline=None,
+            database=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
+        @given(case=strategy, who=strategies.sampled_from(sorted(fuzz_tokens)))
+        def run(case, who):
+            response = case.call(headers={"Authorization": f"Token {fuzz_tokens[who]}"})
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except (AssertionError, BaseExceptionGroup) as exc:  # collected, then reported together
+                failures.append(f"{case.operation.label} as {who}: {response.status_code} {str(exc)[:600]}")
+
+        run()
+    elapsed = time.monotonic() - started
+    print(f"fuzzed {operations} operations in {elapsed:.0f} s")
+    assert operations > 40
+    assert not failures, "\n\n".join(sorted(set(failures))[:40])
