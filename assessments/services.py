@@ -2,6 +2,10 @@
 
 Services take keyword-only arguments and the acting user, check permission, validate, and write in
 one transaction. Pages and the API call the same functions, so they cannot disagree.
+
+Past 400 lines on purpose: every write here shares the same editability check, row lock and history
+step (`_require_editable`, `_save_with_history`), and the concurrency test patches them on this
+module; split into a package, each part would import them back and the patch points would move.
 """
 
 from __future__ import annotations
