@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 export DEBUG ?= true
 export DJANGO_SETTINGS_MODULE := spr.settings
 
-.PHONY: help setup run test lint format migrate demo worker bench bench-reports clean
+.PHONY: help setup run test lint format migrate demo worker bench bench-reports load clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,16 @@ bench: setup ## Benchmarks on national-scale data in PostgreSQL (prints figures;
 bench-reports: setup ## PDF report benchmark on the national data of `make bench` (prints figures)
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/4} \
 		$(PY) bench/reports.py $(BENCH_ARGS)
+
+$(VENV)/.load-installed: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	@touch $@
+
+LOAD_SECONDS ?= 300
+LOAD_USERS ?= 300
+
+load: setup $(VENV)/.load-installed ## Load test: gunicorn, PostgreSQL, Redis, Celery under LOAD_USERS people for LOAD_SECONDS (prints figures)
+	$(PY) bench/load/run.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 
 clean: ## Remove the local database, broker files, uploads and built reports
 	rm -rf var
