@@ -31,6 +31,18 @@ def acts_for(user, force_id: int) -> bool:
     return force_id in force_ids_for(user)
 
 
+def loaded_for(obj, user):
+    """Record that `obj` was just read through `visible_to(user)`, so a later "may this user see it?"
+    in the same request needs no query (`seen_by`). Returns `obj`."""
+    obj._spr_visible_to = getattr(user, "pk", None)
+    return obj
+
+
+def seen_by(obj, user) -> bool:
+    """`obj` was read through `visible_to(user)` in this request (see `loaded_for`)."""
+    return getattr(user, "pk", None) is not None and getattr(obj, "_spr_visible_to", None) == user.pk
+
+
 class ForceScopedQuerySet(models.QuerySet):
     """Rows that belong to a force, through the model's `force_path`."""
 

@@ -11,6 +11,7 @@ from assessments.models import (
     Response,
     ResponseStatus,
 )
+from forces.scoping import loaded_for
 
 
 def response_status_q(status: str, prefix: str = "") -> Q:
@@ -63,6 +64,10 @@ def assessment_list(*, user) -> QuerySet[Assessment]:
 
 def assessment_get(*, user, pk) -> Assessment:
     """One assessment the user may see, else 404 (another force's assessment does not exist for them)."""
-    return get_object_or_404(
-        Assessment.objects.visible_to(user).select_related("force", "force__region", "edition", "created_by"), pk=pk
+    return loaded_for(
+        get_object_or_404(
+            Assessment.objects.visible_to(user).select_related("force", "force__region", "edition", "created_by"),
+            pk=pk,
+        ),
+        user,
     )

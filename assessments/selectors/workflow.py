@@ -20,6 +20,7 @@ from assessments.models import (
     Transition,
 )
 from core.models import AuditEntry
+from forces.scoping import loaded_for
 
 
 def challenge_list(*, user, assessment: Assessment | None = None) -> QuerySet[Challenge]:
@@ -107,7 +108,7 @@ def assessment_workflow_get(*, user, pk) -> Assessment:
     assessment.last_at = latest.at if latest else None
     assessment.last_actor_name = f"{latest.actor.first_name} {latest.actor.last_name}" if latest else None
     assessment.last_actor_username = latest.actor.username if latest else None
-    return assessment
+    return loaded_for(assessment, user)
 
 
 def response_workflow_get(*, user, assessment_pk, ref: str) -> Response:

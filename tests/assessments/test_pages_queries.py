@@ -19,7 +19,7 @@ REF = "3.2(a)(ii)"
 #: The most queries each page may run (session, user, roles and memberships included).
 MAX_QUERIES = {
     "list": 8,
-    "detail": 13,  # one of them: may the user request the accountability report (its "Generate PDF")
+    "detail": 12,
     "response": 13,
     "check": 11,
     "evidence": 8,
