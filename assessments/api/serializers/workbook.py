@@ -1,0 +1,40 @@
+"""The workbook import's input (a multipart `file`) and its answer: the rows that change a response,
+field by field (old and new, as a person reads them), and the rows refused with their reasons."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class WorkbookUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="An Excel workbook (.xlsx) in the layout of the export")
+
+
+class WorkbookFieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="`judgement`, `narrative` or `evidence`")
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class WorkbookRowChangeSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField()
+    reference = serializers.CharField(help_text="The requirement's paragraph reference (column A)")
+    response = serializers.IntegerField(source="response_id")
+    fields = WorkbookFieldChangeSerializer(many=True)
+
+
+class WorkbookRefusalSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True, help_text="None when the whole sheet is refused")
+    reference = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class WorkbookImportSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField(help_text="Whether the changes were saved")
+    changes = WorkbookRowChangeSerializer(many=True)
+    refusals = WorkbookRefusalSerializer(many=True)
+    unchanged = serializers.IntegerField(help_text="Rows whose answer is already as the workbook gives it")
