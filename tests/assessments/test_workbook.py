@@ -275,7 +275,7 @@ def test_a_draft_changed_since_the_preview_refuses_the_whole_import(staff_client
     confirmed = staff_client.post(reverse("assessments:workbook-confirm", kwargs={"pk": draft.pk}), {"token": token})
 
     assert confirmed.status_code == 409
-    assert "5.1(a) has changed since you previewed the import" in confirmed.content.decode()
+    assert "(5.1(a)) has changed in the draft since you previewed the import" in confirmed.content.decode()
     assert _counts(draft) == before
     assert draft.responses.get(requirement__ref="5.1(a)").narrative == "A colleague's words"
 
@@ -388,3 +388,77 @@ def test_another_forces_assessment_is_404_for_download_and_import(other_staff_cl
         ).status_code
         == 404
     )
+
+
+# --- An action plan ------------------------------------------------------------------------------------
+
+
+def _action_plan(client, source):
+    """The source's export with its action moved on and a new action added on the Actions sheet."""
+    book = _book(client.get(_api_url(source)).content)
+    ws = book["Actions"]
+    ws.cell(row=2, column=_column_of(ws, "Status"), value="In progress")
+    ws.cell(row=2, column=_column_of(ws, "Owner"), value="Head of Operations")
+    ws.append(["5.1(a)", "No cyber exercise", "Hold a table-top exercise", "Cyber lead", dt.datetime(2026, 1, 31)])
+    return book
+
+
+@pytest.mark.django_db
+def test_an_action_plan_changes_the_matching_action_and_adds_the_new_one(staff_client, last_year, draft):
+    book = _action_plan(staff_client, last_year)
+    (copied,) = draft.actions.all()
+    history = copied.history.model.objects.count()
+
+    preview = staff_client.post(_api_url(draft, dry_run=True), {"file": _upload(book)})
+
+    changes = preview.json()["changes"]
+    assert [(c["sheet"], c["row"], c["record"]) for c in changes] == [("Actions", 2, copied.pk), ("Actions", 3, None)]
+    assert {f["field"]: (f["old"], f["new"]) for f in changes[0]["fields"]} == {
+        "owner": ("ACC Operations", "Head of Operations"),
+        "status": ("Not started", "In progress"),
+    }
+    assert draft.actions.count() == 1
+
+    imported = staff_client.post(_api_url(draft), {"file": _upload(book)})
+
+    assert imported.status_code == 200, imported.content
+    copied.refresh_from_db()
+    assert (copied.owner, copied.status) == ("Head of Operations", "in_progress")
+    added = draft.actions.get(gap="No cyber exercise")
+    assert (added.requirement.ref, added.due_date, added.status) == ("5.1(a)", dt.date(2026, 1, 31), "open")
+    assert copied.history.model.objects.count() == history + 2
+    assert last_year.actions.get().status == "open"  # last year's plan is untouched
+
+
+@pytest.mark.django_db
+def test_action_rows_with_a_bad_date_or_status_are_refused(staff_client, last_year, draft):
+    book = _action_plan(staff_client, last_year)
+    ws = book["Actions"]
+    ws.cell(row=2, column=_column_of(ws, "Status"), value="Nearly there")
+    ws.cell(row=3, column=_column_of(ws, "Due date"), value="next spring")
+    count = draft.actions.count()
+
+    response = staff_client.post(_api_url(draft), {"file": _upload(book)})
+
+    assert response.status_code == 400
+    reasons = {(r["sheet"], r["row"]): r["reason"] for r in response.json()["refusals"]}
+    assert reasons[("Actions", 2)].startswith("Choose a status: Not started, In progress")
+    assert reasons[("Actions", 3)] == "Enter the due date as a date, for example 31/03/2026"
+    assert draft.actions.count() == count
+
+
+@pytest.mark.django_db
+def test_an_action_changed_since_the_preview_refuses_the_import(staff_client, staff_user, last_year, draft):
+    book = _action_plan(staff_client, last_year)
+    preview = staff_client.post(
+        reverse("assessments:workbook-import", kwargs={"pk": draft.pk}), {"file": _upload(book)}
+    )
+    token = preview.context["confirm"].initial["token"]
+    services.action_save(user=staff_user, assessment=draft, action=draft.actions.get(), owner="Someone else")
+
+    confirmed = staff_client.post(reverse("assessments:workbook-confirm", kwargs={"pk": draft.pk}), {"token": token})
+
+    assert confirmed.status_code == 409
+    assert "Actions row 2" in confirmed.content.decode()
+    assert draft.actions.count() == 1
+    assert draft.actions.get().owner == "Someone else"

@@ -11,7 +11,7 @@ class WorkbookUploadSerializer(serializers.Serializer):
 
 
 class WorkbookFieldChangeSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="`judgement`, `narrative` or `evidence`")
+    field = serializers.CharField(help_text="The column's field: `judgement`, `narrative`, `evidence`, `due_date`...")
     label = serializers.CharField()
     old = serializers.CharField()
     new = serializers.CharField()
@@ -21,7 +21,9 @@ class WorkbookRowChangeSerializer(serializers.Serializer):
     sheet = serializers.CharField()
     row = serializers.IntegerField()
     reference = serializers.CharField(help_text="The requirement's paragraph reference (column A)")
-    response = serializers.IntegerField(source="response_id")
+    record = serializers.IntegerField(
+        source="target", allow_null=True, help_text="The response or action changed; null for a new action"
+    )
     fields = WorkbookFieldChangeSerializer(many=True)
 
 

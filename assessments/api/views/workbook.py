@@ -59,7 +59,9 @@ class WorkbookActions:
         summary="Import answers from a workbook into the draft",
         description=(
             "Reads the `Responses` sheet (column A the paragraph reference; Judgement, Narrative and Evidence "
-            "found by their headers). The file goes through the evidence library's upload checks. A row "
+            "found by their headers) and the `Actions` sheet (an action plan: a row changes the draft's action "
+            "on that requirement with that gap, or adds one). The file goes through the evidence library's "
+            "upload checks. A row "
             "with a formula, an unknown requirement or a value off the scale is refused. With `dry_run=1` "
             "nothing is written (200). Otherwise every change is written in one transaction (200, "
             "`written` true) or, if any row is refused, none (400 with the same shape); a response "
