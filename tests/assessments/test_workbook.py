@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,7 @@ from assessments import services
 from assessments.models import Response
 from assessments.records import ResponseAnswer
 from core.models import AuditEntry
+from tests.conftest import EICAR
 from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -462,3 +464,49 @@ def test_an_action_changed_since_the_preview_refuses_the_import(staff_client, st
     assert "Actions row 2" in confirmed.content.decode()
     assert draft.actions.count() == 1
     assert draft.actions.get().owner == "Someone else"
+
+
+def _with_entry(content: bytes, name: str, data: bytes) -> bytes:
+    """The workbook's bytes with one more part in its zip."""
+    buffer = io.BytesIO(content)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_macros_is_refused_by_the_archive_checks(staff_client, last_year, draft):
+    content = _with_entry(staff_client.get(_api_url(last_year)).content, "xl/vbaProject.bin", b"\x00" * 64)
+
+    response = staff_client.post(
+        _api_url(draft, dry_run=True), {"file": SimpleUploadedFile("answers.xlsx", content, content_type=XLSX)}
+    )
+
+    assert response.status_code == 400
+    assert "contains macros" in response.json()["file"][0]
+
+
+@pytest.mark.django_db
+def test_the_virus_scanner_checks_a_workbook_before_it_is_read(staff_client, last_year, draft, settings, clamd_socket):
+    settings.CLAMD_SOCKET, settings.CLAMD_HOST = clamd_socket, ""
+    clean = staff_client.get(_api_url(last_year)).content
+    infected = _with_entry(clean, "xl/media/readme.txt", EICAR)
+
+    refused = staff_client.post(
+        _api_url(draft, dry_run=True), {"file": SimpleUploadedFile("answers.xlsx", infected, content_type=XLSX)}
+    )
+    accepted = staff_client.post(
+        _api_url(draft, dry_run=True), {"file": SimpleUploadedFile("answers.xlsx", clean, content_type=XLSX)}
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["file"] == ["The file failed a virus scan"]
+    assert accepted.status_code == 200
+
+
+@pytest.mark.django_db
+def test_export_reads_a_fixed_number_of_queries(staff_client, last_year, django_assert_max_num_queries):
+    # assessment_content's 13, the assessment itself, and the session and user.
+    with django_assert_max_num_queries(17):
+        response = staff_client.get(_api_url(last_year))
+    assert response.status_code == 200
