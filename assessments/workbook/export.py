@@ -1,5 +1,6 @@
 """Writing an assessment as an .xlsx workbook: one sheet per `layout.SHEETS`, a bold frozen header
-row, dates as dates, column widths to suit, and the protective marking in every page's header.
+row, dates as dates, column widths to suit, the scale's labels as the Judgement column's drop-down,
+and the protective marking in every page's header.
 
 Text is always written as text: a narrative starting with "=" stays words, never a formula.
 """
@@ -7,17 +8,22 @@ Text is always written as text: a narrative starting with "=" stays words, never
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Snapshot
 from assessments.records import AssessmentContent, assessment_content
-from assessments.workbook.layout import SHEETS, Sheet
+from assessments.snapshots import snapshot_content
+from assessments.workbook.layout import RESPONSE_SHEET, SHEETS, Sheet
+from threats.models import JudgementLevel
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -33,13 +39,15 @@ def workbook_filename(assessment: Assessment) -> str:
     return slugify("-".join(parts)) + ".xlsx"
 
 
-def workbook_bytes(content: AssessmentContent) -> bytes:
-    """The workbook of an assessment's content, as the bytes of an .xlsx file."""
+def workbook_bytes(content: AssessmentContent, *, judgements: Sequence[str] = ()) -> bytes:
+    """The workbook of an assessment's content, as the bytes of an .xlsx file; `judgements`, the
+    scale's labels, become the Judgement column's drop-down list."""
     book = Workbook()
     book.remove(book.active)
     context = {"requirements": content.requirements_by_ref()}
     for sheet in SHEETS:
         _write_sheet(book, sheet, content, context)
+    _judgement_list(book[RESPONSE_SHEET.name], judgements, len(content.responses))
     book.properties.title = f"{content.assessment.force.name} {content.assessment.period}"
     book.properties.creator = "SPR Assurance"
     buffer = io.BytesIO()
@@ -48,8 +56,26 @@ def workbook_bytes(content: AssessmentContent) -> bytes:
 
 
 def assessment_workbook(assessment: Assessment) -> bytes:
-    """The assessment's workbook, read in `assessment_content`'s fixed number of queries."""
-    return workbook_bytes(assessment_content(assessment))
+    """The assessment's workbook, read in a fixed number of queries: a published assessment's from
+    its frozen snapshot (what HMIC was given), any other's from `assessment_content`."""
+    snapshot = Snapshot.objects.filter(assessment_id=assessment.pk).first()
+    content = snapshot_content(snapshot) if snapshot is not None else assessment_content(assessment)
+    labels = JudgementLevel.objects.filter(edition_id=assessment.edition_id).order_by("position")
+    return workbook_bytes(content, judgements=list(labels.values_list("label", flat=True)))
+
+
+def _judgement_list(ws, labels: Sequence[str], rows: int) -> None:
+    """A drop-down of the scale's labels on the Judgement column (Excel holds a list of at most 255
+    characters, with no commas in its items; a scale that does not fit gets none)."""
+    formula = ",".join(labels)
+    if not labels or rows == 0 or len(formula) > 255 or any("," in label or '"' in label for label in labels):
+        return
+    letter = get_column_letter(RESPONSE_SHEET.columns.index(RESPONSE_SHEET.column("judgement")) + 1)
+    validation = DataValidation(type="list", formula1=f'"{formula}"', allow_blank=True)
+    validation.error = str(_("Choose a judgement from the list"))
+    validation.showErrorMessage = True
+    ws.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{rows + 1}")
 
 
 def _write_sheet(book: Workbook, sheet: Sheet, content: AssessmentContent, context: dict) -> None:

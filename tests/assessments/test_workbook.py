@@ -14,11 +14,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments import services
-from assessments.models import Response
+from assessments.models import AssessmentStatus, Evidence, Response
 from assessments.records import ResponseAnswer
 from core.models import AuditEntry
 from tests.conftest import EICAR
 from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
+from tests.workflow_support import advance
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANSWERED = ("3.1(a)", "4.1(c)", "5.1(a)", "6.1")
@@ -506,7 +507,34 @@ def test_the_virus_scanner_checks_a_workbook_before_it_is_read(staff_client, las
 
 @pytest.mark.django_db
 def test_export_reads_a_fixed_number_of_queries(staff_client, last_year, django_assert_max_num_queries):
-    # assessment_content's 13, the assessment itself, and the session and user.
-    with django_assert_max_num_queries(17):
+    # assessment_content's 13, the assessment, its snapshot (none), the scale, the session and user.
+    with django_assert_max_num_queries(19):
         response = staff_client.get(_api_url(last_year))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_judgement_column_offers_the_scale(staff_client, last_year):
+    ws = _book(staff_client.get(_api_url(last_year)).content)["Responses"]
+
+    (validation,) = ws.data_validations.dataValidation
+    assert validation.formula1 == '"Assured,Partially assured,Not assured,Not yet assessed"'
+    letter = chr(ord("A") + _column_of(ws, "Judgement") - 1)
+    assert str(validation.sqref) == f"{letter}2:{letter}{ws.max_row}"
+
+
+@pytest.mark.django_db
+def test_a_published_assessment_exports_its_snapshot_and_cannot_be_imported_into(
+    staff_client, staff_user, chief_user, pcc_user, last_year
+):
+    published = advance(last_year, AssessmentStatus.PUBLISHED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    item = Evidence.objects.get(title="CONTEST delivery plan")
+    services.evidence_update(user=staff_user, evidence=item, title="Renamed after publication")
+    book = _book(staff_client.get(_api_url(published)).content)
+
+    assert book["Evidence"]["C2"].value == "CONTEST delivery plan"  # as HMIC was given it
+    refused = staff_client.post(_api_url(published, dry_run=True), {"file": _upload(book)})
+    page = staff_client.get(reverse("assessments:workbook-import", kwargs={"pk": published.pk}))
+    assert refused.status_code == 409
+    assert "published, so answers cannot be imported" in refused.json()["detail"]
+    assert page.status_code == 409
