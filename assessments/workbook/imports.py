@@ -165,11 +165,12 @@ def plan_workbook(*, assessment: Assessment, book) -> ImportPlan:
             )
             continue
         planner = planner_class(assessment, plan, columns)
-        for cells in rows:
-            if cells and cells[0].row > MAX_ROWS + 1:
+        # Counted here: a read-only sheet's empty cells do not know their row.
+        for number, cells in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:
                 plan.refuse(_("The sheet has more than %(limit)s rows") % {"limit": f"{MAX_ROWS:,}"}, sheet=name)
                 break
-            planner.row(cells)
+            planner.row(number, cells)
     return plan
 
 

@@ -86,10 +86,9 @@ class Planner:
         self.columns = columns
         self.seen: dict[object, int] = {}
 
-    def row(self, cells: Sequence) -> None:
+    def row(self, number: int, cells: Sequence) -> None:
         if not cells or all(cell.value is None for cell in cells):
             return
-        number = cells[0].row
         values = {key: (cells[index] if index < len(cells) else None) for key, index in self.columns.items()}
         reference = text_of(values[self.sheet.columns[0].key]).strip()
         formulas = formula_columns(cells)

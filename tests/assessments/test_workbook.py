@@ -300,6 +300,8 @@ def test_bad_judgement_unknown_requirement_and_formula_are_refused_row_by_row_no
     unknown = ws.max_row + 1
     ws.cell(row=unknown, column=1, value="9.9(z)")
     ws.cell(row=unknown, column=narrative, value="Not a requirement")
+    no_reference = unknown + 2  # after an empty row, which is passed over
+    ws.cell(row=no_reference, column=narrative, value="Whose is this?")
     before = _counts(draft)
 
     preview = staff_client.post(_api_url(draft, dry_run=True), {"file": _upload(book)})
@@ -310,6 +312,7 @@ def test_bad_judgement_unknown_requirement_and_formula_are_refused_row_by_row_no
         ("Responses", bad_judgement, "3.1(a)"),
         ("Responses", formula, "5.1(a)"),
         ("Responses", unknown, "9.9(z)"),
+        ("Responses", no_reference, ""),
     }
     assert "“Brilliant” is not a judgement" in refusals[("Responses", bad_judgement, "3.1(a)")]
     assert "formula" in refusals[("Responses", formula, "5.1(a)")]
@@ -317,7 +320,8 @@ def test_bad_judgement_unknown_requirement_and_formula_are_refused_row_by_row_no
     assert [c["reference"] for c in preview.json()["changes"]] == ["4.1(c)"]
     assert imported.status_code == 400
     assert imported.json()["written"] is False
-    assert len(imported.json()["refusals"]) == 3
+    assert refusals[("Responses", no_reference, "")] == "Enter the paragraph reference in column A"
+    assert len(imported.json()["refusals"]) == 4
     assert _counts(draft) == before
 
     page = staff_client.post(reverse("assessments:workbook-import", kwargs={"pk": draft.pk}), {"file": _upload(book)})
