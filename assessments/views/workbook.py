@@ -24,12 +24,22 @@ from assessments.forms import add_service_errors
 from assessments.views.common import FORM_METHODS, conflict_page, form_status, post_data
 
 
+def _letter(label):
+    return forms.CharField(label=label, required=False, max_length=3)
+
+
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a workbook"),
-        help_text=_("An Excel workbook (.xlsx) in the layout of this service’s export"),
+        help_text=_("An Excel workbook (.xlsx)"),
         error_messages={"required": _("Select a workbook")},
     )
+    # A workbook in its own layout (`workbook.column_map`); all left blank: the export's layout.
+    sheet = forms.CharField(label=_("Sheet name"), required=False, max_length=31)
+    reference_column = _letter(_("Column of the paragraph reference"))
+    judgement_column = _letter(_("Column of the judgement"))
+    narrative_column = _letter(_("Column of the narrative"))
+    evidence_column = _letter(_("Column of the evidence IDs"))
 
 
 class WorkbookConfirmForm(forms.Form):
@@ -48,6 +58,22 @@ def _editable(request, pk: int):
     return assessment
 
 
+def _plan(form: WorkbookUploadForm, assessment) -> workbook.ImportPlan | None:
+    """The plan of the uploaded workbook, in the layout the form names; None (the form's errors say
+    why) when the layout or the file is refused."""
+    data = form.cleaned_data
+    try:
+        mapping = workbook.column_map(sheet=data["sheet"], **{name: data[name] for name in workbook.MAPPING_FIELDS})
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    try:
+        return workbook.plan_import(assessment=assessment, upload=data["file"], mapping=mapping)
+    except ValidationError as exc:
+        add_service_errors(form, ValidationError({"file": exc.messages}))
+        return None
+
+
 @require_http_methods(FORM_METHODS)
 @login_required
 @conflict_page
@@ -55,25 +81,21 @@ def workbook_import_view(request, pk: int):
     """Upload a workbook and see what importing it would do; nothing is written here."""
     assessment = _editable(request, pk)
     form = WorkbookUploadForm(post_data(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = workbook.plan_import(assessment=assessment, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, ValidationError({"file": exc.messages}))
-        else:
-            return render(
-                request,
-                "assessments/workbook_preview.html",
-                {
-                    "assessment": assessment,
-                    "plan": plan,
-                    "confirm": WorkbookConfirmForm(
-                        initial={"token": workbook.plan_token(user=request.user, assessment=assessment, plan=plan)}
-                    )
-                    if plan.can_import
-                    else None,
-                },
-            )
+    plan = _plan(form, assessment) if request.method == "POST" and form.is_valid() else None
+    if plan is not None:
+        return render(
+            request,
+            "assessments/workbook_preview.html",
+            {
+                "assessment": assessment,
+                "plan": plan,
+                "confirm": WorkbookConfirmForm(
+                    initial={"token": workbook.plan_token(user=request.user, assessment=assessment, plan=plan)}
+                )
+                if plan.can_import
+                else None,
+            },
+        )
     return render(
         request,
         "assessments/workbook_import.html",

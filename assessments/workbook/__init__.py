@@ -8,12 +8,15 @@ draft: a plan of every row that will change and every row refused, then one writ
 
 from assessments.workbook.export import CONTENT_TYPE, assessment_workbook, workbook_bytes, workbook_filename
 from assessments.workbook.imports import (
+    MAPPING_FIELDS,
+    ColumnMap,
     FieldChange,
     ImportPlan,
     ImportStale,
     Refusal,
     RowChange,
     changes_from_token,
+    column_map,
     plan_import,
     plan_token,
     require_importable,
@@ -22,6 +25,8 @@ from assessments.workbook.imports import (
 from assessments.workbook.layout import SHEET_NAMES, SHEETS
 
 __all__ = [
+    "MAPPING_FIELDS",
+    "ColumnMap",
     "CONTENT_TYPE",
     "SHEETS",
     "SHEET_NAMES",
@@ -32,6 +37,7 @@ __all__ = [
     "RowChange",
     "assessment_workbook",
     "changes_from_token",
+    "column_map",
     "plan_import",
     "plan_token",
     "require_importable",

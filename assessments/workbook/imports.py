@@ -9,7 +9,8 @@ is refused. Nothing is written while planning.
 
 The Responses sheet (last year's self-assessment) and the Actions sheet (an action plan) are
 imported, row by row (`planners`); the Evidence and Departures sheets are written for reading and
-left as they are.
+left as they are. A workbook in a layout of its own is read through a `ColumnMap` that names its
+sheet and the column letter of the reference, judgement, narrative and evidence.
 
 `workbook_import` writes the plan through the services every page uses (`response_update`,
 `action_save`), inside one transaction, checking each record is as the plan read it (a response's
@@ -20,6 +21,7 @@ version, an action's last change): if anyone has changed one since, nothing is w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +31,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 
 from assessments import services
 from assessments.models import Action, Assessment, Response
@@ -59,10 +62,12 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class RowChange:
-    """A row of the workbook that changes a record, and how: `target` is the response or action it
-    changes (None for a new action), `version` what the record was when the plan read it (a
-    response's version, an action's last change), `values` what is written (JSON-ready)."""
+    """A row of the workbook that changes a record, and how: `kind` is what it changes (RESPONSES or
+    ACTIONS, whatever its sheet is called), `target` the response or action (None for a new action),
+    `version` what the record was when the plan read it (a response's version, an action's last
+    change), `values` what is written (JSON-ready)."""
 
+    kind: str
     sheet: str
     row: int
     reference: str
@@ -131,14 +136,85 @@ def open_workbook(upload):
         raise ValidationError(_("The selected file could not be read as an Excel workbook")) from exc
 
 
-def plan_import(*, assessment: Assessment, upload) -> ImportPlan:
+@dataclass(frozen=True)
+class ColumnMap:
+    """A workbook in a layout of its own: the answers are on `sheet` (the first sheet if ""), and
+    each of ResponsePlanner's columns (`ref`, `judgement`, `narrative`, `evidence`) is in the column
+    letter given (at least `ref`); row 1 holds headings and is passed over."""
+
+    sheet: str
+    letters: dict[str, str]
+
+    def columns(self) -> dict[str, int]:
+        return {key: column_index_from_string(letter.upper()) - 1 for key, letter in self.letters.items() if letter}
+
+
+#: A mapped layout's fields, as the page's form and the API name them -> ResponsePlanner's columns.
+MAPPING_FIELDS = {
+    "reference_column": "ref",
+    "judgement_column": "judgement",
+    "narrative_column": "narrative",
+    "evidence_column": "evidence",
+}
+COLUMN_LETTERS = re.compile(r"[A-Za-z]{1,3}")
+
+
+def column_map(*, sheet: str = "", **letters: str) -> ColumnMap | None:
+    """The layout a person gave (`reference_column`... as MAPPING_FIELDS), or None when they gave
+    none and the workbook is in the export's layout. Raises ValidationError naming the field."""
+    given = {name: (letters.get(name) or "").strip() for name in MAPPING_FIELDS}
+    if not any(given.values()) and not sheet.strip():
+        return None
+    errors = {}
+    for name, letter in given.items():
+        if letter and not COLUMN_LETTERS.fullmatch(letter):
+            errors[name] = _("Enter a column letter, such as C")
+    if not any(given[name] for name in ("judgement_column", "narrative_column", "evidence_column")):
+        errors["judgement_column"] = _("Enter the column of the judgement, the narrative or the evidence")
+    if errors:
+        raise ValidationError(errors)
+    given["reference_column"] = given["reference_column"] or "A"
+    return ColumnMap(sheet=sheet.strip(), letters={MAPPING_FIELDS[name]: letter for name, letter in given.items()})
+
+
+def plan_import(*, assessment: Assessment, upload, mapping: ColumnMap | None = None) -> ImportPlan:
     """What importing `upload` into the assessment would change and refuse; writes nothing.
     Raises ValidationError when the file itself is refused (see `open_workbook`)."""
     book = open_workbook(upload)
     try:
+        if mapping is not None:
+            return plan_mapped(assessment=assessment, book=book, mapping=mapping)
         return plan_workbook(assessment=assessment, book=book)
     finally:
         book.close()
+
+
+def plan_mapped(*, assessment: Assessment, book, mapping: ColumnMap) -> ImportPlan:
+    """The plan of a workbook in its own layout (`mapping`): answers only."""
+    plan = ImportPlan()
+    sheet = mapping.sheet or book.sheetnames[0]
+    if sheet not in book.sheetnames:
+        plan.refuse(
+            _("The workbook has no sheet called %(sheet)s. Its sheets are %(sheets)s")
+            % {"sheet": sheet, "sheets": ", ".join(book.sheetnames)},
+            sheet=sheet,
+        )
+        return plan
+    rows = book[sheet].iter_rows()
+    next(rows, None)
+    _plan_rows(plan, PLANNERS[RESPONSES](assessment, plan, mapping.columns(), sheet_name=sheet), rows)
+    return plan
+
+
+def _plan_rows(plan: ImportPlan, planner, rows) -> None:
+    # Counted here: a read-only sheet's empty cells do not know their row.
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            plan.refuse(
+                _("The sheet has more than %(limit)s rows") % {"limit": f"{MAX_ROWS:,}"}, sheet=planner.sheet_name
+            )
+            break
+        planner.row(number, cells)
 
 
 def plan_workbook(*, assessment: Assessment, book) -> ImportPlan:
@@ -164,13 +240,7 @@ def plan_workbook(*, assessment: Assessment, book) -> ImportPlan:
                 row=1,
             )
             continue
-        planner = planner_class(assessment, plan, columns)
-        # Counted here: a read-only sheet's empty cells do not know their row.
-        for number, cells in enumerate(rows, start=2):
-            if number > MAX_ROWS + 1:
-                plan.refuse(_("The sheet has more than %(limit)s rows") % {"limit": f"{MAX_ROWS:,}"}, sheet=name)
-                break
-            planner.row(number, cells)
+        _plan_rows(plan, planner_class(assessment, plan, columns), rows)
     return plan
 
 
@@ -179,7 +249,7 @@ def plan_workbook(*, assessment: Assessment, book) -> ImportPlan:
 
 def plan_token(*, user, assessment: Assessment, plan: ImportPlan) -> str:
     """The plan's changes, signed for this user and assessment, for the preview's confirm button."""
-    changes = [[c.sheet, c.row, c.reference, c.target, c.version, c.values] for c in plan.changes]
+    changes = [[c.kind, c.sheet, c.row, c.reference, c.target, c.version, c.values] for c in plan.changes]
     return signing.dumps({"a": assessment.pk, "c": changes}, salt=f"{TOKEN_SALT}:{user.pk}", compress=True)
 
 
@@ -193,8 +263,8 @@ def changes_from_token(token: str, *, user, assessment: Assessment) -> list[RowC
     if data.get("a") != assessment.pk:
         raise ValidationError(_("The preview was for another assessment. Upload the workbook again"))
     return [
-        RowChange(sheet=sheet, row=row, reference=reference, target=target, version=version, values=values)
-        for sheet, row, reference, target, version, values in data["c"]
+        RowChange(kind=kind, sheet=sheet, row=row, reference=reference, target=target, version=version, values=values)
+        for kind, sheet, row, reference, target, version, values in data["c"]
     ]
 
 
@@ -211,9 +281,9 @@ def workbook_import(*, user, assessment: Assessment, changes: Sequence[RowChange
     require_importable(user, assessment)
     for change in changes:
         try:
-            if change.sheet == RESPONSES:
+            if change.kind == RESPONSES:
                 _write_response(user, assessment, change)
-            elif change.sheet == ACTIONS:
+            elif change.kind == ACTIONS:
                 _write_action(user, assessment, change)
             else:
                 raise ValidationError(_("The preview does not match this assessment. Upload the workbook again"))

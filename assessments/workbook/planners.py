@@ -80,17 +80,19 @@ class Planner:
     sheet: Sheet
     imported: dict[str, str]
 
-    def __init__(self, assessment: Assessment, plan, columns: dict[str, int]):
+    def __init__(self, assessment: Assessment, plan, columns: dict[str, int], *, sheet_name: str = ""):
         self.assessment = assessment
         self.plan = plan
         self.columns = columns
+        #: The sheet as the workbook names it (its own name in a mapped layout).
+        self.sheet_name = sheet_name or self.sheet.name
         self.seen: dict[object, int] = {}
 
     def row(self, number: int, cells: Sequence) -> None:
         if not cells or all(cell.value is None for cell in cells):
             return
         values = {key: (cells[index] if index < len(cells) else None) for key, index in self.columns.items()}
-        reference = text_of(values[self.sheet.columns[0].key]).strip()
+        reference = text_of(values.get(self.sheet.columns[0].key)).strip()
         formulas = formula_columns(cells)
         if formulas:
             self.refuse(
@@ -112,7 +114,7 @@ class Planner:
         raise NotImplementedError
 
     def refuse(self, reason: str, row: int, reference: str) -> None:
-        self.plan.refuse(reason, sheet=self.sheet.name, row=row, reference=reference)
+        self.plan.refuse(reason, sheet=self.sheet_name, row=row, reference=reference)
 
     def once(self, key, number: int, reference: str) -> None:
         """Refuse a second row for the same thing."""
@@ -133,8 +135,8 @@ class ResponsePlanner(Planner):
     sheet = RESPONSE_SHEET
     imported = RESPONSE_COLUMNS
 
-    def __init__(self, assessment: Assessment, plan, columns: dict[str, int]):
-        super().__init__(assessment, plan, columns)
+    def __init__(self, assessment: Assessment, plan, columns: dict[str, int], **kwargs):
+        super().__init__(assessment, plan, columns, **kwargs)
         self.responses = {
             response.requirement.ref: response
             for response in assessment.responses.select_related("requirement", "judgement").prefetch_related("evidence")
@@ -194,7 +196,8 @@ class ResponsePlanner(Planner):
             self.plan.unchanged += 1
             return
         self.plan.add(
-            sheet=self.sheet.name,
+            kind=self.sheet.name,
+            sheet=self.sheet_name,
             row=number,
             reference=reference,
             target=response.id,
@@ -213,8 +216,8 @@ class ActionPlanner(Planner):
     sheet = ACTION_SHEET
     imported = ACTION_COLUMNS
 
-    def __init__(self, assessment: Assessment, plan, columns: dict[str, int]):
-        super().__init__(assessment, plan, columns)
+    def __init__(self, assessment: Assessment, plan, columns: dict[str, int], **kwargs):
+        super().__init__(assessment, plan, columns, **kwargs)
         self.refs = set(Requirement.objects.filter(edition_id=assessment.edition_id).values_list("ref", flat=True))
         self.actions: dict[tuple[str, str], Action] = {}
         for action in assessment.actions.select_related("requirement").order_by("id"):
@@ -275,7 +278,8 @@ class ActionPlanner(Planner):
             self.plan.unchanged += 1
             return
         self.plan.add(
-            sheet=self.sheet.name,
+            kind=self.sheet.name,
+            sheet=self.sheet_name,
             row=number,
             reference=reference,
             target=action.id if action else None,

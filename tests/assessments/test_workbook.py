@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from assessments import services
 from assessments.models import AssessmentStatus, Evidence, Response
@@ -542,3 +542,57 @@ def test_a_published_assessment_exports_its_snapshot_and_cannot_be_imported_into
     assert refused.status_code == 409
     assert "published, so answers cannot be imported" in refused.json()["detail"]
     assert page.status_code == 409
+
+
+# --- A workbook in a layout of its own -------------------------------------------------------------------
+
+
+def _own_layout():
+    """A force's own spreadsheet: a title sheet first, then the answers with other headings."""
+    book = Workbook()
+    book.active.title = "Cover"
+    ws = book.create_sheet("SPR 2024-25")
+    ws.append(["Commentary", "Para", "RAG"])
+    ws.append(["Plan tested twice this year", "3.1(a)", "Assured"])
+    ws.append(["Mutual aid list refreshed", "3.1(b)", "Partially assured"])
+    ws.append(["", "12.1", "Assured"])
+    return book
+
+
+@pytest.mark.django_db
+def test_a_workbook_of_its_own_layout_is_read_through_the_columns_named(staff_client, draft):
+    fields = {"sheet": "SPR 2024-25", "reference_column": "B", "judgement_column": "c", "narrative_column": "A"}
+
+    preview = staff_client.post(_api_url(draft, dry_run=True), {"file": _upload(_own_layout()), **fields})
+
+    body = preview.json()
+    assert preview.status_code == 200, body
+    assert [(c["sheet"], c["row"], c["reference"]) for c in body["changes"]] == [
+        ("SPR 2024-25", 2, "3.1(a)"),
+        ("SPR 2024-25", 3, "3.1(b)"),
+    ]
+    assert [(r["sheet"], r["row"], r["reference"]) for r in body["refusals"]] == [("SPR 2024-25", 4, "12.1")]
+
+    page = staff_client.post(
+        reverse("assessments:workbook-import", kwargs={"pk": draft.pk}),
+        {"file": _upload(_own_layout()), **fields, "sheet": "", "reference_column": "", "narrative_column": ""},
+    )
+    # The first sheet, column A: the cover sheet has no answers on it, so nothing changes.
+    assert page.status_code == 200
+    assert page.context["plan"].changes == []
+
+
+@pytest.mark.django_db
+def test_a_layout_of_its_own_needs_column_letters(staff_client, draft):
+    api = staff_client.post(
+        _api_url(draft, dry_run=True), {"file": _upload(_own_layout()), "sheet": "SPR 2024-25", "narrative_column": "7"}
+    )
+    page = staff_client.post(
+        reverse("assessments:workbook-import", kwargs={"pk": draft.pk}),
+        {"file": _upload(_own_layout()), "sheet": "SPR 2024-25"},
+    )
+
+    assert api.status_code == 400
+    assert api.json()["narrative_column"] == ["Enter a column letter, such as C"]
+    assert page.status_code == 400
+    assert "Enter the column of the judgement, the narrative or the evidence" in page.content.decode()

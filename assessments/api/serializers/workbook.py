@@ -6,8 +6,24 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
+def _letter(what: str):
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=3, help_text=f"A workbook of its own layout: the {what}'s column"
+    )
+
+
 class WorkbookUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="An Excel workbook (.xlsx) in the layout of the export")
+    """The file, and for a workbook in its own layout, where its answers are (all left out: the
+    export's layout). `reference_column` defaults to A."""
+
+    file = serializers.FileField(help_text="An Excel workbook (.xlsx)")
+    sheet = serializers.CharField(
+        required=False, allow_blank=True, max_length=31, help_text="A workbook of its own layout: the answers' sheet"
+    )
+    reference_column = _letter("paragraph reference")
+    judgement_column = _letter("judgement")
+    narrative_column = _letter("narrative")
+    evidence_column = _letter("evidence IDs")
 
 
 class WorkbookFieldChangeSerializer(serializers.Serializer):

@@ -65,7 +65,8 @@ class WorkbookActions:
             "with a formula, an unknown requirement or a value off the scale is refused. With `dry_run=1` "
             "nothing is written (200). Otherwise every change is written in one transaction (200, "
             "`written` true) or, if any row is refused, none (400 with the same shape); a response "
-            "changed meanwhile is a 409."
+            "changed meanwhile is a 409. A workbook in a layout of its own names its answers' `sheet` and "
+            "the column letters of the reference (default A), judgement, narrative and evidence."
         ),
         parameters=[DRY_RUN],
         request={"multipart/form-data": WorkbookUploadSerializer},
@@ -91,8 +92,9 @@ class WorkbookActions:
         workbook.require_importable(request.user, assessment)
         dry_run = request.query_params.get("dry_run", "").lower() in {"1", "true", "yes"}
         data = validated(WorkbookUploadSerializer, request)
+        mapping = workbook.column_map(**{name: data.get(name, "") for name in ("sheet", *workbook.MAPPING_FIELDS)})
         try:
-            plan = workbook.plan_import(assessment=assessment, upload=data["file"])
+            plan = workbook.plan_import(assessment=assessment, upload=data["file"], mapping=mapping)
         except DjangoValidationError as exc:
             raise DjangoValidationError({"file": exc.messages}) from None
         if dry_run:
