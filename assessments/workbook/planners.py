@@ -69,6 +69,20 @@ def text_of(cell) -> str:
     return str(value).replace("\r\n", "\n")
 
 
+def same_text(a: str, b: str) -> bool:
+    """Equal but for line endings (a browser sends CR LF, a workbook holds LF) and surrounding
+    blanks, which a person does not see."""
+    return _lines(a) == _lines(b)
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _same(a, b) -> bool:
+    return same_text(a, b) if isinstance(a, str) and isinstance(b, str) else a == b
+
+
 def formula_columns(cells: Sequence) -> str:
     """The letters of the row's cells that hold a formula ("" for none)."""
     return ", ".join(get_column_letter(cell.column) for cell in cells if getattr(cell, "data_type", None) == "f")
@@ -171,7 +185,7 @@ class ResponsePlanner(Planner):
             limit = Response._meta.get_field("narrative").max_length
             if len(narrative) > limit:
                 errors.append(_("The narrative must be %(limit)s characters or fewer") % {"limit": f"{limit:,}"})
-            elif narrative != response.narrative:
+            elif not same_text(narrative, response.narrative):
                 given["narrative"] = narrative
                 changes.append(("narrative", response.narrative, narrative))
         if values.get("evidence") is not None:
@@ -273,7 +287,7 @@ class ActionPlanner(Planner):
         if action is None:
             given["gap"] = gap
             given.setdefault("status", ActionStatus.OPEN)
-        changed = {key: value for key, value in given.items() if current.get(key) != value}
+        changed = {key: value for key, value in given.items() if not _same(current.get(key), value)}
         if not changed:
             self.plan.unchanged += 1
             return

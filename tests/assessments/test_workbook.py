@@ -22,7 +22,7 @@ from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
 from tests.workflow_support import advance
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ANSWERED = ("3.1(a)", "4.1(c)", "5.1(a)", "6.1")
+ANSWERED = ("3.1(a)", "4.1(c)", "5.1(a)", "6.1", "3.1(b)")
 #: The three answers changed in the workbook: a new judgement (or None: left alone) and narrative.
 CHANGED = {"3.1(a)": "Partially assured", "4.1(c)": None, "5.1(a)": "Not assured"}
 
@@ -35,8 +35,8 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def last_year(forces, spr2012, staff_user, media):
-    """West Midlands' 2024/25 assessment, four requirements answered (one with evidence, one narrative
-    that looks like a formula), with a departure and an action."""
+    """West Midlands' 2024/25 assessment, five requirements answered (one with evidence, one narrative
+    that looks like a formula, one with a browser's line breaks), with a departure and an action."""
     home = forces["west-midlands"]
     assessment = make_assessment(user=staff_user, force=home, edition=spr2012, period="2024/25")
     item = make_link_evidence(user=staff_user, force=home, title="CONTEST delivery plan")
@@ -48,7 +48,9 @@ def last_year(forces, spr2012, staff_user, media):
             expected_version=1,
             answer=ResponseAnswer(
                 judgement="partially_assured" if index % 2 else "assured",
-                narrative="=SUM(A1:A9) is how we count" if index == 3 else f"Narrative for {ref}",
+                narrative={3: "=SUM(A1:A9) is how we count", 4: "Typed in a browser\r\nover two lines"}.get(
+                    index, f"Narrative for {ref}"
+                ),
                 evidence_ids=[item.id] if index == 0 else None,
             ),
         )
@@ -69,7 +71,7 @@ def last_year(forces, spr2012, staff_user, media):
         assessment=assessment,
         requirement=requirement,
         gap="No regional exercise",
-        description="Run one",
+        description="Run one\r\nwith the fire service",
         owner="ACC Operations",
         due_date=dt.date(2025, 6, 30),
     )
