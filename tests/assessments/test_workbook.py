@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -17,6 +18,7 @@ from assessments import services
 from assessments.models import AssessmentStatus, Evidence, Response
 from assessments.records import ResponseAnswer
 from core.models import AuditEntry
+from core.roles import Role
 from tests.conftest import EICAR
 from tests.factories import PDF_BYTES, make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -598,3 +600,35 @@ def test_a_layout_of_its_own_needs_column_letters(staff_client, draft):
     assert api.json()["narrative_column"] == ["Enter a column letter, such as C"]
     assert page.status_code == 400
     assert "Enter the column of the judgement, the narrative or the evidence" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_preview_token_is_good_only_for_its_user_and_unchanged(staff_client, make_user, last_year, draft):
+    book = _changed_workbook(staff_client, last_year)
+    preview = staff_client.post(
+        reverse("assessments:workbook-import", kwargs={"pk": draft.pk}), {"file": _upload(book)}
+    )
+    token = preview.context["confirm"].initial["token"]
+    colleague = Client()
+    colleague.force_login(make_user(Role.PCC_STAFF, "west-midlands", "colleague"))
+    confirm = reverse("assessments:workbook-confirm", kwargs={"pk": draft.pk})
+    before = _counts(draft)
+
+    tampered = staff_client.post(confirm, {"token": token[:-2] + "xx"})
+    borrowed = colleague.post(confirm, {"token": token})
+
+    for response in (tampered, borrowed):
+        assert response.status_code == 400
+        assert "The preview has expired. Upload the workbook again" in response.content.decode()
+    assert _counts(draft) == before
+
+
+@pytest.mark.django_db
+def test_planning_reads_a_fixed_number_of_queries(staff_client, last_year, draft, django_assert_max_num_queries):
+    book = _action_plan(staff_client, last_year)
+
+    with django_assert_max_num_queries(16):
+        response = staff_client.post(_api_url(draft, dry_run=True), {"file": _upload(book)})
+
+    assert response.status_code == 200
+    assert len(response.json()["changes"]) == 2
