@@ -1,6 +1,6 @@
 """Writing an assessment as an .xlsx workbook: one sheet per `layout.SHEETS`, a bold frozen header
-row, dates as dates, column widths to suit, the scale's labels as the Judgement column's drop-down,
-and the protective marking in every page's header.
+row, dates as dates, column widths to suit, drop-downs of the judgement scale and of the actions'
+statuses, and the protective marking in every page's header.
 
 Text is always written as text: a narrative starting with "=" stays words, never a formula.
 """
@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from assessments.models import Assessment, Snapshot
 from assessments.records import AssessmentContent, assessment_content
 from assessments.snapshots import snapshot_content
-from assessments.workbook.layout import RESPONSE_SHEET, SHEETS, Sheet
+from assessments.workbook.layout import ACTION_SHEET, RESPONSE_SHEET, SHEETS, Sheet
 from threats.models import JudgementLevel
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +47,10 @@ def workbook_bytes(content: AssessmentContent, *, judgements: Sequence[str] = ()
     context = {"requirements": content.requirements_by_ref()}
     for sheet in SHEETS:
         _write_sheet(book, sheet, content, context)
-    _judgement_list(book[RESPONSE_SHEET.name], judgements, len(content.responses))
+    _drop_down(book[RESPONSE_SHEET.name], RESPONSE_SHEET, "judgement", judgements, len(content.responses))
+    statuses = list(ACTION_SHEET.column("status").choices.values())
+    # An action plan may grow: the list reaches well past the actions there are.
+    _drop_down(book[ACTION_SHEET.name], ACTION_SHEET, "status", statuses, len(content.actions) + 500)
     book.properties.title = f"{content.assessment.force.name} {content.assessment.period}"
     book.properties.creator = "SPR Assurance"
     buffer = io.BytesIO()
@@ -64,15 +67,16 @@ def assessment_workbook(assessment: Assessment) -> bytes:
     return workbook_bytes(content, judgements=list(labels.values_list("label", flat=True)))
 
 
-def _judgement_list(ws, labels: Sequence[str], rows: int) -> None:
-    """A drop-down of the scale's labels on the Judgement column (Excel holds a list of at most 255
-    characters, with no commas in its items; a scale that does not fit gets none)."""
+def _drop_down(ws, sheet: Sheet, key: str, labels: Sequence[str], rows: int) -> None:
+    """A drop-down of `labels` on the column (Excel holds a list of at most 255 characters, with no
+    commas in its items; labels that do not fit get none)."""
+    labels = [str(label) for label in labels]
     formula = ",".join(labels)
     if not labels or rows == 0 or len(formula) > 255 or any("," in label or '"' in label for label in labels):
         return
-    letter = get_column_letter(RESPONSE_SHEET.columns.index(RESPONSE_SHEET.column("judgement")) + 1)
+    letter = get_column_letter(sheet.columns.index(sheet.column(key)) + 1)
     validation = DataValidation(type="list", formula1=f'"{formula}"', allow_blank=True)
-    validation.error = str(_("Choose a judgement from the list"))
+    validation.error = str(_("Choose from the list"))
     validation.showErrorMessage = True
     ws.add_data_validation(validation)
     validation.add(f"{letter}2:{letter}{rows + 1}")

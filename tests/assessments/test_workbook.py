@@ -522,13 +522,17 @@ def test_export_reads_a_fixed_number_of_queries(staff_client, last_year, django_
 
 
 @pytest.mark.django_db
-def test_the_judgement_column_offers_the_scale(staff_client, last_year):
-    ws = _book(staff_client.get(_api_url(last_year)).content)["Responses"]
+def test_the_judgement_and_action_status_columns_offer_their_lists(staff_client, last_year):
+    book = _book(staff_client.get(_api_url(last_year)).content)
+    ws = book["Responses"]
 
     (validation,) = ws.data_validations.dataValidation
     assert validation.formula1 == '"Assured,Partially assured,Not assured,Not yet assessed"'
     letter = chr(ord("A") + _column_of(ws, "Judgement") - 1)
     assert str(validation.sqref) == f"{letter}2:{letter}{ws.max_row}"
+    (statuses,) = book["Actions"].data_validations.dataValidation
+    assert statuses.formula1 == '"Not started,In progress,Done,Cancelled"'
+    assert str(statuses.sqref) == "F2:F502"
 
 
 @pytest.mark.django_db
