@@ -1,11 +1,13 @@
-"""Serving an evidence file: the one way a stored file leaves the server, for pages and API alike."""
+"""Serving an evidence file (the one way a stored file leaves the server) and an assessment's
+workbook, for pages and API alike."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext
 
-from assessments.models import Evidence, EvidenceKind, ScanStatus
+from assessments.models import Assessment, Evidence, EvidenceKind, ScanStatus
+from assessments.workbook import CONTENT_TYPE, assessment_workbook, workbook_filename
 from core.exceptions import Conflict
 
 
@@ -35,4 +37,14 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     response["X-Evidence-SHA256"] = evidence.sha256
+    return response
+
+
+def workbook_file_response(assessment: Assessment) -> HttpResponse:
+    """The assessment as an .xlsx attachment. The caller must already have found `assessment`
+    through `Assessment.objects.visible_to(user)`."""
+    response = HttpResponse(assessment_workbook(assessment), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(assessment)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

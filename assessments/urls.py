@@ -42,6 +42,9 @@ urlpatterns = [
         name="challenge-close",
     ),
     path("assessments/<id:pk>/history/", views.history_view, name="history"),
+    path("assessments/<id:pk>/workbook/", views.workbook_download_view, name="workbook"),
+    path("assessments/<id:pk>/workbook/import/", views.workbook_import_view, name="workbook-import"),
+    path("assessments/<id:pk>/workbook/import/confirm/", views.workbook_confirm_view, name="workbook-confirm"),
     path("assessments/<id:pk>/departures/", views.register_list_view, DEPARTURES, name="departures"),
     path("assessments/<id:pk>/departures/new/", views.register_form_view, DEPARTURES, name="departure-create"),
     path(

@@ -11,7 +11,8 @@ that does not allow it now gets the 409 page.
 `common` holds what several pages share (the 409 page, refusals, the workflow context), `assessments`
 the assessment list, creation, the task list and check answers, `responses` a requirement's page,
 `evidence` the evidence library, `registers` the departures and actions registers, `workflow`
-submitting and the other workflow transitions, `challenges` the PCC's challenges and `history` the
+submitting and the other workflow transitions, `workbook` the workbook's download and import,
+`challenges` the PCC's challenges and `history` the
 history page; callers import from this package.
 """
 
@@ -38,6 +39,11 @@ from assessments.views.evidence import (
 from assessments.views.history import history_view
 from assessments.views.registers import REGISTERS, register_form_view, register_list_view
 from assessments.views.responses import response_view
+from assessments.views.workbook import (
+    workbook_confirm_view,
+    workbook_download_view,
+    workbook_import_view,
+)
 from assessments.views.workflow import (
     ACTION_PAGES,
     render_check_answers,
@@ -71,5 +77,8 @@ __all__ = [
     "submit_view",
     "task_list_context",
     "transition_view",
+    "workbook_confirm_view",
+    "workbook_download_view",
+    "workbook_import_view",
     "workflow_context",
 ]

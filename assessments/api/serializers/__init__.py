@@ -7,8 +7,8 @@ the views call with the validated data. An input naming a field it may not write
 
 `common` holds what they share (the code and username fields and the strict input building blocks),
 `assessments`, `responses`, `evidence`, `records` (departures and actions) and `challenges` one
-resource each, and `workflow` the workflow's inputs, transitions, audit trail and snapshot; callers
-import from this package.
+resource each, `workbook` the workbook import's input and answer, and `workflow` the workflow's
+inputs, transitions, audit trail and snapshot; callers import from this package.
 """
 
 from assessments.api.serializers.assessments import AssessmentCreateSerializer, AssessmentSerializer
@@ -31,6 +31,7 @@ from assessments.api.serializers.responses import (
     ResponseSerializer,
     ResponseUpdateSerializer,
 )
+from assessments.api.serializers.workbook import WorkbookImportSerializer, WorkbookUploadSerializer
 from assessments.api.serializers.workflow import (
     AuditEntrySerializer,
     HistoryPageSerializer,
@@ -68,4 +69,6 @@ __all__ = [
     "SubmitInputSerializer",
     "TransitionInputSerializer",
     "TransitionSerializer",
+    "WorkbookImportSerializer",
+    "WorkbookUploadSerializer",
 ]

@@ -34,6 +34,7 @@ from assessments.api.views.common import (
     workflow_responses,
     write_responses,
 )
+from assessments.api.views.workbook import WorkbookActions
 from core.api.pagination import StandardPagination
 
 # Assessments ----------------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ from core.api.pagination import StandardPagination
     list=extend_schema(summary="Assessments you may see, with progress"),
     retrieve=extend_schema(summary="One assessment", responses={200: AssessmentSerializer, 404: NOT_FOUND}),
 )
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(WorkbookActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Self-assessments: one force, one SPR edition, one financial year. `progress` counts responses
     completed (judged and explained) out of all."""
 
