@@ -232,6 +232,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Django's cache holds the API's throttle counts: local memory per process unless SPR_CACHE_URL names
+# a Redis (redis://host:port/db) shared by every web process.
+if os.environ.get("SPR_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SPR_CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -250,6 +261,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Per signed-in user (session or token) and per address for anonymous callers; over the rate the
+    # API answers 429 with Retry-After (core/api/throttling.py). Counted in Django's cache: set
+    # SPR_CACHE_URL to a shared Redis so that every web process counts together.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonThrottle", "core.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # The suite makes thousands of calls as a handful of users; tests prove the limit with an override.
+        "anon": os.environ.get("SPR_API_THROTTLE_ANON", "10000/min" if TESTING else "60/min"),
+        "user": os.environ.get("SPR_API_THROTTLE_USER", "100000/min" if TESTING else "1200/min"),
+    },
+    # The address DRF counts anonymous callers by: REMOTE_ADDR unless a number of trusted proxies in
+    # front of the service is set (DRF's default, None, would believe any client's X-Forwarded-For).
+    "NUM_PROXIES": int(os.environ.get("SPR_TRUSTED_PROXIES") or 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SPR Assurance API",
