@@ -26,9 +26,7 @@ TOO_LARGE = ("The body is larger than the service accepts", DETAIL)
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-RETRY_AFTER = {
-    "Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}
-}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}
 
 
 def _response(description: str, schema: dict) -> dict:
