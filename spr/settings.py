@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # After authentication: no-store on everything a signed-in user or an API client is shown.
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: the idle timeout and absolute lifetime (core/user_sessions.py).
+    "core.user_sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -216,7 +218,17 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header = _header.strip().upper().replace("-", "_")
     SECURE_PROXY_SSL_HEADER = (_header if _header.startswith("HTTP_") else f"HTTP_{_header}", _value.strip())
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions (core/user_sessions.py): signed out after SPR_SESSION_IDLE_MINUTES without activity and
+# SPR_SESSION_MAX_HOURS after signing in, whatever the activity; the cookie lasts until the browser
+# closes unless SESSION_EXPIRE_AT_BROWSER_CLOSE=false.
+SPR_SESSION_IDLE_MINUTES = int(os.environ.get("SPR_SESSION_IDLE_MINUTES", "30"))
+SPR_SESSION_MAX_HOURS = int(os.environ.get("SPR_SESSION_MAX_HOURS", "12"))
+#: Seconds before the idle timeout that the GOV.UK timeout warning opens (where JavaScript runs).
+SPR_SESSION_WARNING_SECONDS = int(os.environ.get("SPR_SESSION_WARNING_SECONDS", "120"))
+#: URL names whose requests do not count as activity: a status panel that polls by itself.
+SPR_SESSION_PASSIVE_URLS = ["reports:status"]
+SESSION_COOKIE_AGE = SPR_SESSION_MAX_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
