@@ -4,6 +4,7 @@ error pages."""
 from __future__ import annotations
 
 import hmac
+import sys
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import error_response
 from core.health import antivirus_state, broker_state, database_state, worker_state
+from core.middleware import DATABASE_UNAVAILABLE
 from core.roles import Role, has_role
 from core.user_sessions import describe_device, idle_seconds, touch, user_sessions_active, user_sessions_end
 
@@ -133,6 +135,10 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # Called inside Django's `except`: a database that cannot be reached, wherever in the request it
+    # was found (a middleware loading the session, say), is a 503 to try again, not a fault.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return error_response(request, 503)
     return error_response(request, 500)
 
 

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "core.user_sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500 (core/middleware.py).
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "spr.urls"
