@@ -1,0 +1,131 @@
+"""Failure drill (issue 13): PostgreSQL restarted under a bounded load of reads and writes.
+
+The app runs as in production (gunicorn, two workers, DEBUG off) against a private cluster; two
+clients read and save answers through the API while the cluster is stopped abruptly (`pg_ctl stop -m
+immediate`, as a crash would) and started again. Then:
+- every save the client saw acknowledged (200) is in the database, in the response's history;
+- every error in the gap is a clean 503 with Retry-After and the API's JSON shape, never a 500 or a
+  dropped connection;
+- the service answers 200 again within a few seconds of the cluster being back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.drills.conftest import DATABASE
+from tests.drills.support import app_environment, request, running_app
+
+pytestmark = pytest.mark.drill
+
+CLIENTS = 2
+LOAD_BEFORE = 1.5  # seconds of load before the restart
+LOAD_AFTER = 3.0  # seconds of load once the cluster is back
+MAX_REQUESTS = 400  # per client, whatever the timings
+BACK_WITHIN = 5.0  # seconds
+
+
+class Client(threading.Thread):
+    """Reads a response, then saves a new narrative to it with its ETag, over and over, on its own
+    share of the responses."""
+
+    def __init__(self, number: int, base: str, token: str, responses: list[int], stop: threading.Event):
+        super().__init__(daemon=True)
+        self.number, self.base, self.responses, self.stop = number, base, responses, stop
+        self.headers = {"Authorization": f"Token {token}"}
+        self.acknowledged: list[tuple[int, str]] = []
+        self.answers: list[tuple[float, str, int, dict, object]] = []
+
+    def run(self):
+        for i in range(MAX_REQUESTS):
+            if self.stop.is_set():
+                return
+            pk = self.responses[i % len(self.responses)]
+            url = f"{self.base}/api/v1/responses/{pk}/"
+            status, headers, body = request(url, headers=self.headers, timeout=10)
+            self.answers.append((time.monotonic(), "GET", status, headers, body))
+            if status != 200:
+                time.sleep(0.05)
+                continue
+            narrative = f"drill client {self.number} save {i}"
+            status, headers, body = request(
+                url,
+                method="PATCH",
+                body={"narrative": narrative},
+                headers={**self.headers, "If-Match": headers["ETag"]},
+                timeout=10,
+            )
+            self.answers.append((time.monotonic(), "PATCH", status, headers, body))
+            if status == 200:
+                self.acknowledged.append((pk, narrative))
+
+
+def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database, drill_folder):
+    cluster, data = drill_database
+    env = app_environment(cluster.url(DATABASE), "filesystem://", drill_folder)
+    with running_app(env, drill_folder) as app:
+        stop = threading.Event()
+        share = len(data["responses"]) // CLIENTS
+        clients = [
+            Client(n, app.base, data["token"], data["responses"][n * share : (n + 1) * share], stop)
+            for n in range(CLIENTS)
+        ]
+        for client in clients:
+            client.start()
+        time.sleep(LOAD_BEFORE)
+        cluster.stop("immediate")
+        down_at = time.monotonic()
+        time.sleep(1.0)
+        cluster.start()
+        back_at = time.monotonic()
+        time.sleep(LOAD_AFTER)
+        stop.set()
+        for client in clients:
+            client.join(timeout=30)
+            assert not client.is_alive()
+
+        # The service answers again within a few seconds of the database being back.
+        first_ok_after = min(
+            (at for client in clients for at, _m, status, _h, _b in client.answers if at > back_at and status == 200),
+            default=None,
+        )
+        assert first_ok_after is not None, "no request succeeded after the restart"
+        assert first_ok_after - back_at < BACK_WITHIN
+
+        answers = [answer for client in clients for answer in client.answers]
+        statuses = {status for _at, _m, status, _h, _b in answers}
+        log = app.log.read_text(errors="replace")
+        # 412: a save that committed just as its connection dropped answered 503, so the next save of
+        # that response sent an out-of-date ETag; the client is told, nothing is overwritten.
+        assert statuses <= {200, 412, 503}, (statuses, log[-3000:])
+        gap = [a for a in answers if a[2] == 503]
+        assert gap, "the load never met the restart: no 503 was seen"
+        for at, _method, _status, headers, body in gap:
+            assert down_at - 1 <= at
+            assert headers["Retry-After"] == "5"
+            assert headers["Content-Type"] == "application/json"
+            assert set(body) == {"detail"}
+        assert "Internal Server Error" not in log
+
+    acknowledged = [saved for client in clients for saved in client.acknowledged]
+    assert len(acknowledged) >= 10
+    history = set(
+        cluster.query(
+            DATABASE, "SELECT id, narrative FROM assessments_historicalresponse WHERE narrative LIKE 'drill%%'"
+        )
+    )
+    lost = [saved for saved in acknowledged if saved not in history]
+    assert not lost, f"{len(lost)} acknowledged saves are missing: {lost[:5]}"
+    # And each response holds the last save acknowledged for it, or a later one.
+    current = dict(cluster.query(DATABASE, "SELECT id, narrative FROM assessments_response"))
+    last = {}
+    for pk, narrative in acknowledged:
+        last[pk] = narrative
+    for pk, narrative in last.items():
+        client_no, save_no = map(int, narrative.removeprefix("drill client ").split(" save "))
+        held = current[pk]
+        assert held.startswith(f"drill client {client_no} save ")
+        assert int(held.rsplit(" ", 1)[1]) >= save_no
