@@ -3,12 +3,15 @@
 // session out whatever this script does, and pages work without it. No inline script (strict CSP).
 const dialog = document.querySelector('[data-module="spr-timeout-warning"]');
 
+// The words come from the template, translated there.
 function minutesAndSeconds(total) {
+  const words = dialog.dataset;
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
-  if (minutes && seconds) return `${minutes} minute${minutes === 1 ? "" : "s"} ${seconds} second${seconds === 1 ? "" : "s"}`;
-  if (minutes) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const m = `${minutes} ${minutes === 1 ? words.minute : words.minutes}`;
+  const s = `${seconds} ${seconds === 1 ? words.second : words.seconds}`;
+  if (minutes && seconds) return `${m} ${s}`;
+  return minutes ? m : s;
 }
 
 if (dialog && typeof dialog.showModal === "function") {
