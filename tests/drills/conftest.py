@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.drills.support import app_environment, manage, private_postgres, seed
+from tests.drills.support import app_environment, migrate_and_seed, private_postgres
 
 DATABASE = "spr_drill"
 
@@ -23,8 +23,7 @@ def drill_database():
         folder = Path(tempfile.mkdtemp(prefix="spr-drill-app-"))
         try:
             env = app_environment(cluster.url(DATABASE), "filesystem://", folder)
-            manage(env, "migrate", "--noinput", timeout=180)
-            yield cluster, seed(env)
+            yield cluster, migrate_and_seed(env)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

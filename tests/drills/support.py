@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import http.cookiejar
 import json
 import os
 import pwd
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +234,7 @@ def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 
 SEED = """
 import json
+from django.core.management import call_command
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from core.roles import Role, grant
@@ -238,6 +243,7 @@ from tests.factories import make_assessment
 from tests.reference import load_editions, load_forces
 from threats.models import Edition
 
+call_command("migrate", interactive=False, verbosity=0)
 load_forces()
 load_editions()
 user = get_user_model().objects.create_user(username="drill-staff", password="drill passphrase 1")
@@ -253,9 +259,10 @@ print(json.dumps({
 """
 
 
-def seed(env: dict[str, str]) -> dict:
-    """Forces, SPR 2012, one PCC staff user with an API token and a draft assessment."""
-    out = manage(env, "shell", "--no-imports", "-c", SEED, timeout=120)
+def migrate_and_seed(env: dict[str, str]) -> dict:
+    """The schema, then forces, SPR 2012, one PCC staff user with an API token and a draft assessment
+    (one process: each Django start costs seconds on a busy machine)."""
+    out = manage(env, "shell", "--no-imports", "-c", SEED, timeout=240)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -270,7 +277,8 @@ class App:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        self.process.terminate()
+        # SIGINT: gunicorn's quick shutdown (SIGTERM would wait for its graceful timeout).
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -333,3 +341,17 @@ def _decode(raw: bytes, headers):
         except ValueError:
             return raw.decode(errors="replace")
     return raw.decode(errors="replace")
+
+
+def sign_in(base: str, username: str, password: str, timeout: float = 5):
+    """A browser: cookies kept, redirects followed. Returns (opener, the page after signing in)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/accounts/login/", timeout=timeout) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+    signed_in = urllib.request.Request(  # noqa: S310 — loopback only
+        f"{base}/accounts/login/", data=form.encode(), headers={"Referer": f"{base}/accounts/login/"}
+    )
+    with opener.open(signed_in, timeout=timeout) as page:
+        return opener, page.geturl(), page.read().decode()

@@ -5,7 +5,7 @@ clients read and save answers through the API while the cluster is stopped abrup
 immediate`, as a crash would) and started again. Then:
 - every save the client saw acknowledged (200) is in the database, in the response's history;
 - every error in the gap is a clean 503 with Retry-After and the API's JSON shape, never a 500 or a
-  dropped connection;
+  dropped connection, and a signed-in browser reading pages meanwhile gets the GOV.UK 503 page;
 - the service answers 200 again within a few seconds of the cluster being back.
 """
 
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.error
 
 import pytest
 
 from tests.drills.conftest import DATABASE
-from tests.drills.support import app_environment, request, running_app
+from tests.drills.support import app_environment, request, running_app, sign_in
 
 pytestmark = pytest.mark.drill
 
@@ -63,6 +64,29 @@ class Client(threading.Thread):
                 self.acknowledged.append((pk, narrative))
 
 
+class PageReader(threading.Thread):
+    """A signed-in browser reading pages meanwhile: the gap must show it the GOV.UK 503 page."""
+
+    def __init__(self, browser, base: str, stop: threading.Event):
+        super().__init__(daemon=True)
+        self.browser, self.base, self.stop = browser, base, stop
+        self.answers: list[tuple[float, int, dict, str]] = []
+
+    def run(self):
+        for _ in range(MAX_REQUESTS):
+            if self.stop.is_set():
+                return
+            try:
+                with self.browser.open(f"{self.base}/accounts/sessions/", timeout=10) as page:
+                    answer = (page.status, dict(page.headers), page.read().decode(errors="replace"))
+            except urllib.error.HTTPError as error:
+                answer = (error.code, dict(error.headers), error.read().decode(errors="replace"))
+            except (urllib.error.URLError, OSError) as error:
+                answer = (0, {}, str(error))
+            self.answers.append((time.monotonic(), *answer))
+            time.sleep(0.05)
+
+
 def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database, drill_folder):
     cluster, data = drill_database
     env = app_environment(cluster.url(DATABASE), "filesystem://", drill_folder)
@@ -73,8 +97,10 @@ def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database,
             Client(n, app.base, data["token"], data["responses"][n * share : (n + 1) * share], stop)
             for n in range(CLIENTS)
         ]
-        for client in clients:
-            client.start()
+        browser, _landed, _page = sign_in(app.base, "drill-staff", "drill passphrase 1")
+        reader = PageReader(browser, app.base, stop)
+        for thread in [*clients, reader]:
+            thread.start()
         time.sleep(LOAD_BEFORE)
         cluster.stop("immediate")
         down_at = time.monotonic()
@@ -83,9 +109,9 @@ def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database,
         back_at = time.monotonic()
         time.sleep(LOAD_AFTER)
         stop.set()
-        for client in clients:
-            client.join(timeout=30)
-            assert not client.is_alive()
+        for thread in [*clients, reader]:
+            thread.join(timeout=30)
+            assert not thread.is_alive()
 
         # The service answers again within a few seconds of the database being back.
         first_ok_after = min(
@@ -109,6 +135,17 @@ def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database,
             assert headers["Content-Type"] == "application/json"
             assert set(body) == {"detail"}
         assert "Internal Server Error" not in log
+
+        # Pages: the signed-in browser saw the service's own 503 page in the gap, and stays signed in.
+        page_statuses = {status for _at, status, _h, _b in reader.answers}
+        assert page_statuses <= {200, 503}, page_statuses
+        page_gap = [answer for answer in reader.answers if answer[1] == 503]
+        assert page_gap, "the page reader never met the restart"
+        for _at, _status, headers, body in page_gap:
+            assert headers["Content-Type"].startswith("text/html")
+            assert headers["Retry-After"] == "5"
+            assert "Sorry, the service is unavailable" in body
+        assert reader.answers[-1][1] == 200 and "This device" in reader.answers[-1][3]
 
     acknowledged = [saved for client in clients for saved in client.acknowledged]
     assert len(acknowledged) >= 10

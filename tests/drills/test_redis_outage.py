@@ -10,10 +10,7 @@ nothing asked for in the outage is lost.
 from __future__ import annotations
 
 import datetime as dt
-import http.cookiejar
-import re
 import time
-import urllib.parse
 import urllib.request
 import uuid
 
@@ -21,7 +18,7 @@ import pytest
 
 from reports.services import QUEUE_DOWN_MESSAGE
 from tests.drills.conftest import DATABASE
-from tests.drills.support import app_environment, manage, private_redis, request, running_app
+from tests.drills.support import app_environment, manage, private_redis, request, running_app, sign_in
 from tests.factories import PDF_BYTES
 
 pytestmark = pytest.mark.drill
@@ -44,20 +41,6 @@ def _multipart(fields: dict[str, str], file_field: str, filename: str, content: 
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def _sign_in(base: str, username: str, password: str):
-    """A browser: cookies kept, redirects followed. Returns (opener, the page after signing in)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/accounts/login/", timeout=ANSWER_WITHIN) as page:
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
-    signed_in = urllib.request.Request(  # noqa: S310 — loopback only
-        f"{base}/accounts/login/", data=form.encode(), headers={"Referer": f"{base}/accounts/login/"}
-    )
-    with opener.open(signed_in, timeout=ANSWER_WITHIN) as page:
-        return opener, page.geturl(), page.read().decode()
 
 
 def _timed(call):
@@ -87,7 +70,7 @@ def test_broker_outage_keeps_the_service_working_and_loses_nothing(drill_databas
             assert not redis.answers()
 
             # Signing in, and a signed-in page.
-            browser, landed, page = _timed(lambda: _sign_in(app.base, "drill-staff", "drill passphrase 1"))
+            browser, landed, page = _timed(lambda: sign_in(app.base, "drill-staff", "drill passphrase 1"))
             assert landed == f"{app.base}/"
             assert "Sign out" in page
             with browser.open(f"{app.base}/accounts/sessions/", timeout=ANSWER_WITHIN) as sessions:
