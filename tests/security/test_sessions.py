@@ -237,3 +237,15 @@ def test_saving_a_user_without_a_new_password_ends_nothing(staff_user):
 )
 def test_describe_device(agent, described):
     assert describe_device(agent) == described
+
+
+def test_sessions_page_query_count_does_not_grow_with_sessions(staff_user, django_assert_max_num_queries):
+    laptop = _signed_in(staff_user)
+    # The session, the user, the stale rows' clean-up, the list (and a savepoint pair on some databases).
+    with django_assert_max_num_queries(6):
+        assert laptop.get(reverse("account-sessions")).status_code == 200
+    for _ in range(5):
+        _signed_in(staff_user, SAFARI_IPHONE)
+    with django_assert_max_num_queries(6):
+        page = laptop.get(reverse("account-sessions"))
+    assert page.content.decode().count("Safari on iPhone") == 5
