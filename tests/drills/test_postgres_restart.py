@@ -18,13 +18,16 @@ import urllib.error
 import pytest
 
 from tests.drills.conftest import DATABASE
-from tests.drills.support import app_environment, request, running_app, sign_in
+from tests.drills.support import app_environment, request, running_app, sign_in, wait_until
 
 pytestmark = pytest.mark.drill
 
 CLIENTS = 2
-LOAD_BEFORE = 1.5  # seconds of load before the restart
-LOAD_AFTER = 3.0  # seconds of load once the cluster is back
+# The load runs until the clients have this many saves acknowledged before the restart, and as many
+# again after it (at least the given seconds, at most LOAD_LIMIT): a busy machine only makes it longer.
+SAVES_BEFORE, LOAD_BEFORE = 6, 1.5
+SAVES_AFTER, LOAD_AFTER = 6, 3.0
+LOAD_LIMIT = 30.0
 MAX_REQUESTS = 400  # per client, whatever the timings
 BACK_WITHIN = 5.0  # seconds
 
@@ -101,13 +104,20 @@ def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database,
         reader = PageReader(browser, app.base, stop)
         for thread in [*clients, reader]:
             thread.start()
+
+        def saves() -> int:
+            return sum(len(client.acknowledged) for client in clients)
+
         time.sleep(LOAD_BEFORE)
+        wait_until(lambda: saves() >= SAVES_BEFORE, timeout=LOAD_LIMIT, what="saves before the restart")
         cluster.stop("immediate")
         down_at = time.monotonic()
         time.sleep(1.0)
         cluster.start()
         back_at = time.monotonic()
+        saved_before = saves()
         time.sleep(LOAD_AFTER)
+        wait_until(lambda: saves() >= saved_before + SAVES_AFTER, timeout=LOAD_LIMIT, what="saves after the restart")
         stop.set()
         for thread in [*clients, reader]:
             thread.join(timeout=30)
@@ -148,7 +158,7 @@ def test_postgres_restart_under_load_loses_no_acknowledged_write(drill_database,
         assert reader.answers[-1][1] == 200 and "This device" in reader.answers[-1][3]
 
     acknowledged = [saved for client in clients for saved in client.acknowledged]
-    assert len(acknowledged) >= 10
+    assert len(acknowledged) >= SAVES_BEFORE + SAVES_AFTER
     history = set(
         cluster.query(
             DATABASE, "SELECT id, narrative FROM assessments_historicalresponse WHERE narrative LIKE 'drill%%'"
