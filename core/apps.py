@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import checks, converters, signals  # noqa: F401 — checks registers, signals connects the audit trail
+        # checks registers, signals connects the audit trail, user_sessions its sign-in/out and password receivers
+        from core import checks, converters, signals, user_sessions  # noqa: F401
 
         converters.register()

@@ -19,7 +19,10 @@ TEMPLATES = {
     404: "errors/404.html",
     413: "errors/413.html",
     500: "errors/500.html",
+    503: "errors/503.html",
 }
+#: Seconds a client is asked to wait after a 503 (the database is restarting or unreachable).
+RETRY_AFTER_SECONDS = 5
 
 
 def is_api(request) -> bool:
@@ -34,6 +37,7 @@ def _api_detail(status: int, request_id: str) -> str:
         413: _("The request body is too large."),
         500: _("A server error occurred. Quote request ID %(request_id)s if you report it.")
         % {"request_id": request_id},
+        503: _("The service is temporarily unavailable. Try again in a few seconds."),
     }[status]
 
 
@@ -57,4 +61,6 @@ def error_response(request, status: int, *, template: str | None = None, detail:
         body = page.render(context) if status >= 500 else page.render(context, request)
         response = HttpResponse(body, status=status)
     response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

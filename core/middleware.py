@@ -1,15 +1,23 @@
 """Middleware with no SPR rules in it: the request-size limit, the refusal of NUL characters in
-parameters, and `Cache-Control: no-store` on everything a signed-in user or an API client is shown.
+parameters, `Cache-Control: no-store` on everything a signed-in user or an API client is shown, and a
+503 (not a 500) while the database cannot be reached.
 
 Their order is in spr/settings.py MIDDLEWARE; each says where it must stand.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from core.errors import API_PREFIX, error_response
+
+logger = logging.getLogger(__name__)
+#: What the database driver raises while the server is restarting, unreachable or refusing connections.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def body_limit(request) -> int:
@@ -76,3 +84,23 @@ class NoStoreMiddleware:
 def _signed_in(request) -> bool:
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database cannot be reached (restarting, failed over, out of
+    connections) answers 503 with Retry-After: a GOV.UK "service unavailable" page, JSON on the API.
+    The same failure elsewhere in the request (a middleware loading the session) is answered the same
+    by the 500 handler (core.views.server_error). Nothing is half-saved: each save is one transaction,
+    so the client either saw it acknowledged or may safely try again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            logger.warning("Database unavailable: %s %s answered 503 (%s)", request.method, request.path, exception)
+            return error_response(request, 503)
+        return None

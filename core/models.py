@@ -82,3 +82,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.model} {self.object_id}"
+
+
+class UserSession(models.Model):
+    """One signed-in session of a person: which device, when it signed in, when it was last active.
+
+    The session itself lives in Django's session store; this row lets a person see and end their
+    sessions ("sign out everywhere") and lets a password change end every other one
+    (core.user_sessions). A row is removed when its session ends by sign-out, timeout or from here.
+    """
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["user", "last_seen_at"], name="user_session_user_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"

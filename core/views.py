@@ -1,18 +1,28 @@
-"""Views with no SPR rules in them: the health check and the error pages."""
+"""Views with no SPR rules in them: the health check, a person's sessions, the keep-alive and the
+error pages."""
 
 from __future__ import annotations
 
 import hmac
+import sys
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import error_response
 from core.health import antivirus_state, broker_state, database_state, worker_state
+from core.middleware import DATABASE_UNAVAILABLE
 from core.roles import Role, has_role
+from core.user_sessions import describe_device, idle_seconds, touch, user_sessions_active, user_sessions_end
 
 
 def _may_see_health_details(request) -> bool:
@@ -45,6 +55,66 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+# A person's sessions -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_sessions(request):
+    """Where you are signed in: every active session of the signed-in person (device, sign-in time,
+    last activity), with "sign out of all other sessions" and "sign out everywhere". Only ever the
+    person's own sessions: there is no id in the URL to ask for anyone else's."""
+    current = request.session.session_key
+    if request.method == "POST":
+        scope = request.POST.get("scope")
+        if scope == "others":
+            ended = user_sessions_end(user=request.user, keep_session_key=current)
+            messages.success(
+                request,
+                ngettext(
+                    "You signed out of %(count)d other session.", "You signed out of %(count)d other sessions.", ended
+                )
+                % {"count": ended},
+            )
+            return redirect("account-sessions")
+        if scope == "all":
+            user_sessions_end(user=request.user)
+            logout(request)
+            messages.success(request, _("You signed out everywhere, including on this device."))
+            return redirect(settings.LOGIN_URL)
+        messages.error(request, _("Choose which sessions to sign out of"))
+        return redirect("account-sessions")
+    sessions = [
+        {
+            "device": describe_device(row.user_agent),
+            "signed_in_at": row.signed_in_at,
+            "last_seen_at": row.last_seen_at,
+            "current": row.session_key == current,
+        }
+        for row in user_sessions_active(user=request.user)
+    ]
+    return render(
+        request,
+        "accounts/sessions.html",
+        {
+            "sessions": sessions,
+            "others": sum(1 for item in sessions if not item["current"]),
+            "idle_minutes": settings.SPR_SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def keep_alive(request):
+    """The timeout warning's "stay signed in": records activity on the session and answers how long it
+    may now stay idle. A session that has already ended is sent to sign in, as every page is (the
+    script then reloads the page, which shows the sign-in page with the reason)."""
+    touch(request)
+    return JsonResponse({"idle_seconds": idle_seconds()})
+
+
 # Error pages (spr/urls.py names them as Django's handlers) ---------------------------------------------
 
 
@@ -65,6 +135,10 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
+    # Called inside Django's `except`: a database that cannot be reached, wherever in the request it
+    # was found (a middleware loading the session, say), is a 503 to try again, not a fault.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return error_response(request, 503)
     return error_response(request, 500)
 
 

@@ -84,8 +84,12 @@ MIDDLEWARE = [
     # After authentication: no-store on everything a signed-in user or an API client is shown.
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: the idle timeout and absolute lifetime (core/user_sessions.py).
+    "core.user_sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500 (core/middleware.py).
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "spr.urls"
@@ -216,7 +220,17 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     _header = _header.strip().upper().replace("-", "_")
     SECURE_PROXY_SSL_HEADER = (_header if _header.startswith("HTTP_") else f"HTTP_{_header}", _value.strip())
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions (core/user_sessions.py): signed out after SPR_SESSION_IDLE_MINUTES without activity and
+# SPR_SESSION_MAX_HOURS after signing in, whatever the activity; the cookie lasts until the browser
+# closes unless SESSION_EXPIRE_AT_BROWSER_CLOSE=false.
+SPR_SESSION_IDLE_MINUTES = int(os.environ.get("SPR_SESSION_IDLE_MINUTES", "30"))
+SPR_SESSION_MAX_HOURS = int(os.environ.get("SPR_SESSION_MAX_HOURS", "12"))
+#: Seconds before the idle timeout that the GOV.UK timeout warning opens (where JavaScript runs).
+SPR_SESSION_WARNING_SECONDS = int(os.environ.get("SPR_SESSION_WARNING_SECONDS", "120"))
+#: URL names whose requests do not count as activity: a status panel that polls by itself.
+SPR_SESSION_PASSIVE_URLS = ["reports:status"]
+SESSION_COOKIE_AGE = SPR_SESSION_MAX_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -231,6 +245,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Django's cache holds the API's throttle counts: local memory per process unless SPR_CACHE_URL names
+# a Redis (redis://host:port/db) shared by every web process.
+if os.environ.get("SPR_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SPR_CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -250,6 +275,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Per signed-in user (session or token) and per address for anonymous callers; over the rate the
+    # API answers 429 with Retry-After (core/api/throttling.py). Counted in Django's cache: set
+    # SPR_CACHE_URL to a shared Redis so that every web process counts together.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonThrottle", "core.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        # The suite makes thousands of calls as a handful of users; tests prove the limit with an override.
+        "anon": os.environ.get("SPR_API_THROTTLE_ANON", "10000/min" if TESTING else "60/min"),
+        "user": os.environ.get("SPR_API_THROTTLE_USER", "100000/min" if TESTING else "1200/min"),
+    },
+    # The address DRF counts anonymous callers by: REMOTE_ADDR unless a number of trusted proxies in
+    # front of the service is set (DRF's default, None, would believe any client's X-Forwarded-For).
+    "NUM_PROXIES": int(os.environ.get("SPR_TRUSTED_PROXIES") or 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SPR Assurance API",

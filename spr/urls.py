@@ -34,6 +34,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
         name="login",
     ),
+    path("accounts/sessions/", core_views.account_sessions, name="account-sessions"),
+    path("accounts/keep-alive/", core_views.keep_alive, name="keep-alive"),
     path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
     path("editions/", include("capabilities.urls")),
     path("", include("assessments.urls")),

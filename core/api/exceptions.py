@@ -1,6 +1,9 @@
+import math
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import ngettext
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,6 +30,18 @@ def exception_handler(exc, context):
 
 
 def _handle(exc, context):
+    if isinstance(exc, Throttled):
+        # DRF's own answer (429 with Retry-After), in the service's words.
+        seconds = max(1, math.ceil(exc.wait or 1))
+        exc = Throttled(
+            detail=ngettext(
+                "Too many requests. Try again in %(seconds)d second.",
+                "Too many requests. Try again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+        )
+        exc.wait = seconds
     if isinstance(exc, Conflict):
         response = drf_exception_handler(ConflictError(detail=exc.message), context)
         if exc.details:

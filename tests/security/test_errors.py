@@ -210,3 +210,36 @@ def test_500_is_a_govuk_page_or_api_json_with_the_request_id_also_in_the_log(set
     log = console_log.getvalue()
     assert "[request probe-500-page-0001] Internal Server Error: /boom/" in log
     assert "[request probe-500-api-00001] Internal Server Error: /api/v1/boom/" in log
+
+
+@pytest.mark.django_db
+def test_database_unavailable_is_a_503_with_retry_after_not_a_500(settings, console_log):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.security.urls_boom"
+    client = Client(raise_request_exception=False)
+
+    page = client.get("/database-gone/", HTTP_X_REQUEST_ID="probe-503-page-0001")
+    api = client.get("/api/v1/database-gone/")
+
+    assert_govuk_error_page(page, 503, "Sorry, the service is unavailable", "probe-503-page-0001")
+    assert page["Retry-After"] == "5"
+    assert "closed the connection" not in page.content.decode()
+    assert_api_error(api, 503)
+    assert api["Retry-After"] == "5"
+    assert api.json()["detail"] == "The service is temporarily unavailable. Try again in a few seconds."
+    assert "Internal Server Error" not in console_log.getvalue()
+
+
+def test_database_unavailable_while_loading_the_session_is_a_503(staff_client, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    def gone(self, *args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(SessionStore, "load", gone)
+    staff_client.raise_request_exception = False
+    response = staff_client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments import services, workflow
@@ -249,6 +250,21 @@ def test_other_forces_staff_never_see_west_midlands_in_lists(world, other_staff_
         assert MARKER not in body, (name, url)
         if name == "api-assessment-list" and response.status_code == 200:
             assert response.json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_persons_sessions_page_shows_nobody_elses(world, staff_user, other_staff_client):
+    """account-sessions and keep-alive take no id: each answers for the signed-in person only."""
+    browser = Client(HTTP_USER_AGENT=f"{MARKER} Firefox/125.0")
+    browser.force_login(staff_user)
+    from core.models import UserSession
+
+    UserSession.objects.filter(user=staff_user).update(user_agent=f"{MARKER} Firefox/125.0 (Windows)")
+    page = other_staff_client.get(reverse("account-sessions"))
+    assert page.status_code == 200
+    assert "Firefox on Windows" not in page.content.decode()
+    assert other_staff_client.post(reverse("account-sessions"), {"scope": "others"}).status_code == 302
+    assert UserSession.objects.filter(user=staff_user).exists()
 
 
 ROLE_CLIENTS = ["staff_client", "chief_client", "pcc_client", "inspector_client", "national_admin_client"]
