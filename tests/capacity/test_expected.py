@@ -42,7 +42,11 @@ def test_only_a_national_admin_sets_expected_contributions(
     assert entries.last().changes == {"expected": [9, 11], "official": [False, True]}
 
 
-GOOD = "force_code,capability_code,period,expected,official\nkent,public-order-psu,2025/26,9,no\nwest-midlands,cbrn,2025/26,30,yes\n"
+GOOD = (
+    "force_code,capability_code,period,expected,official\n"
+    "kent,public-order-psu,2025/26,9,no\n"
+    "west-midlands,cbrn,2025/26,30,yes\n"
+)
 BAD = (
     "force_code,capability_code,period,expected,official\n"
     "kent,public-order-psu,2025/26,9,no\n"
