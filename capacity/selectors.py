@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
@@ -86,6 +87,17 @@ class CapacityLine:
             return None
         return not self.shortfall_available and not self.shortfall
 
+    @property
+    def verdict(self) -> str:
+        """In words, for pages, PDFs and CSVs: never "meets" while a force has not reported."""
+        if self.meets is None:
+            return gettext("Not known until every force reports (%(coverage)s reported)") % {"coverage": self.coverage}
+        if self.meets:
+            return gettext("Meets the assumption and expected contributions")
+        if self.shortfall_available:
+            return gettext("Short of the assumption by %(count)s") % {"count": self.shortfall_available}
+        return gettext("Short of expected contributions by %(count)s") % {"count": self.shortfall}
+
 
 @dataclass
 class CapacitySummary:
@@ -150,6 +162,30 @@ def capacity_summary(*, period: str, region: Region | None = None) -> CapacitySu
             period=period
         ).values_list("force_id", "capability_id", "expected", "official")
     }
+    return summarise(
+        period=period,
+        capabilities=capabilities,
+        regions=regions,
+        forces=forces,
+        commitments=commitments,
+        expectations=expectations,
+        region=region,
+    )
+
+
+def summarise(
+    *,
+    period: str,
+    capabilities: list[CapacityCapability],
+    regions: dict[int, Region],
+    forces: list[tuple[int, int]],
+    commitments: dict[tuple[int, int], dict],
+    expectations: dict[tuple[int, int], tuple[int, bool]],
+    region: Region | None = None,
+) -> CapacitySummary:
+    """The summary of rows already read (no query): `forces` as (id, region id), `commitments` by
+    (force id, capability id) with committed, available and notice_period_hours, `expectations` by
+    the same key as (expected, official). The national PDF calls it on its frozen inputs."""
     national = {c.id: CapacityLine(c) for c in capabilities}
     by_region: dict[int, dict[int, CapacityLine]] = {}
     reporting = set()
@@ -226,4 +262,13 @@ def expected_list(*, user) -> QuerySet:
         ExpectedContribution.objects.visible_to(user)
         .select_related("force", "capability")
         .order_by("-period", "force__name", "capability__position", "id")
+    )
+
+
+def capacity_coverage(*, period: str) -> dict:
+    """{"reporting_forces", "total_forces"}: forces that reported any figure for the period, of the
+    forces the service has (one query)."""
+    return Force.objects.aggregate(
+        total_forces=Count("id", distinct=True),
+        reporting_forces=Count("id", filter=Q(capacity_commitments__period=period), distinct=True),
     )
