@@ -65,11 +65,22 @@ def capacity_view(request):
         (row.force_id, row.capability_id): row
         for row in selectors.commitment_list(user=user).filter(period=period, force__in=[f.id for f in forces])
     }
+    expected = {
+        (row.force_id, row.capability_id): row
+        for row in selectors.expected_list(user=user).filter(period=period, force__in=[f.id for f in forces])
+    }
     tables = [
         {
             "force": force,
             "can_record": services.can_record_capacity(user, force.id),
-            "rows": [{"capability": c, "commitment": recorded.get((force.id, c.id))} for c in capabilities],
+            "rows": [
+                {
+                    "capability": c,
+                    "commitment": recorded.get((force.id, c.id)),
+                    "expected": expected.get((force.id, c.id)),
+                }
+                for c in capabilities
+            ],
         }
         for force in forces
     ]
@@ -82,6 +93,7 @@ def capacity_view(request):
             "capabilities": capabilities,
             "tables": tables,
             "can_manage": capability_services.can_manage_capabilities(user),
+            "can_set_expected": services.can_set_expected_contributions(user),
             "sees_all_forces": sees_all_forces(user),
             "force_choices": list(choices) if sees_all_forces(user) else [],
             "chosen": code,

@@ -84,7 +84,7 @@ def test_commitment_validation(psu, staff_user, forces):
 
 def test_capacity_page_and_form(psu, staff_client, forces):
     page = staff_client.get("/capacity/", {"period": "2025/26"})
-    assert page.status_code == 200 and b"West Midlands Police" in page.content and b"Not recorded" in page.content
+    assert page.status_code == 200 and b"West Midlands Police" in page.content and b"Not reported" in page.content
     url = "/capacity/west-midlands/2025-26/public-order-psu/"
     assert staff_client.get(url).status_code == 200
     error = staff_client.post(
