@@ -122,3 +122,23 @@ def test_expected_api_twin_and_isolation(loaded, forces, national_admin_client, 
     )
     assert refused.status_code == 400
     assert [e["row"] for e in refused.json()["errors"]] == [3, 4, 5]
+
+
+def test_expected_lists_take_a_fixed_number_of_queries(
+    loaded, forces, national_admin_user, national_admin_client, django_assert_max_num_queries
+):
+    from capabilities.models import CapacityCapability
+
+    capabilities = list(CapacityCapability.objects.all())
+    for force in list(forces.values())[:20]:
+        for capability in capabilities:
+            services.expected_contribution_save(
+                user=national_admin_user, force=force, capability=capability, period="2025/26", expected=3
+            )
+    # The same number of queries for 160 rows as for 1: one for the rows, the rest per request.
+    with django_assert_max_num_queries(12):
+        page = national_admin_client.get("/capacity/expected/", {"period": "2025/26"})
+    assert page.content.decode().count("govuk-tag--grey") >= 160
+    with django_assert_max_num_queries(10):
+        body = national_admin_client.get("/api/v1/expected-contributions/", {"period": "2025/26"}).json()
+    assert body["count"] == 160
