@@ -142,3 +142,42 @@ def test_expected_lists_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         body = national_admin_client.get("/api/v1/expected-contributions/", {"period": "2025/26"}).json()
     assert body["count"] == 160
+
+
+def test_force_dashboard_shows_expected_committed_and_not_reported(
+    loaded, forces, national_admin_user, staff_user, chief_client, spr2012
+):
+    import datetime as dt
+
+    from capabilities.models import CapacityCapability
+    from tests.factories import make_assessment
+
+    make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012, period="2025/26")
+    psu = CapacityCapability.objects.get(code="public-order-psu")
+    cbrn = CapacityCapability.objects.get(code="cbrn")
+    for capability, expected in ((psu, 12), (cbrn, 30)):
+        services.expected_contribution_save(
+            user=national_admin_user,
+            force=forces["west-midlands"],
+            capability=capability,
+            period="2025/26",
+            expected=expected,
+        )
+    services.capacity_commitment_create(
+        user=staff_user,
+        force=forces["west-midlands"],
+        capability=psu,
+        period="2025/26",
+        committed=9,
+        available=9,
+        notice_period_hours=4,
+        as_of=dt.date(2025, 9, 1),
+    )
+    html = chief_client.get("/dashboard/", {"period": "2025/26"}).content.decode()
+    section = html[html.index('id="capacity"') :]
+    assert "1 of 46 forces reported capacity nationally" in section
+    assert "Illustrative figures" in section
+    psu_row = section[section.index(psu.name) :][:600]
+    assert ">12<" in psu_row and ">9<" in psu_row and ">3<" in psu_row  # expected, committed, shortfall
+    cbrn_row = section[section.index(cbrn.name) :][:600]
+    assert ">30<" in cbrn_row and "Not reported" in cbrn_row
