@@ -24,7 +24,8 @@ from capacity.api.serializers import (
     ExpectedContributionSerializer,
     ExpectedUploadSerializer,
 )
-from capacity.selectors import commitment_list, expected_list
+from capacity.models import ExpectedContribution
+from capacity.selectors import capability_is_illustrative, commitment_list, expected_list
 from core.csv import csv_response, csv_text
 from core.roles import sees_all_forces
 from forces.models import Force
@@ -52,7 +53,21 @@ CAPACITY_CSV_HEADER = [
     "available",
     "notice_period_hours",
     "as_of",
+    "expected",
+    "shortfall_against_expected",
+    "figures",
 ]
+
+
+def _expected_cells(commitment, expectation) -> list:
+    """expected, shortfall against it, and whether the figures are illustrative or official."""
+    illustrative = capability_is_illustrative(commitment.capability) or (
+        expectation is not None and not expectation.official
+    )
+    label = "ILLUSTRATIVE, not official" if illustrative else "official"
+    if expectation is None:
+        return ["", "", label]
+    return [expectation.expected, max(0, expectation.expected - commitment.committed), label]
 
 
 @extend_schema_view(
@@ -83,7 +98,14 @@ class CapacityCommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
-            rows = self.filter_queryset(self.get_queryset())
+            rows = list(self.filter_queryset(self.get_queryset()))
+            # One more query, however many rows: each row's expected contribution, if set.
+            expected = {
+                (e.force_id, e.capability_id, e.period): e
+                for e in ExpectedContribution.objects.filter(
+                    force_id__in={c.force_id for c in rows}, period__in={c.period for c in rows}
+                )
+            }
             text = csv_text(
                 CAPACITY_CSV_HEADER,
                 (
@@ -99,6 +121,7 @@ class CapacityCommitmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
                         c.available,
                         c.notice_period_hours,
                         c.as_of.isoformat(),
+                        *_expected_cells(c, expected.get((c.force_id, c.capability_id, c.period))),
                     ]
                     for c in rows
                 ),

@@ -193,3 +193,6 @@ def test_capacity_api_isolation_create_update(psu, staff_client, other_staff_cli
     assert other.status_code == 400
     csv_body = staff_client.get("/api/v1/capacity/", {"format": "csv"})
     assert csv_body["Content-Type"].startswith("text/csv") and b"west-midlands" in csv_body.content
+    text = csv_body.content.decode()
+    assert text.splitlines()[0].endswith("expected,shortfall_against_expected,figures")
+    assert "ILLUSTRATIVE, not official" in text  # the loaded planning assumptions are illustrative
