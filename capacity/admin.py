@@ -5,7 +5,7 @@ here: commitments are history of what a force said it could field."""
 from django.contrib import admin
 
 from capacity import services
-from capacity.models import CapacityCommitment
+from capacity.models import CapacityCommitment, ExpectedContribution
 
 
 @admin.register(CapacityCommitment)
@@ -29,4 +29,31 @@ class CapacityCommitmentAdmin(admin.ModelAdmin):
             saved = services.capacity_commitment_create(
                 user=request.user, force=obj.force, capability=obj.capability, period=obj.period, **figures
             )
+        obj.pk = saved.pk
+
+
+@admin.register(ExpectedContribution)
+class ExpectedContributionAdmin(admin.ModelAdmin):
+    """Read here, set through capacity.services (permission, validation, audit) like the page."""
+
+    list_display = ["force", "capability", "period", "expected", "official"]
+    list_filter = ["period", "capability", "official"]
+    list_select_related = ["force", "capability"]
+    search_fields = ["force__name", "capability__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["force", "capability", "period", "updated_at"] if obj is not None else ["updated_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.expected_contribution_save(
+            user=request.user,
+            force=obj.force,
+            capability=obj.capability,
+            period=obj.period,
+            expected=form.cleaned_data["expected"],
+            official=form.cleaned_data["official"],
+        )
         obj.pk = saved.pk

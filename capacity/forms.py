@@ -4,8 +4,12 @@ rules live in capabilities.services."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from core.forms.govuk import GovukDateField
+from capabilities.models import CapacityCapability
+from core.forms.govuk import GovukDateField, GovukModelChoiceField
+from core.periods import validate_period
+from forces.models import Force
 
 
 def _whole_number(label: str, noun: str, **kwargs) -> forms.IntegerField:
@@ -67,3 +71,59 @@ class CommitmentForm(forms.Form):
         help_text="For example, 31 3 2026",
         error_messages={"required": "Enter the date the figures were true"},
     )
+
+
+class ExpectedContributionForm(forms.Form):
+    """One force's expected contribution for one capability and period (a national administrator)."""
+
+    force = GovukModelChoiceField(
+        label=_("Force"),
+        queryset=Force.objects.order_by("name"),
+        to_field_name="code",
+        empty_label=_("Choose a force"),
+        error_messages={"required": _("Select a force"), "invalid_choice": _("Select a force from the list")},
+    )
+    capability = GovukModelChoiceField(
+        label=_("Capability"),
+        queryset=CapacityCapability.objects.order_by("position", "name"),
+        to_field_name="code",
+        empty_label=_("Choose a capability"),
+        error_messages={
+            "required": _("Select a capability"),
+            "invalid_choice": _("Select a capability from the list"),
+        },
+    )
+    period = forms.CharField(
+        label=_("Reporting period"),
+        max_length=7,
+        help_text=_("A financial year, for example 2025/26"),
+        error_messages={"required": _("Enter the reporting period")},
+        validators=[validate_period],
+    )
+    expected = _whole_number(
+        _("Expected contribution"),
+        _("the expected contribution"),
+        help_text=_("In the capability's unit, for example police support units"),
+    )
+    official = forms.BooleanField(
+        label=_("This is an official figure"),
+        required=False,
+        help_text=_("Leave unticked for an illustrative figure: pages, reports and CSVs will say so"),
+    )
+
+
+class ExpectedUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a CSV file"),
+        help_text=_("Columns: force_code, capability_code, period, expected, official (yes or no)"),
+        error_messages={"required": _("Select a CSV file"), "empty": _("The selected file is empty")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The selected file must be smaller than 1 MB"))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The selected file must be a CSV file saved as UTF-8")) from None

@@ -34,3 +34,32 @@ class CapacityCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.force} {self.capability} {self.period}"
+
+
+class ExpectedContribution(models.Model):
+    """What one force is expected to contribute to the national pool for one capability in one
+    period, in the capability's unit (SPR §3.1(b), §3.3: "the contribution that is expected of
+    them"). Set by a national administrator; a force's commitment is measured against it.
+
+    `official` says whether the figure is an official one (for example, agreed with NPoCC); until it
+    is, every page, PDF and CSV that shows it carries the "illustrative" label.
+    """
+
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="expected_contributions")
+    capability = models.ForeignKey(CapacityCapability, on_delete=models.PROTECT, related_name="expected_contributions")
+    period = models.CharField(max_length=7)
+    expected = models.PositiveIntegerField(help_text="In the capability's unit")
+    official = models.BooleanField(default=False, help_text="An official figure, not an illustrative one")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    force_path = "force"
+    objects = ForceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["force__name", "capability__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["force", "capability", "period"], name="one_expectation_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force} {self.capability} {self.period}: {self.expected}"

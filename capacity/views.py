@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from capabilities import services as capability_services
 from capabilities.models import CapacityCapability
 from capabilities.selectors import capability_list
 from capacity import selectors, services
-from capacity.forms import CapabilityForm, CommitmentForm
+from capacity.forms import CapabilityForm, CommitmentForm, ExpectedContributionForm, ExpectedUploadForm
 from core.forms.govuk import add_service_errors
 from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
@@ -63,11 +65,22 @@ def capacity_view(request):
         (row.force_id, row.capability_id): row
         for row in selectors.commitment_list(user=user).filter(period=period, force__in=[f.id for f in forces])
     }
+    expected = {
+        (row.force_id, row.capability_id): row
+        for row in selectors.expected_list(user=user).filter(period=period, force__in=[f.id for f in forces])
+    }
     tables = [
         {
             "force": force,
             "can_record": services.can_record_capacity(user, force.id),
-            "rows": [{"capability": c, "commitment": recorded.get((force.id, c.id))} for c in capabilities],
+            "rows": [
+                {
+                    "capability": c,
+                    "commitment": recorded.get((force.id, c.id)),
+                    "expected": expected.get((force.id, c.id)),
+                }
+                for c in capabilities
+            ],
         }
         for force in forces
     ]
@@ -80,6 +93,7 @@ def capacity_view(request):
             "capabilities": capabilities,
             "tables": tables,
             "can_manage": capability_services.can_manage_capabilities(user),
+            "can_set_expected": services.can_set_expected_contributions(user),
             "sees_all_forces": sees_all_forces(user),
             "force_choices": list(choices) if sees_all_forces(user) else [],
             "chosen": code,
@@ -154,3 +168,75 @@ def commitment_form_view(request, force_code: str, period: str, capability_code:
         {"form": form, "force": force, "capability": capability, "period": period_value, "existing": existing},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _require_expected_manager(user) -> None:
+    if not services.can_set_expected_contributions(user):
+        raise PermissionDenied(_("Only a national administrator can set expected contributions"))
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def expected_view(request):
+    """Expected contributions for a period: the figures set (a table), a form to set one and a CSV
+    upload. National administrators only (everyone else 403: the figures themselves are shown
+    beside each force's commitments on the capacity pages and dashboards)."""
+    user = request.user
+    _require_expected_manager(user)
+    period = _period(request)
+    form = ExpectedContributionForm(
+        request.POST if request.method == "POST" else None, initial={"period": period}, prefix="set"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.expected_contribution_save(user=user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(force)s expected contribution for %(capability)s in %(period)s saved")
+                % {"force": row.force.name, "capability": row.capability.name, "period": row.period},
+            )
+            return redirect(f"{reverse('capacity:expected')}?period={row.period}")
+    return _expected_page(request, period=period, form=form, upload=ExpectedUploadForm(prefix="upload"))
+
+
+def _expected_page(request, *, period, form, upload, report=None, status=None):
+    rows = list(selectors.expected_list(user=request.user).filter(period=period))
+    bound_errors = (form.is_bound and form.errors) or (upload.is_bound and upload.errors) or (report and not report.ok)
+    return render(
+        request,
+        "capacity/expected.html",
+        {
+            "period": period,
+            "rows": rows,
+            "form": form,
+            "upload": upload,
+            "report": report,
+            "illustrative": any(not row.official for row in rows),
+            "header": ",".join(services.EXPECTED_CSV_HEADER),
+        },
+        status=status or (400 if bound_errors else 200),
+    )
+
+
+@require_http_methods(["POST"])
+@login_required
+def expected_upload_view(request):
+    """A CSV of expected contributions, written all or nothing, with a validation report."""
+    user = request.user
+    _require_expected_manager(user)
+    period = _period(request)
+    upload = ExpectedUploadForm(request.POST, request.FILES, prefix="upload")
+    form = ExpectedContributionForm(initial={"period": period}, prefix="set")
+    report = None
+    if upload.is_valid():
+        report = services.expected_contributions_import(user=user, text=upload.cleaned_data["file"])
+        if report.ok:
+            messages.success(
+                request, _("%(count)s expected contributions saved from the file") % {"count": report.written}
+            )
+            return redirect(f"{reverse('capacity:expected')}?period={period}")
+    return _expected_page(request, period=period, form=form, upload=upload, report=report)

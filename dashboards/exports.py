@@ -85,6 +85,14 @@ CAPACITY_HEADER = [
     "longest_notice_hours",
     "shortfall_committed",
     "shortfall_available",
+    "expected",
+    "shortfall_against_expected",
+    "total_forces",
+    "forces_not_reported",
+    "expected_not_reported",
+    "coverage",
+    "verdict",
+    "figures",
 ]
 
 
@@ -102,6 +110,14 @@ def _capacity_row(scope: str, region: str, period: str, line, shortfalls: list) 
         line.forces,
         line.longest_notice_hours or "",
         *shortfalls,
+        "" if line.expected is None else line.expected,
+        line.shortfall,
+        line.total_forces,
+        line.not_reported,
+        line.not_reported_expected,
+        f"{line.coverage} forces reported",
+        line.verdict if scope == "national" else "",
+        "ILLUSTRATIVE, not official" if line.illustrative else "official",
     ]
 
 

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from assessments.matrix import CELL_RULE
+from capacity.selectors import capacity_coverage, force_capacity
 from core.links import reverser
 from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
@@ -127,8 +128,24 @@ def force_dashboard_view(request):
             "charts": trend_charts(board.trends, "force", force.name),
             "chosen_force": bool(code),
             "past_review_more": board.evidence_past_review_count - len(board.evidence_past_review),
+            **_force_capacity(force, board),
         },
     )
+
+
+def _force_capacity(force, board) -> dict:
+    """The force's capacity for the dashboard's period against what it is expected to contribute,
+    with the national coverage (four queries; none without an assessment)."""
+    if board.current is None:
+        return {}
+    period = board.current.period
+    coverage = capacity_coverage(period=period)
+    lines = force_capacity(force_id=force.id, period=period)
+    return {
+        "capacity_lines": lines,
+        "capacity_coverage": f"{coverage['reporting_forces']} of {coverage['total_forces']}",
+        "capacity_illustrative": any(line.illustrative for line in lines),
+    }
 
 
 # --- The national view -------------------------------------------------------------------------------

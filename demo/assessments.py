@@ -1,4 +1,7 @@
-"""Demo assessments for the three demo forces: 2024/25 filled in, 2025/26 in progress.
+"""Demo assessments for the three demo forces: last period's published, the period in progress today
+partly done. Periods and dates are counted from today, so the demo never goes stale: evidence is
+dated within its period, some actions are overdue and some due next month, and last period's
+publication is dated in the past, not at the moment the seed ran.
 
 Made through the same services as the pages, by the force's demo staff account, so the demo shows
 exactly what a PCC office would produce. Deterministic (seeded by force code) and idempotent.
@@ -12,18 +15,28 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services, workflow
-from assessments.models import Assessment, AssessmentStatus, Evidence
+from assessments.models import Action, Assessment, AssessmentStatus, Challenge, Evidence, Snapshot, Transition
 from assessments.records import ResponseAnswer
+from assessments.snapshots import snapshot_payload, snapshot_sha256
+from core.periods import current_period, previous_period
+from demo.national.common import day_in, timeline
 from forces.models import Force
 from threats.models import Edition
 
 EDITION = "spr-2012"
-LAST_YEAR, THIS_YEAR = "2024/25", "2025/26"
+
+
+def demo_years(today: dt.date | None = None) -> tuple[str, str]:
+    """(last period, the period in progress today)."""
+    this_year = current_period(today)
+    return previous_period(this_year), this_year
+
 
 EVIDENCE = [
-    ("file", "Strategic threat and risk assessment 2024", "Head of Intelligence", "text"),
+    ("file", "Strategic threat and risk assessment", "Head of Intelligence", "text"),
     ("file", "Mutual aid test exercise report", "Operations Planning Unit", "pdf"),
     ("file", "Public order PSU availability return", "Public Order Lead", "csv"),
     ("link", "CONTEST local delivery plan", "Head of Special Branch", "https://intranet.example.police.uk/contest"),
@@ -51,6 +64,30 @@ NARRATIVES = {
     ],
 }
 MONTHS = ["April", "June", "September", "November", "January", "March"]
+ACTION_OWNERS = [
+    "Assistant Chief Constable (Operations)",
+    "Head of Public Order",
+    "Emergency Planning Manager",
+    "Head of Intelligence",
+    "Armed Policing Lead",
+    "Chief of Staff",
+    "Head of Cyber Crime",
+    "Director of Finance",
+]
+GAPS = [
+    "Out-of-hours cover for {ref} depends on two trained officers.",
+    "The {month} exercise found the call-out list for {ref} out of date.",
+    "No tested plan for a second concurrent incident under {ref}.",
+    "Regional mutual aid for {ref} has not been exercised this year.",
+    "Training records for {ref} are held on paper and could not be checked.",
+    "Abstraction left {ref} short for eleven days in {month}.",
+    "The information-sharing agreement behind {ref} expired in {month}.",
+    "Equipment for {ref} failed its annual inspection.",
+    "The debrief from the {month} deployment under {ref} has not been written.",
+    "Succession for the lead officer on {ref} is not planned.",
+]
+#: Days from today an open action falls due: some overdue, some next month, some later.
+DUE_IN_DAYS = [-75, -20, 25, 40, 55, 130]
 
 
 def _text_file(title: str, kind: str) -> SimpleUploadedFile:
@@ -87,10 +124,14 @@ def _tiny_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _library(force: Force, user) -> list[Evidence]:
+def _library(force: Force, user, last_year: str, this_year: str, rng: random.Random) -> list[Evidence]:
+    """The force's evidence library: most items dated within last period, the rest within the
+    period in progress (never after today); threat assessments are due for review after 90 days,
+    so last period's is past its review date."""
     existing = {item.title: item for item in Evidence.objects.filter(force=force)}
     items = []
-    for kind, title, owner, detail in EVIDENCE:
+    for number, (kind, title, owner, detail) in enumerate(EVIDENCE):
+        day = day_in(last_year if number < 4 else this_year, rng)
         if title in existing:
             items.append(existing[title])
             continue
@@ -106,8 +147,8 @@ def _library(force: Force, user) -> list[Evidence]:
                 kind=kind,
                 title=title,
                 owner=owner,
-                evidence_date=dt.date(2024, 6, 1),
-                review_by=dt.date(2025, 3, 31) if "threat" in title.lower() else dt.date(2027, 3, 31),
+                evidence_date=day,
+                review_by=day + dt.timedelta(days=90 if "threat" in title.lower() else 730),
                 description=f"Held by the {owner}.",
                 **extra,
             )
@@ -138,15 +179,7 @@ def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Ran
             ),
         )
         if judgement != "assured" and rng.random() < 0.5:
-            services.action_save(
-                user=user,
-                assessment=assessment,
-                requirement=response.requirement,
-                gap=narrative.split(".")[0] + ".",
-                description="Close the gap and report to the PCC's board.",
-                owner="Assistant Chief Constable (Operations)",
-                due_date=dt.date(int(assessment.period[:4]) + 1, rng.choice([1, 6, 9]), 30),
-            )
+            _action(assessment, user, response.requirement, rng)
     requirement = responses[-1].requirement
     if not assessment.departures.exists():
         services.departure_save(
@@ -163,7 +196,44 @@ def _fill(assessment: Assessment, user, library: list[Evidence], rng: random.Ran
         )
 
 
-#: Where each demo force's 2025/26 assessment is left, so every role has something to do.
+def _action(assessment: Assessment, user, requirement, rng: random.Random) -> None:
+    """An action with its own gap, a named owner and a due date counted from today. It is recorded
+    due in the future (as a person would) and an overdue one is then moved into the past, as time
+    passing would have done."""
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=rng.choice(DUE_IN_DAYS))
+    action = services.action_save(
+        user=user,
+        assessment=assessment,
+        requirement=requirement,
+        gap=rng.choice(GAPS).format(ref=requirement.ref, month=rng.choice(MONTHS)),
+        description="Close the gap, test the arrangements and report to the PCC's accountability board.",
+        owner=rng.choice(ACTION_OWNERS),
+        due_date=max(due, today + dt.timedelta(days=1)),
+    )
+    if due <= today:
+        Action.objects.filter(pk=action.pk).update(due_date=due)
+
+
+def _date_publication(assessment: Assessment) -> None:
+    """Date last period's reporting round in the past (around the period's end, never after today)
+    rather than at the moment the seed ran, and rebuild its snapshot to match, in the seed's own
+    transaction (the snapshot is not yet seen by anyone). The audit trail keeps when the seed ran."""
+    when = timeline(assessment.period)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        chief_statement_at=when(20), signed_off_at=when(40), published_at=when(45)
+    )
+    for step, transition in enumerate(assessment.transitions.order_by("at", "id"), start=1):
+        Transition.objects.filter(pk=transition.pk).update(at=when(min(45, 8 * step)))
+    Challenge.objects.filter(assessment=assessment, closed_at__isnull=False).update(closed_at=when(18))
+    dated = Assessment.objects.get(pk=assessment.pk)
+    payload = snapshot_payload(dated)
+    Snapshot.objects.filter(assessment=dated).update(
+        payload=payload, sha256=snapshot_sha256(payload), created_at=when(45)
+    )
+
+
+#: Where each demo force's assessment for the period in progress is left, so every role has something to do.
 THIS_YEAR_STATE = {
     "west-midlands": AssessmentStatus.RESPONDED,  # the PCC has an open challenge and a sign-off waiting
     "kent": AssessmentStatus.SUBMITTED,  # the chief constable has a challenge and a response to give
@@ -172,7 +242,7 @@ THIS_YEAR_STATE = {
 
 
 def _publish_last_year(assessment: Assessment, people: dict) -> None:
-    """Carry 2024/25 through the whole chain, with a challenge raised, answered and closed."""
+    """Carry last period's assessment through the whole chain, with a challenge raised, answered and closed."""
     workflow.assessment_submit(user=people["staff"], assessment=assessment, note="Ready for the chief constable.")
     response = assessment.responses.select_related("requirement").get(requirement__ref="5.1(e)")
     challenge = workflow.challenge_raise(
@@ -201,6 +271,7 @@ def _publish_last_year(assessment: Assessment, people: dict) -> None:
         "I will track the open actions at my quarterly accountability board.",
     )
     workflow.assessment_publish(user=people["pcc"], assessment=assessment, note="Published for HMIC.")
+    _date_publication(assessment)
 
 
 def _advance_this_year(assessment: Assessment, people: dict, state: str, library, rng) -> None:
@@ -228,20 +299,21 @@ def demo_assessments_create(force_codes: tuple[str, ...]) -> int:
     """Create the demo forces' assessments if missing; returns how many were created."""
     edition = Edition.objects.get(code=EDITION)
     users = get_user_model().objects
+    last_year, this_year = demo_years()
     created = 0
     for code in force_codes:
         force = Force.objects.get(code=code)
         people = {role: users.get(username=f"{role}-{code}") for role in ("staff", "chief", "pcc")}
         rng = random.Random(code)
-        library = _library(force, people["staff"])
-        if not Assessment.objects.filter(force=force, edition=edition, period=LAST_YEAR).exists():
-            last = services.assessment_create(user=people["staff"], force=force, edition=edition, period=LAST_YEAR)
+        library = _library(force, people["staff"], last_year, this_year, rng)
+        if not Assessment.objects.filter(force=force, edition=edition, period=last_year).exists():
+            last = services.assessment_create(user=people["staff"], force=force, edition=edition, period=last_year)
             _fill(last, people["staff"], library, rng, share=1.0)
             _publish_last_year(last, people)
             created += 1
-        if not Assessment.objects.filter(force=force, edition=edition, period=THIS_YEAR).exists():
+        if not Assessment.objects.filter(force=force, edition=edition, period=this_year).exists():
             this = services.assessment_create(
-                user=people["staff"], force=force, edition=edition, period=THIS_YEAR, start_from_previous=True
+                user=people["staff"], force=force, edition=edition, period=this_year, start_from_previous=True
             )
             _fill(this, people["staff"], library, rng, share=0.3)
             _advance_this_year(this, people, THIS_YEAR_STATE.get(code, AssessmentStatus.DRAFT), library, rng)

@@ -22,6 +22,7 @@ from assessments.records.shapes import (
     ActionRecord,
     AssessmentContent,
     AssessmentRecord,
+    CapacityCoverageRecord,
     CapacityRecord,
     ChallengeRecord,
     DepartureRecord,
@@ -39,7 +40,7 @@ from assessments.records.shapes import (
 )
 
 # The force's capacity figures, read by `capacity_of` only: the one line to change if they move.
-from capacity.models import CapacityCommitment
+from capacity.selectors import capacity_coverage, force_capacity
 
 # --- Generic: a record's plain fields from an object ---------------------------------------------
 
@@ -137,23 +138,23 @@ def answer_of(response: Response) -> ResponseAnswer:
 
 
 def capacity_of(*, force_id: int, period: str) -> tuple[CapacityRecord, ...]:
-    """The force's capacity commitments for the period, by capability (one query)."""
-    commitments = (
-        CapacityCommitment.objects.filter(force_id=force_id, period=period)
-        .select_related("capability")
-        .order_by("capability__position", "capability__name", "id")
-    )
+    """The force's capacity for the period, by capability: every capability it reported or was
+    expected to contribute to (three queries)."""
+    lines = force_capacity(force_id=force_id, period=period)
     return tuple(
         CapacityRecord(
-            capability=c.capability.code,
-            capability_name=c.capability.name,
-            unit=c.capability.unit,
-            committed=c.committed,
-            available=c.available,
-            notice_period_hours=c.notice_period_hours,
-            as_of=c.as_of,
+            capability=line.capability.code,
+            capability_name=line.capability.name,
+            unit=line.capability.unit,
+            committed=line.commitment.committed if line.commitment else None,
+            available=line.commitment.available if line.commitment else None,
+            notice_period_hours=line.commitment.notice_period_hours if line.commitment else None,
+            as_of=line.commitment.as_of if line.commitment else None,
+            expected=line.expected,
+            illustrative=line.illustrative,
         )
-        for c in commitments
+        for line in lines
+        if line.commitment is not None or line.expected is not None
     )
 
 
@@ -243,4 +244,5 @@ def assessment_content(assessment: Assessment) -> AssessmentContent:
             for t in assessment.transitions.select_related("actor").order_by("at", "id")
         ),
         capacity=capacity_of(force_id=assessment.force_id, period=assessment.period),
+        capacity_coverage=CapacityCoverageRecord(**capacity_coverage(period=assessment.period)),
     )

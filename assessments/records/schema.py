@@ -17,6 +17,9 @@ Shapes:
   `{"text", "by", "at"}` and `assessment.sign_off`; the requirements' wording in `requirements`, once
   each; responses with their `id`, `assessment_id` and `status`; the force's capacity commitments
   for the period in `capacity`.
+- 3: each `capacity` item adds `expected` (the force's expected contribution, null: none set) and
+  `illustrative`; an item may have null figures (expected but not reported). Upgraded items get
+  `expected: null` and `illustrative: true` (not known to be official).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Callable
 from assessments.records.base import from_json, to_json
 from assessments.records.shapes import AssessmentContent
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: version n -> the function that turns a payload of shape n into one of shape n + 1.
 STEPS: dict[int, Callable[[dict], dict]] = {}
@@ -128,4 +131,19 @@ def _people_as_objects(payload: dict) -> dict:
         ],
         "transitions": [{**t, "by": _person(t["by"])} for t in payload["transitions"]],
         "capacity": None,
+    }
+
+
+@step(2)
+def _capacity_against_expected(payload: dict) -> dict:
+    """2 -> 3: capacity items gain `expected` (not recorded then: null) and `illustrative` (true: a
+    figure not known to be official is labelled illustrative); `capacity_coverage` appears (null:
+    not recorded then)."""
+    capacity = payload.get("capacity")
+    return {
+        **payload,
+        "capacity": None
+        if capacity is None
+        else [{**item, "expected": None, "illustrative": True} for item in capacity],
+        "capacity_coverage": None,
     }

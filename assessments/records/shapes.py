@@ -180,15 +180,48 @@ class TransitionRecord:
 
 @dataclass(frozen=True, slots=True)
 class CapacityRecord:
-    """The force's figures for one capability in the assessment's period, as they stood when read."""
+    """The force's figures for one capability in the assessment's period, as they stood when read:
+    what it was expected to contribute (None: no expectation set) and what it committed (None, with
+    the other figures: not reported). `illustrative` is true when the expectation or the capability's
+    planning assumption is not an official figure (and for snapshots older than schema 3, which did
+    not record it: a figure not known to be official is labelled illustrative)."""
 
     capability: str
     capability_name: str
     unit: str
-    committed: int
-    available: int
-    notice_period_hours: int
-    as_of: dt.date
+    committed: int | None
+    available: int | None
+    notice_period_hours: int | None
+    as_of: dt.date | None
+    expected: int | None = None
+    illustrative: bool = True
+
+    @property
+    def reported(self) -> bool:
+        return self.committed is not None
+
+    @property
+    def shortfall(self) -> int | None:
+        if self.committed is None or self.expected is None:
+            return None
+        return max(0, self.expected - self.committed)
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityCoverageRecord:
+    """How many of the forces the service had reported any capacity figure for the period, when the
+    content was read ("3 of 46"): no capability is judged to meet its assumption before all have."""
+
+    reporting_forces: int
+    total_forces: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.reporting_forces} of {self.total_forces}"
+
+    @property
+    def complete(self) -> bool:
+        return self.total_forces > 0 and self.reporting_forces >= self.total_forces
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +241,7 @@ class AssessmentContent:
     challenges: tuple[ChallengeRecord, ...]
     transitions: tuple[TransitionRecord, ...]
     capacity: tuple[CapacityRecord, ...] | None
+    capacity_coverage: CapacityCoverageRecord | None = None
 
     def requirements_by_ref(self) -> dict[str, RequirementRecord]:
         return {requirement.ref: requirement for requirement in self.requirements}

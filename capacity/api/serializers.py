@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from capabilities.models import CapacityCapability
-from capacity.models import CapacityCommitment
+from capacity.models import CapacityCommitment, ExpectedContribution
 from core.periods import validate_period
 from forces.models import Force
 
@@ -60,3 +60,28 @@ class CapacityCommitmentUpdateSerializer(StrictInputSerializer):
     available = serializers.IntegerField(min_value=0, required=False)
     notice_period_hours = serializers.IntegerField(min_value=0, required=False)
     as_of = serializers.DateField(required=False)
+
+
+class ExpectedContributionSerializer(serializers.ModelSerializer):
+    """What a force is expected to contribute for one capability and period. `official` false means
+    the figure is illustrative."""
+
+    force = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The force's code")
+    capability = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The capability's code")
+
+    class Meta:
+        model = ExpectedContribution
+        fields = ["id", "force", "capability", "period", "expected", "official", "updated_at"]
+        read_only_fields = fields
+
+
+class ExpectedContributionInputSerializer(StrictInputSerializer):
+    force = serializers.SlugRelatedField(slug_field="code", queryset=Force.objects.all())
+    capability = serializers.SlugRelatedField(slug_field="code", queryset=CapacityCapability.objects.all())
+    period = serializers.CharField(validators=[validate_period], help_text="Financial year, e.g. `2025/26`")
+    expected = serializers.IntegerField(min_value=0, help_text="In the capability's unit")
+    official = serializers.BooleanField(default=False, help_text="False (the default): an illustrative figure")
+
+
+class ExpectedUploadSerializer(StrictInputSerializer):
+    file = serializers.FileField(help_text="CSV: force_code, capability_code, period, expected, official")

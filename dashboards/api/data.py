@@ -97,12 +97,24 @@ def _line(line: selectors.CapacityLine) -> dict:
         "longest_notice_hours": line.longest_notice_hours,
         "shortfall_committed": line.shortfall_committed,
         "shortfall_available": line.shortfall_available,
+        "expected": line.expected,
+        "shortfall_against_expected": line.shortfall,
+        "total_forces": line.total_forces,
+        "forces_not_reported": line.not_reported,
+        "expected_not_reported": line.not_reported_expected,
+        "complete": line.complete,
+        "meets": line.meets,
+        "illustrative": line.illustrative,
     }
 
 
 def capacity_data(summary: selectors.CapacitySummary) -> dict:
     return {
         "period": summary.period,
+        "total_forces": summary.total_forces,
+        "reporting_forces": summary.reporting_forces,
+        "complete": summary.complete,
+        "illustrative": summary.illustrative,
         "national": [_line(line) for line in summary.national],
         "by_region": [
             {"region": region.name, "lines": [_line(line) for line in lines]} for region, lines in summary.by_region

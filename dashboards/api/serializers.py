@@ -123,6 +123,16 @@ class CapacityLineSerializer(serializers.Serializer):
     longest_notice_hours = serializers.IntegerField(allow_null=True)
     shortfall_committed = serializers.IntegerField()
     shortfall_available = serializers.IntegerField()
+    expected = serializers.IntegerField(allow_null=True, help_text="Sum of expected contributions (null: none set)")
+    shortfall_against_expected = serializers.IntegerField(
+        help_text="What reporting forces committed short of their expected contributions"
+    )
+    total_forces = serializers.IntegerField(help_text="Forces the service has (in the scope)")
+    forces_not_reported = serializers.IntegerField()
+    expected_not_reported = serializers.IntegerField(help_text="Expected contributions of forces not reported")
+    complete = serializers.BooleanField(help_text="Every force has reported")
+    meets = serializers.BooleanField(allow_null=True, help_text="Null until every force has reported")
+    illustrative = serializers.BooleanField(help_text="A figure in the line is illustrative, not official")
 
 
 class RegionCapacitySerializer(serializers.Serializer):
@@ -132,6 +142,10 @@ class RegionCapacitySerializer(serializers.Serializer):
 
 class CapacitySummarySerializer(serializers.Serializer):
     period = serializers.CharField()
+    total_forces = serializers.IntegerField()
+    reporting_forces = serializers.IntegerField()
+    complete = serializers.BooleanField()
+    illustrative = serializers.BooleanField()
     national = CapacityLineSerializer(many=True)
     by_region = RegionCapacitySerializer(many=True)
 

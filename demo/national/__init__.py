@@ -20,12 +20,12 @@ words narratives are made of, `assessments` the bulk writing of assessments and 
 """
 
 from demo.national.capacity import demo_capacity_seed
-from demo.national.common import EDITION, PERIODS, SeedResult
+from demo.national.common import EDITION, SeedResult, demo_periods
 from demo.national.seed import national_seed
 
 __all__ = [
     "EDITION",
-    "PERIODS",
+    "demo_periods",
     "SeedResult",
     "demo_capacity_seed",
     "national_seed",

@@ -12,6 +12,7 @@ import hashlib
 import random
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from assessments.models import (
     Action,
@@ -32,7 +33,7 @@ from assessments.models import (
 )
 from assessments.snapshots import snapshot_payload, snapshot_sha256
 from core.audit import bulk_create_audited
-from demo.national.common import S, SeedResult, period_dates, seeded_rng
+from demo.national.common import S, SeedResult, day_in, period_dates, seeded_rng, timeline
 from demo.national.prose import OWNERS, TOPICS, narrative
 from forces.models import Force
 
@@ -40,19 +41,14 @@ EVIDENCE_PER_PERIOD = 25
 FILES_PER_FORCE = 2
 
 
-def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
-
-
 PATH = [S.DRAFT, S.SUBMITTED, S.RESPONDED, S.SIGNED_OFF, S.PUBLISHED]
 ACTIONS = {S.SUBMITTED: "submit", S.RESPONDED: "respond", S.SIGNED_OFF: "sign_off", S.PUBLISHED: "publish"}
 
 
 def _evidence(force: Force, period: str, user, rng: random.Random, with_files: bool) -> list[Evidence]:
-    start, end = period_dates(period)
     items = []
     for number, topic in enumerate(TOPICS[:EVIDENCE_PER_PERIOD]):
-        day = start + dt.timedelta(days=rng.randint(0, 300))
+        day = day_in(period, rng, until=300)  # within the period, never after today
         review = day + dt.timedelta(days=rng.choice([180, 365, 540, 730]))
         title = f"{topic} {period}"
         item = Evidence(
@@ -94,9 +90,10 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
 
     # Assessments, in their final state; the transitions below record how they got there.
     assessments = []
+    today = timezone.localdate()
     for force, period, _, status, rng in plans:
         who = people[force.code]
-        _, end = period_dates(period)
+        when = timeline(period, today)
         reached = PATH.index(status)
         a = Assessment(
             force=force,
@@ -111,15 +108,15 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
                 f"The force has had regard to the Strategic Policing Requirement in {period} and "
                 "meets it, with the gaps and actions recorded in this assessment."
             )
-            a.chief_statement_by, a.chief_statement_at = who["chief"], _moment(end + dt.timedelta(days=20))
+            a.chief_statement_by, a.chief_statement_at = who["chief"], when(20)
         if reached >= PATH.index(S.SIGNED_OFF):
             a.assurance_statement = (
                 "I am assured that the chief constable has had regard to the SPR; I will track "
                 "the open actions at my accountability board."
             )
-            a.signed_off_by, a.signed_off_at = who["pcc"], _moment(end + dt.timedelta(days=40))
+            a.signed_off_by, a.signed_off_at = who["pcc"], when(40)
         if status == S.PUBLISHED:
-            a.published_by, a.published_at = who["pcc"], _moment(end + dt.timedelta(days=45))
+            a.published_by, a.published_at = who["pcc"], when(45)
         a._history_user = who["staff"]
         assessments.append(a)
     assessments = bulk_create_audited(Assessment, assessments)
@@ -170,9 +167,11 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
     for a, r, requirement, rng, level in weak:
         if rng.random() >= 0.5:
             continue
-        _, end = period_dates(a.period)
-        due = end + dt.timedelta(days=rng.choice([-120, -30, 60, 150, 300]))
         status = rng.choice([ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.IN_PROGRESS, ActionStatus.DONE])
+        if status == ActionStatus.DONE:
+            due = day_in(a.period, rng)
+        else:  # open work is due around today: some overdue, some next month, some later
+            due = today + dt.timedelta(days=rng.choice([-90, -35, -10, 25, 40, 55, 120, 240]))
         action = Action(
             assessment=a,
             requirement=requirement,
@@ -221,7 +220,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
     transitions, challenges = [], []
     for a, (force, period, _, status, _) in zip(assessments, plans, strict=True):
         who = people[force.code]
-        _, end = period_dates(period)
+        when = timeline(period, today)
         actor = {
             S.SUBMITTED: who["staff"],
             S.RESPONDED: who["chief"],
@@ -235,7 +234,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
                 from_status=PATH[step - 1],
                 to_status=target,
                 actor=actor[target],
-                at=_moment(end + dt.timedelta(days=10 * step)),
+                at=when(10 * step),
             )
             t._history_user = actor[target]
             transitions.append(t)
@@ -250,7 +249,7 @@ def assessments_seed(plans, edition, people, requirements, scale, result: SeedRe
             status=ChallengeStatus.OPEN if status in (S.SUBMITTED, S.RESPONDED) else ChallengeStatus.CLOSED,
         )
         if challenge.status == ChallengeStatus.CLOSED:
-            challenge.closed_by, challenge.closed_at = who["pcc"], _moment(end + dt.timedelta(days=25))
+            challenge.closed_by, challenge.closed_at = who["pcc"], when(25)
             challenge.closing_note = "Answered with evidence."
         challenge._history_user = who["pcc"]
         challenges.append(challenge)

@@ -14,10 +14,11 @@ from django.db import transaction
 
 from assessments.models import Assessment
 from capabilities.services import capacity_capabilities_load
+from core.periods import current_period
 from core.roles import Role, ensure_groups
 from demo.national.assessments import assessments_seed
 from demo.national.capacity import capacity_seed
-from demo.national.common import EDITION, PERIODS, S, SeedResult, seeded_rng
+from demo.national.common import EDITION, S, SeedResult, demo_periods, seeded_rng
 from forces.models import Force, Membership
 from threats.models import Edition, JudgementLevel
 
@@ -28,13 +29,16 @@ ACCOUNTS = (
 )
 
 
-def _status_for(rng: random.Random, index: int, count: int) -> str:
-    """Earlier periods are published; the one before the latest mostly; the latest is spread out."""
+def _status_for(rng: random.Random, index: int, count: int, in_progress: bool = False) -> str:
+    """Earlier periods are published; the one before the latest mostly; the latest is spread out,
+    and a period still in progress is never signed off or published."""
     if index < count - 2:
         return S.PUBLISHED
     roll = rng.random()
     if index == count - 2:
         return S.PUBLISHED if roll < 0.85 else S.SIGNED_OFF if roll < 0.95 else S.RESPONDED
+    if in_progress:
+        return S.DRAFT if roll < 0.35 else S.SUBMITTED if roll < 0.7 else S.RESPONDED
     for status, upper in ((S.DRAFT, 0.25), (S.SUBMITTED, 0.55), (S.RESPONDED, 0.8), (S.SIGNED_OFF, 0.9)):
         if roll < upper:
             return status
@@ -73,8 +77,11 @@ def _people(forces: list[Force]) -> tuple[dict, int]:
 
 
 @transaction.atomic
-def national_seed(*, periods: tuple[str, ...] = PERIODS, edition_code: str = EDITION) -> SeedResult:
-    """Fill every force with assessments for `periods` (oldest first). Returns what was created."""
+def national_seed(*, periods: tuple[str, ...] | None = None, edition_code: str = EDITION) -> SeedResult:
+    """Fill every force with assessments for `periods` (oldest first; by default the three up to the
+    one in progress today). Returns what was created."""
+    periods = periods or demo_periods()
+    in_progress = current_period()
     result = SeedResult()
     capacity_capabilities_load()
     edition = Edition.objects.get(code=edition_code)
@@ -93,7 +100,8 @@ def national_seed(*, periods: tuple[str, ...] = PERIODS, edition_code: str = EDI
             if (force.id, period) in existing:
                 continue
             rng = seeded_rng(force.code, period)
-            plans.append((force, period, index, _status_for(rng, index, len(periods)), rng))
+            status = _status_for(rng, index, len(periods), in_progress=period >= in_progress)
+            plans.append((force, period, index, status, rng))
     # Capacity first: a published assessment's snapshot records the force's figures for its period.
     result.commitments = capacity_seed(forces, periods, people)
     if plans:

@@ -77,6 +77,33 @@ def accountability_input_hash(assessment: Assessment) -> str:
     return _accountability_hash(_accountability_source(assessment)[1])
 
 
+def _capacity_context(content: AssessmentContent) -> dict:
+    """The force's capacity against what it was expected to contribute, the national coverage when
+    the content was read, and whether any figure is illustrative. `capacity` None: the snapshot
+    (schema 1) did not record capacity."""
+    lines = content.capacity
+    coverage = content.capacity_coverage
+    return {
+        "capacity_recorded": lines is not None,
+        "capacity_lines": [
+            {
+                "name": line.capability_name,
+                "unit": line.unit,
+                "expected": line.expected,
+                "committed": line.committed,
+                "available": line.available,
+                "shortfall": line.shortfall,
+                "reported": line.reported,
+                "illustrative": line.illustrative,
+            }
+            for line in lines or ()
+        ],
+        "capacity_coverage": coverage.text if coverage else None,
+        "capacity_complete": bool(coverage and coverage.complete),
+        "capacity_illustrative": any(line.illustrative for line in lines or ()),
+    }
+
+
 def _who(person: Person | None) -> str:
     """How the report names a person: by username, as it always has (issue 12 names them by
     `person.label`, "Name, job title")."""
@@ -173,6 +200,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
             for t in content.transitions
         ],
         "content_sha256": content_sha256,
+        **_capacity_context(content),
     }
     return Prepared(
         template=ACCOUNTABILITY_TEMPLATE, title=title, context=context, input_hash=_accountability_hash(content_sha256)

@@ -19,7 +19,8 @@ from assessments.models import (
 )
 from assessments.records import SCHEMA_VERSION, content_of
 from capabilities.models import CapacityCapability
-from capacity.models import CapacityCommitment
+from capacity.models import CapacityCommitment, ExpectedContribution
+from capacity.selectors import summarise
 from forces.models import Force, Region
 from reports.context.common import (
     NATIONAL_TEMPLATE,
@@ -47,6 +48,7 @@ class NationalInputs:
     published: dict[int, tuple[int, int, str]]  # force id → (assessment id, revision, snapshot sha256)
     commitments: list[CapacityCommitment]
     capabilities: list[CapacityCapability]
+    expectations: list[ExpectedContribution]
 
     def hash(self) -> str:
         return payload_sha256(
@@ -61,7 +63,10 @@ class NationalInputs:
                 "region": self.region.code if self.region else None,
                 "as_of": self.as_of.isoformat(),
                 "forces": [[f.code, f.name, f.region.code, *self.published.get(f.id, ())] for f in self.forces],
-                "capabilities": [[c.code, c.name, c.unit, c.national_planning_assumption] for c in self.capabilities],
+                "capabilities": [
+                    [c.code, c.name, c.unit, c.national_planning_assumption, c.description] for c in self.capabilities
+                ],
+                "expected": [[e.force_id, e.capability_id, e.expected, e.official] for e in self.expectations],
                 "capacity": [
                     [c.force_id, c.capability_id, c.committed, c.available, c.notice_period_hours, c.as_of.isoformat()]
                     for c in self.commitments
@@ -100,6 +105,11 @@ def national_inputs(*, edition: Edition, period: str, region: Region | None, as_
         published=published,
         commitments=commitments,
         capabilities=list(CapacityCapability.objects.order_by("position", "name")),
+        expectations=list(
+            ExpectedContribution.objects.filter(period=period, force__in=[f.id for f in forces]).order_by(
+                "force_id", "capability_id"
+            )
+        ),
     )
 
 
@@ -177,26 +187,40 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
             }
             for i, c in enumerate(inputs.capabilities)
         ]
-    national_capacity = []
-    for c in inputs.capabilities:
-        rows = [x for x in inputs.commitments if x.capability_id == c.id]
-        total_committed = sum(x.committed for x in rows)
-        total_available = sum(x.available for x in rows)
-        national_capacity.append(
-            {
-                "name": c.name,
-                "unit": c.unit,
-                "paragraphs": c.paragraphs,
-                "npa": c.national_planning_assumption,
-                "committed": total_committed,
-                "available": total_available,
-                "forces": len(rows),
-                "percent": round(100 * total_available / c.national_planning_assumption)
-                if c.national_planning_assumption
-                else None,
-                "met": total_available >= c.national_planning_assumption,
+    summary = summarise(
+        period=inputs.period,
+        capabilities=inputs.capabilities,
+        regions={f.region_id: f.region for f in inputs.forces},
+        forces=[(f.id, f.region_id) for f in inputs.forces],
+        commitments={
+            (c.force_id, c.capability_id): {
+                "committed": c.committed,
+                "available": c.available,
+                "notice_period_hours": c.notice_period_hours,
             }
-        )
+            for c in inputs.commitments
+        },
+        expectations={(e.force_id, e.capability_id): (e.expected, e.official) for e in inputs.expectations},
+    )
+    national_capacity = [
+        {
+            "name": line.capability.name,
+            "unit": line.capability.unit,
+            "paragraphs": line.capability.paragraphs,
+            "npa": line.assumption,
+            "expected": line.expected,
+            "committed": line.committed,
+            "shortfall": line.shortfall,
+            "available": line.available,
+            "not_reported": line.not_reported,
+            "not_reported_expected": line.not_reported_expected,
+            "coverage": line.coverage,
+            "meets": line.meets,
+            "verdict": line.verdict,
+            "illustrative": line.illustrative,
+        }
+        for line in summary.national
+    ]
     area_key = [{"name": a.name, "short": str(i)} for i, a in enumerate(axes.layout.areas, start=1)]
     scope = inputs.region.name if inputs.region else "England and Wales"
     title = f"National overview: {inputs.edition.title}, {inputs.period}, {scope}"
@@ -216,6 +240,9 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         "regions": list(regions.values()),
         "totals": totals,
         "national_capacity": national_capacity,
+        "capacity_coverage": summary.coverage,
+        "capacity_complete": summary.complete,
+        "capacity_illustrative": summary.illustrative,
         "has_capacity": bool(inputs.capabilities),
     }
     return Prepared(template=NATIONAL_TEMPLATE, title=title, context=context, input_hash=inputs.hash())

@@ -56,7 +56,8 @@ def test_content_round_trips_through_the_snapshot_payload(make_published):
 def test_the_whole_record_is_read_in_a_fixed_number_of_queries(make_published, django_assert_max_num_queries):
     published = make_published()
 
-    with django_assert_max_num_queries(13):
+    # 16: capacity reads the capabilities, the commitments, the expected contributions and the coverage.
+    with django_assert_max_num_queries(16):
         records.assessment_content(published)
 
 
@@ -110,6 +111,8 @@ def test_a_snapshot_records_the_forces_capacity_for_its_period(make_published, f
             available=11,
             notice_period_hours=4,
             as_of=dt.date(2025, 9, 30),
+            expected=None,
+            illustrative=False,
         ),
     )
 
@@ -198,6 +201,35 @@ def test_the_step_from_schema_1():
     assert upgraded["challenges"][0]["replies"][0]["author"]["username"] == "chief-home"
     assert upgraded["transitions"][0]["by"]["username"] == "staff-home"
     assert upgraded["capacity"] is None  # not recorded then, which is not "none reported"
+
+
+def test_the_step_from_schema_2_keeps_figures_and_labels_them_illustrative():
+    before = stored_payload(2)
+
+    upgraded = records.STEPS[2](stored_payload(2))
+
+    assert before["capacity"] and all("expected" not in item for item in before["capacity"])
+    item = upgraded["capacity"][0]
+    assert item["committed"] == before["capacity"][0]["committed"]
+    assert (item["expected"], item["illustrative"]) == (None, True)
+    content = records.content_of(stored_payload(2))
+    assert content.capacity[0].reported and content.capacity[0].shortfall is None
+
+
+def test_a_snapshot_records_expected_but_not_reported(make_published, forces, national_admin_user):
+    from capacity.services import expected_contribution_save
+
+    psu = CapacityCapability.objects.create(
+        code="psu", name="Police support units", unit="PSUs", national_planning_assumption=297
+    )
+    expected_contribution_save(
+        user=national_admin_user, force=forces[HOME_FORCE], capability=psu, period="2025/26", expected=9
+    )
+
+    content = snapshots.snapshot_content(make_published().snapshot)
+
+    (line,) = content.capacity
+    assert (line.expected, line.committed, line.reported, line.illustrative) == (9, None, False, True)
 
 
 def test_records_of_a_schema_1_payload():

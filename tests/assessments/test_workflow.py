@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from assessments import services, workflow
+from assessments import records, services, workflow
 from assessments.models import Assessment, AssessmentStatus, Challenge, Evidence, Response, Snapshot, Transition
 from assessments.records import ResponseAnswer
 from assessments.snapshots import snapshot_payload, snapshot_sha256
@@ -176,7 +176,7 @@ def test_publication_freezes_a_snapshot_whose_hash_recomputes(build, people):
     snapshot = Snapshot.objects.get(assessment=published)
     assert snapshot.sha256 == snapshot_sha256(snapshot.payload)
     assert len(snapshot.payload["responses"]) == 38
-    assert snapshot.payload["schema"] == 2
+    assert snapshot.payload["schema"] == records.SCHEMA_VERSION
     assert snapshot.payload["assessment"]["sign_off"]["assurance_statement"].startswith("I am assured")
     assert [t["action"] for t in snapshot.payload["transitions"]] == ["submit", "respond", "sign_off", "publish"]
     assert published.published_by == people["pcc"]

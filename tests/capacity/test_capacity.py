@@ -84,7 +84,7 @@ def test_commitment_validation(psu, staff_user, forces):
 
 def test_capacity_page_and_form(psu, staff_client, forces):
     page = staff_client.get("/capacity/", {"period": "2025/26"})
-    assert page.status_code == 200 and b"West Midlands Police" in page.content and b"Not recorded" in page.content
+    assert page.status_code == 200 and b"West Midlands Police" in page.content and b"Not reported" in page.content
     url = "/capacity/west-midlands/2025-26/public-order-psu/"
     assert staff_client.get(url).status_code == 200
     error = staff_client.post(
@@ -193,3 +193,6 @@ def test_capacity_api_isolation_create_update(psu, staff_client, other_staff_cli
     assert other.status_code == 400
     csv_body = staff_client.get("/api/v1/capacity/", {"format": "csv"})
     assert csv_body["Content-Type"].startswith("text/csv") and b"west-midlands" in csv_body.content
+    text = csv_body.content.decode()
+    assert text.splitlines()[0].endswith("expected,shortfall_against_expected,figures")
+    assert "ILLUSTRATIVE, not official" in text  # the loaded planning assumptions are illustrative

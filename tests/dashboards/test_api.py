@@ -96,6 +96,8 @@ def test_capacity_dashboard_api(inspector_client, make_user, forces):
     line = next(line for line in body["national"] if line["capability"] == "public-order-psu")
     assert (line["committed"], line["available"], line["forces"]) == (9, 7, 1)
     assert line["shortfall_available"] == psu.national_planning_assumption - 7
+    assert (line["total_forces"], line["forces_not_reported"], line["complete"], line["meets"]) == (46, 45, False, None)
+    assert line["illustrative"] is True and body["reporting_forces"] == 1 and body["total_forces"] == 46
     csv_body = inspector_client.get("/api/v1/dashboard/capacity/", {"period": "2025/26", "format": "csv"})
     assert csv_body["Content-Type"].startswith("text/csv")
 

@@ -24,7 +24,7 @@ from assessments import services, workflow
 from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
-from capacity.models import CapacityCommitment
+from capacity.models import CapacityCommitment, ExpectedContribution
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -135,7 +135,9 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path)
         notice_period_hours=8,
         as_of=dt.date(2025, 1, 1),
     )
+    expected = ExpectedContribution.objects.create(force=home, capability=capability, period="2024/25", expected=8)
     return {
+        "expected": expected,
         "assessment": published,
         "response": response,
         "evidence": item,
@@ -160,6 +162,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "challenge": world["challenge"].pk,
         "report": world["job"].pk,
         "capacity": world["commitment"].pk,
+        "expected": world["expected"].pk,
         "requirement": world["response"].requirement_id,
         "threat": world["response"].requirement.threats.first().pk,
         "area": world["response"].requirement.areas.first().pk,

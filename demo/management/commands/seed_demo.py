@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from demo.accounts import DEMO_FORCES, demo_accounts_create
-from demo.assessments import demo_assessments_create
+from demo.assessments import demo_assessments_create, demo_years
 from demo.national import demo_capacity_seed
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             "--scale",
             choices=["demo", "national"],
             default="demo",
-            help="demo (default): three forces; national: every force, periods 2023/24 to 2025/26, in bulk",
+            help="demo (default): three forces; national: every force, the three periods up to today's, in bulk",
         )
 
     def handle(self, *args, force: bool = False, scale: str = "demo", **options):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         # The workflow e-mails the next actor at each step; a demo has nobody to tell.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             created = demo_assessments_create(DEMO_FORCES)
-        figures = demo_capacity_seed(DEMO_FORCES, ("2024/25", "2025/26"))
+        figures = demo_capacity_seed(DEMO_FORCES, demo_years())
         self.stdout.write(self.style.SUCCESS(f"{created} demo assessments and {figures} capacity figures created"))
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
         for account in accounts:
