@@ -1,0 +1,180 @@
+"""People pages and API: the invite journey, scoping (another force's people are a 404), no
+self-escalation, and constant query counts on the people list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from core.roles import Role, roles_of
+from people import services
+from people.models import Invitation
+
+pytestmark = pytest.mark.django_db
+
+INVITE = {
+    "name": "Nia Roberts",
+    "job_title": "Policy officer",
+    "email": "nia.roberts@example.police.uk",
+    "role": "staff",
+    "force": "west-midlands",
+}
+
+
+def test_invite_check_answers_send_then_accept_and_sign_in(
+    national_admin_client, forces, eager_celery, django_capture_on_commit_callbacks, client
+):
+    page = national_admin_client.get(reverse("people:invite"))
+    assert page.status_code == 200
+    check = national_admin_client.post(reverse("people:invite"), INVITE)
+    assert check.status_code == 200
+    assert "Check the invitation before sending it" in check.content.decode()
+    assert not Invitation.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = national_admin_client.post(reverse("people:invite"), {**INVITE, "confirm": "yes"})
+    assert sent.status_code == 302
+    listing = national_admin_client.get(reverse("people:invitations")).content.decode()
+    assert "Nia Roberts, Policy officer" in listing
+    link = re.search(r"http\S+/people/accept/\S+/", mail.outbox[0].body).group(0)
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert "Set your password" in client.get(path).content.decode()
+    weak = client.post(path, {"new_password1": "password", "new_password2": "password"})
+    assert weak.status_code == 400
+    assert "Error:" in weak.content.decode()
+    done = client.post(path, {"new_password1": "tangerine-lantern-97", "new_password2": "tangerine-lantern-97"})
+    assert done.status_code == 302
+    home = client.get(reverse("home")).content.decode()
+    assert "Nia Roberts" in home
+    person = get_user_model().objects.get(email="nia.roberts@example.police.uk")
+    assert roles_of(person) == {Role.PCC_STAFF}
+    assert client.get(path).status_code == 404  # one time only
+
+
+def test_invite_errors_use_gds_wording(national_admin_client, forces):
+    response = national_admin_client.post(reverse("people:invite"), {**INVITE, "email": "", "force": ""})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Error: " in body
+    assert "Enter an e-mail address" in body
+    assert "Select the force they will work for" in body
+
+
+def test_force_admin_is_offered_only_force_roles_and_their_force(other_force_admin_client, forces):
+    body = other_force_admin_client.get(reverse("people:invite")).content.decode()
+    assert 'value="force-admin"' in body and 'value="staff"' in body
+    assert 'value="admin"' not in body and 'value="inspector"' not in body
+    assert 'value="kent"' in body and 'value="west-midlands"' not in body
+    refused = other_force_admin_client.post(
+        reverse("people:invite"), {**INVITE, "role": "admin", "force": "", "confirm": "yes"}
+    )
+    assert refused.status_code == 400
+    assert not Invitation.objects.exists()
+
+
+def test_kent_force_admin_gets_404_on_west_midlands_people_and_invitations(
+    other_force_admin_client, national_admin_user, staff_user, forces
+):
+    invitation, _link = services.invitation_create(
+        user=national_admin_user,
+        email="x@example.police.uk",
+        name="X",
+        job_title="Y",
+        role="staff",
+        force=forces["west-midlands"],
+    )
+    for name in ("people:detail", "people:change", "people:deactivate", "people:reactivate"):
+        url = reverse(name, args=[staff_user.pk])
+        assert other_force_admin_client.get(url).status_code == 404, name
+        assert other_force_admin_client.post(url, {}).status_code in (404, 405), name
+    for name in ("people:invitation-resend", "people:invitation-cancel"):
+        assert other_force_admin_client.post(reverse(name, args=[invitation.pk])).status_code == 404, name
+    assert other_force_admin_client.get(reverse("api-person-detail", args=[staff_user.pk])).status_code == 404
+    assert other_force_admin_client.get(reverse("api-invitation-detail", args=[invitation.pk])).status_code == 404
+    people = other_force_admin_client.get(reverse("api-person-list")).json()
+    assert staff_user.email not in str(people)
+    listing = other_force_admin_client.get(reverse("people:list")).content.decode()
+    assert staff_user.email not in listing
+    assert "x@example.police.uk" not in other_force_admin_client.get(reverse("people:invitations")).content.decode()
+    staff_user.refresh_from_db()
+    assert staff_user.is_active
+
+
+def test_nobody_can_raise_themselves(home_force_admin_client, home_force_admin, forces):
+    url = reverse("people:change", args=[home_force_admin.pk])
+    assert home_force_admin_client.get(url).status_code == 403
+    posted = home_force_admin_client.post(url, {"name": "Me", "job_title": "Boss", "role": "admin", "force": ""})
+    assert posted.status_code == 403
+    assert roles_of(get_user_model().objects.get(pk=home_force_admin.pk)) == {Role.FORCE_ADMIN}
+    assert home_force_admin_client.post(reverse("people:deactivate", args=[home_force_admin.pk])).status_code == 403
+
+
+def test_force_admin_changes_and_deactivates_their_own_forces_person(home_force_admin_client, staff_user, forces):
+    url = reverse("people:change", args=[staff_user.pk])
+    response = home_force_admin_client.post(
+        url, {"name": "Sam Jones", "job_title": "Deputy chief executive", "role": "pcc", "force": "west-midlands"}
+    )
+    assert response.status_code == 302
+    detail = home_force_admin_client.get(reverse("people:detail", args=[staff_user.pk])).content.decode()
+    assert "Sam Jones, Deputy chief executive" in detail
+    assert "Police and crime commissioner" in detail
+    assert home_force_admin_client.post(reverse("people:deactivate", args=[staff_user.pk])).status_code == 302
+    staff_user.refresh_from_db()
+    assert not staff_user.is_active
+    assert home_force_admin_client.post(reverse("people:reactivate", args=[staff_user.pk])).status_code == 302
+    staff_user.refresh_from_db()
+    assert staff_user.is_active
+
+
+def test_people_who_manage_nobody_are_refused(staff_client, forces):
+    assert staff_client.get(reverse("people:list")).status_code == 403
+    assert staff_client.get(reverse("people:invite")).status_code == 403
+    assert staff_client.post(reverse("api-invitation-list"), INVITE, content_type="application/json").status_code == 403
+    me = staff_client.get(reverse("api-person-list")).json()
+    assert me["count"] == 1 if isinstance(me, dict) else len(me) == 1
+
+
+def _make_people(make_user, n):
+    for i in range(n):
+        person = make_user(Role.PCC_STAFF, "west-midlands", f"bulk-{n}-{i}")
+        services.person_name_set(person, name=f"Person {i}", job_title="Analyst")
+
+
+def test_people_list_query_count_is_constant(national_admin_client, make_user, forces, django_assert_max_num_queries):
+    _make_people(make_user, 3)
+    with django_assert_max_num_queries(12) as few:
+        assert national_admin_client.get(reverse("people:list")).status_code == 200
+    _make_people(make_user, 15)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = national_admin_client.get(reverse("people:list")).content.decode()
+    assert "Person 14, Analyst" in body
+    with django_assert_max_num_queries(12):
+        assert national_admin_client.get(reverse("api-person-list")).status_code == 200
+
+
+def test_api_invites_with_201_expiry_and_link(home_force_admin_client, forces, eager_celery):
+    payload = {**INVITE, "role": "chief"}
+    response = home_force_admin_client.post(reverse("api-invitation-list"), payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["role"] == "chief" and body["force"] == "west-midlands"
+    assert body["expires_at"] and body["link"].startswith("http://127.0.0.1:8000/people/accept/")
+    listed = home_force_admin_client.get(reverse("api-invitation-list")).json()
+    assert "link" not in str(listed)
+    escalate = home_force_admin_client.post(
+        reverse("api-invitation-list"),
+        {**INVITE, "email": "e@example.police.uk", "role": "admin"},
+        content_type="application/json",
+    )
+    assert escalate.status_code == 403
+
+
+def test_api_people_show_name_job_title_role_and_force(national_admin_client, staff_user, forces):
+    services.person_name_set(staff_user, name="Alex Patel", job_title="Head of planning")
+    body = national_admin_client.get(reverse("api-person-detail", args=[staff_user.pk])).json()
+    assert body["name"] == "Alex Patel"
+    assert body["job_title"] == "Head of planning"
+    assert body["role"] == "staff" and body["force"] == "west-midlands" and body["active"] is True
