@@ -56,8 +56,8 @@ def person_list_view(request):
 @require_GET
 @login_required
 def person_detail_view(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)  # first: someone else's person is a 404
     _require_manager(request)
-    person = selectors.person_get(user=request.user, pk=pk)
     return render(
         request,
         "people/person_detail.html",
@@ -69,8 +69,8 @@ def person_detail_view(request, pk: int):
 @login_required
 def person_change_view(request, pk: int):
     """Change a person's name, job title, role and force."""
+    person = selectors.person_get(user=request.user, pk=pk)  # first: someone else's person is a 404
     _require_manager(request)
-    person = selectors.person_get(user=request.user, pk=pk)
     if person.pk == request.user.pk:
         raise PermissionDenied(_("You cannot change your own role, force or access"))
     role = role_of(person)
@@ -110,8 +110,8 @@ def person_change_view(request, pk: int):
 @login_required
 def person_access_view(request, pk: int, action: str):
     """Confirm and then deactivate or reactivate a person."""
+    person = selectors.person_get(user=request.user, pk=pk)  # first: someone else's person is a 404
     _require_manager(request)
-    person = selectors.person_get(user=request.user, pk=pk)
     if action not in ("deactivate", "reactivate"):
         raise Http404
     error = None
@@ -192,8 +192,7 @@ def invite_view(request):
 
 
 def _invitation_action(request, pk: int, action: str):
-    _require_manager(request)
-    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    invitation = selectors.invitation_get(user=request.user, pk=pk)  # first: another's is a 404
     try:
         if action == "resend":
             services.invitation_resend(user=request.user, invitation=invitation)
