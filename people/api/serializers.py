@@ -20,6 +20,9 @@ class PersonSerializer(serializers.Serializer):
     job_title = serializers.SerializerMethodField()
     display_name = serializers.SerializerMethodField(help_text='"Name, job title", as pages show the person')
     email = serializers.EmailField(read_only=True)
+    username = serializers.CharField(
+        read_only=True, help_text="The login: what other endpoints' `*_by` fields name, for administrators to match"
+    )
     role = serializers.SerializerMethodField(help_text="staff, chief, pcc, inspector, admin or force-admin")
     force = serializers.SerializerMethodField(help_text="The force's code; null for national roles")
     active = serializers.BooleanField(source="is_active", read_only=True)

@@ -178,3 +178,27 @@ def test_api_people_show_name_job_title_role_and_force(national_admin_client, st
     assert body["name"] == "Alex Patel"
     assert body["job_title"] == "Head of planning"
     assert body["role"] == "staff" and body["force"] == "west-midlands" and body["active"] is True
+
+
+def test_history_and_challenge_threads_name_people_by_name_and_job_title(
+    staff_client, staff_user, chief_user, pcc_user, forces, spr2012
+):
+    from assessments import workflow
+    from assessments.models import AssessmentStatus
+    from tests.factories import make_assessment
+    from tests.workflow_support import advance
+
+    services.person_name_set(staff_user, name="Alex Patel", job_title="Head of planning")
+    services.person_name_set(pcc_user, name="Margaret Ellis", job_title="Police and Crime Commissioner")
+    draft = make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012, period="2024/25")
+    submitted = advance(draft, AssessmentStatus.SUBMITTED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    response = submitted.responses.select_related("requirement").first()
+    workflow.challenge_raise(user=pcc_user, assessment=submitted, response=response, text="Why?")
+
+    history = staff_client.get(reverse("assessments:history", args=[submitted.pk])).content.decode()
+    assert "Alex Patel, Head of planning" in history
+    assert ">staff-home<" not in history
+    thread = staff_client.get(
+        reverse("assessments:response", args=[submitted.pk, response.requirement.ref])
+    ).content.decode()
+    assert "Margaret Ellis, Police and Crime Commissioner" in thread
