@@ -202,3 +202,7 @@ def test_history_and_challenge_threads_name_people_by_name_and_job_title(
         reverse("assessments:response", args=[submitted.pk, response.requirement.ref])
     ).content.decode()
     assert "Margaret Ellis, Police and Crime Commissioner" in thread
+    api = staff_client.get(reverse("api-challenge-list") + f"?assessment={submitted.pk}").json()
+    assert api["results"][0]["raised_by"] == "Margaret Ellis, Police and Crime Commissioner"
+    history_api = staff_client.get(reverse("api-assessment-history", args=[submitted.pk])).json()
+    assert "Alex Patel, Head of planning" in [t["by"] for t in history_api["transitions"]]
