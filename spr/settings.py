@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "ResponseStatusEnum": "assessments.models.ResponseStatus",
         "DepartureStatusEnum": "assessments.models.DepartureStatus",
         "ActionStatusEnum": "assessments.models.ActionStatus",
+        "InvitationStatusEnum": "people.models.InvitationStatus",
+        "RoleEnum": "people.models.ROLE_CHOICES",
     },
 }
 

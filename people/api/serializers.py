@@ -8,7 +8,7 @@ from rest_framework import serializers
 from core.people import display_name, job_title_of
 from core.roles import ROLE_SLUGS
 from forces.models import Force
-from people.models import JOB_TITLE_MAX, NAME_MAX, Invitation
+from people.models import JOB_TITLE_MAX, NAME_MAX, ROLE_CHOICES, Invitation
 from people.permissions import role_of
 
 
@@ -85,7 +85,7 @@ class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=NAME_MAX)
     job_title = serializers.CharField(max_length=JOB_TITLE_MAX)
-    role = serializers.ChoiceField(choices=list(ROLE_SLUGS.values()))
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, help_text="The role's slug")
     force = serializers.SlugRelatedField(
         slug_field="code", queryset=Force.objects.all(), required=False, allow_null=True, help_text="The force's code"
     )
