@@ -95,3 +95,21 @@ class InvitationCreateSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(dict.fromkeys(sorted(unknown), ["This field cannot be set here"]))
         return super().to_internal_value(data)
+
+
+class PersonUpdateSerializer(serializers.Serializer):
+    """What an administrator may change of a person; a field left out is unchanged."""
+
+    name = serializers.CharField(max_length=NAME_MAX, required=False)
+    job_title = serializers.CharField(max_length=JOB_TITLE_MAX, required=False)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False, help_text="The role's slug")
+    force = serializers.SlugRelatedField(
+        slug_field="code", queryset=Force.objects.all(), required=False, allow_null=True, help_text="The force's code"
+    )
+    active = serializers.BooleanField(required=False, help_text="false deactivates, true reactivates")
+
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) if hasattr(data, "keys") else set()
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), ["This field cannot be set here"]))
+        return super().to_internal_value(data)

@@ -206,3 +206,32 @@ def test_history_and_challenge_threads_name_people_by_name_and_job_title(
     assert api["results"][0]["raised_by"] == "Margaret Ellis, Police and Crime Commissioner"
     history_api = staff_client.get(reverse("api-assessment-history", args=[submitted.pk])).json()
     assert "Alex Patel, Head of planning" in [t["by"] for t in history_api["transitions"]]
+
+
+def test_api_changes_a_person_by_the_pages_rules(home_force_admin_client, home_force_admin, staff_user, forces):
+    url = reverse("api-person-detail", args=[staff_user.pk])
+    changed = home_force_admin_client.patch(
+        url, {"job_title": "Head of planning", "role": "chief"}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["job_title"], changed.json()["role"]) == ("Head of planning", "chief")
+    off = home_force_admin_client.patch(url, {"active": False}, content_type="application/json")
+    assert off.json()["active"] is False
+    raise_self = home_force_admin_client.patch(
+        reverse("api-person-detail", args=[home_force_admin.pk]), {"role": "admin"}, content_type="application/json"
+    )
+    assert raise_self.status_code == 403
+    national = home_force_admin_client.patch(url, {"role": "inspector"}, content_type="application/json")
+    assert national.status_code == 403
+
+
+def test_api_resends_and_cancels_invitations(national_admin_client, forces):
+    created = national_admin_client.post(reverse("api-invitation-list"), INVITE, content_type="application/json")
+    pk, first = created.json()["id"], created.json()["link"]
+    resent = national_admin_client.post(reverse("api-invitation-resend", args=[pk]))
+    assert resent.status_code == 200 and resent.json()["link"] != first
+    assert services.invitation_for_token(first.rstrip("/").rsplit("/", 1)[-1]) is None
+    cancelled = national_admin_client.post(reverse("api-invitation-cancel", args=[pk]))
+    assert cancelled.json()["status"] == "cancelled"
+    again = national_admin_client.post(reverse("api-invitation-cancel", args=[pk]))
+    assert again.status_code == 400
