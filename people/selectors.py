@@ -16,8 +16,13 @@ from people.permissions import can_manage_people, managed_force_ids
 def person_list(*, user) -> QuerySet:
     """The people the user may see, with their profile, groups and forces (four queries however many)."""
     User = get_user_model()
-    people = User.objects.select_related("profile").prefetch_related(
-        "groups", Prefetch("memberships", queryset=Membership.objects.select_related("force").order_by("force__name"))
+    people = (
+        User.objects.select_related("profile")
+        .prefetch_related(
+            "groups",
+            Prefetch("memberships", queryset=Membership.objects.select_related("force").order_by("force__name")),
+        )
+        .order_by("first_name", "last_name", "username")
     )
     if not getattr(user, "is_authenticated", False):
         return people.none()
@@ -26,7 +31,7 @@ def person_list(*, user) -> QuerySet:
     managed = managed_force_ids(user)
     if managed is not None:
         people = people.filter(pk__in=Membership.objects.filter(force_id__in=managed).values("user_id"))
-    return people.order_by("first_name", "last_name", "username")
+    return people
 
 
 def person_get(*, user, pk) -> object:
