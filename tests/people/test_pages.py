@@ -235,3 +235,29 @@ def test_api_resends_and_cancels_invitations(national_admin_client, forces):
     assert cancelled.json()["status"] == "cancelled"
     again = national_admin_client.post(reverse("api-invitation-cancel", args=[pk]))
     assert again.status_code == 400
+
+
+def test_invitation_lists_query_count_is_constant(
+    national_admin_client, national_admin_user, forces, django_assert_max_num_queries
+):
+    def invite(n):
+        for i in range(n):
+            services.invitation_create(
+                user=national_admin_user,
+                email=f"p{n}-{i}@example.police.uk",
+                name=f"Person {n}-{i}",
+                job_title="Analyst",
+                role="staff",
+                force=forces["kent"],
+            )
+
+    invite(2)
+    with django_assert_max_num_queries(12) as few:
+        assert national_admin_client.get(reverse("people:invitations")).status_code == 200
+    with django_assert_max_num_queries(12) as few_api:
+        assert national_admin_client.get(reverse("api-invitation-list")).status_code == 200
+    invite(12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "Person 12-11, Analyst" in national_admin_client.get(reverse("people:invitations")).content.decode()
+    with django_assert_max_num_queries(len(few_api.captured_queries)):
+        assert national_admin_client.get(reverse("api-invitation-list")).json()["count"] == 14
