@@ -165,6 +165,8 @@ def invite_view(request):
     form = InviteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if request.POST.get("edit") == "yes":  # "Change" on the check answers page: back to the form
+            return render(request, "people/invite.html", {"form": form})
         if request.POST.get("confirm") != "yes":
             return render(
                 request,

@@ -34,6 +34,8 @@ def test_invite_check_answers_send_then_accept_and_sign_in(
     assert check.status_code == 200
     assert "Check the invitation before sending it" in check.content.decode()
     assert not Invitation.objects.exists()
+    back = national_admin_client.post(reverse("people:invite"), {**INVITE, "confirm": "yes", "edit": "yes"})
+    assert 'value="Nia Roberts"' in back.content.decode() and not Invitation.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         sent = national_admin_client.post(reverse("people:invite"), {**INVITE, "confirm": "yes"})
     assert sent.status_code == 302
