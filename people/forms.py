@@ -55,6 +55,20 @@ class PersonFields(forms.Form):
         return data
 
 
+class OwnDetailsForm(forms.Form):
+    """A person's own name and job title."""
+
+    name = forms.CharField(
+        label=_("Full name"), max_length=NAME_MAX, error_messages={"required": _("Enter your full name")}
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=JOB_TITLE_MAX,
+        help_text=_("As colleagues would recognise it, for example Head of strategic planning"),
+        error_messages={"required": _("Enter your job title")},
+    )
+
+
 class InviteForm(PersonFields):
     field_order = ["name", "job_title", "email", "role", "force"]
 

@@ -324,6 +324,20 @@ def person_update(*, user, person, name: str, job_title: str, role: str, force: 
 
 
 @transaction.atomic
+def own_details_update(*, user, name: str, job_title: str):
+    """A person changes their own name and job title (never their role, force or access); audited."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to change your details"))
+    changes = person_name_set(user, name=name, job_title=job_title)
+    if changes:
+        membership = user.memberships.select_related("force").first()
+        _audit_person(
+            actor=user, action=CHANGED, person=user, changes=changes, force=getattr(membership, "force", None)
+        )
+    return user
+
+
+@transaction.atomic
 def person_deactivate(*, user, person):
     """Stop a person signing in (their name stays on everything they did)."""
     _check_may_act_on(user, person)

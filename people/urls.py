@@ -8,6 +8,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.person_list_view, name="list"),
+    path("me/", views.own_details_view, name="me"),
     path("<id:pk>/", views.person_detail_view, name="detail"),
     path("<id:pk>/change/", views.person_change_view, name="change"),
     path("<id:pk>/deactivate/", views.person_deactivate_view, name="deactivate"),

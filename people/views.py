@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms.govuk import add_service_errors
-from core.people import display_name
+from core.people import display_name, job_title_of
 from core.roles import ROLES_BY_SLUG
 from people import selectors, services
-from people.forms import AcceptForm, InviteForm, PersonFields
+from people.forms import AcceptForm, InviteForm, OwnDetailsForm, PersonFields
 from people.permissions import can_manage_people, role_of
 
 FORM_METHODS = ["GET", "POST"]
@@ -139,6 +139,22 @@ def person_deactivate_view(request, pk: int):
 
 def person_reactivate_view(request, pk: int):
     return person_access_view(request, pk=pk, action="reactivate")
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def own_details_view(request):
+    """Anyone changes their own name and job title, as pages, e-mails and reports show them."""
+    user = request.user
+    initial = {"name": user.get_full_name(), "job_title": job_title_of(user)}
+    form = OwnDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.own_details_update(user=user, **form.cleaned_data)
+        messages.success(request, _("Your details are saved"))
+        return redirect("home")
+    return render(
+        request, "people/own_details.html", {"form": form}, status=400 if form.is_bound and form.errors else 200
+    )
 
 
 # --- Invitations -------------------------------------------------------------------------------------

@@ -263,3 +263,16 @@ def test_invitation_lists_query_count_is_constant(
         assert "Person 12-11, Analyst" in national_admin_client.get(reverse("people:invitations")).content.decode()
     with django_assert_max_num_queries(len(few_api.captured_queries)):
         assert national_admin_client.get(reverse("api-invitation-list")).json()["count"] == 14
+
+
+def test_anyone_changes_their_own_name_and_job_title_audited(staff_client, staff_user, forces):
+    from core.models import AuditEntry
+
+    assert "people/me/" in staff_client.get(reverse("home")).content.decode()
+    assert staff_client.post(reverse("people:me"), {"name": "", "job_title": ""}).status_code == 400
+    response = staff_client.post(reverse("people:me"), {"name": "Alex Patel", "job_title": "Head of planning"})
+    assert response.status_code == 302
+    staff_user.refresh_from_db()
+    assert (staff_user.get_full_name(), staff_user.profile.job_title) == ("Alex Patel", "Head of planning")
+    entry = AuditEntry.objects.filter(model="auth.user", object_id=str(staff_user.pk)).latest("id")
+    assert entry.actor_id == staff_user.pk and entry.changes["job_title"] == ["", "Head of planning"]
