@@ -144,9 +144,8 @@ def _assign(*, actor, person, role: Role, force: Force | None) -> dict:
     new_forces = [force.code] if force else []
     if old_forces != new_forces:
         changes["force"] = [", ".join(old_forces), ", ".join(new_forces)]
-    for attr in ("_spr_force_ids",):
-        if hasattr(person, attr):
-            delattr(person, attr)
+    if hasattr(person, "_spr_force_ids"):  # forces.scoping's per-request cache
+        del person._spr_force_ids
     return changes
 
 
