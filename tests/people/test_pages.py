@@ -276,3 +276,24 @@ def test_anyone_changes_their_own_name_and_job_title_audited(staff_client, staff
     assert (staff_user.get_full_name(), staff_user.profile.job_title) == ("Alex Patel", "Head of planning")
     entry = AuditEntry.objects.filter(model="auth.user", object_id=str(staff_user.pk)).latest("id")
     assert entry.actor_id == staff_user.pk and entry.changes["job_title"] == ["", "Head of planning"]
+
+
+def test_workflow_emails_name_who_acted_with_an_absolute_link(
+    staff_user, chief_user, forces, spr2012, settings, django_capture_on_commit_callbacks
+):
+    from assessments import workflow
+    from tests.factories import make_assessment
+    from tests.workflow_support import answer_all
+
+    settings.SITE_URL = "https://spr.example.gov.uk"
+    chief_user.email = "chief@example.police.uk"
+    chief_user.save()
+    services.person_name_set(staff_user, name="Alex Patel", job_title="Head of planning")
+    draft = make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012, period="2024/25")
+    answer_all(draft, staff_user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.assessment_submit(user=staff_user, assessment=draft)
+    body = mail.outbox[0].body
+    assert "by Alex Patel, Head of planning" in body
+    assert f"https://spr.example.gov.uk/assessments/{draft.pk}/" in body
