@@ -40,6 +40,7 @@ from assessments.permissions import (
 from assessments.snapshots import snapshot_payload, snapshot_sha256
 from assessments.transitions import TRANSITIONS, Rule
 from core.exceptions import Conflict
+from core.people import display_name
 from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
 
 logger = logging.getLogger(__name__)
@@ -337,14 +338,20 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
         logger.exception("Could not send workflow e-mail %r to %s", subject, recipients)
 
 
+def _by(actor_id: int | None) -> str:
+    """ " by Name, job title" for an e-mail (people are named, never by their login)."""
+    actor = get_user_model().objects.select_related("profile").filter(pk=actor_id).first() if actor_id else None
+    return f" by {display_name(actor)}" if actor else ""
+
+
 def notify(*, assessment_id: int, action: str, actor_id: int, note: str = "") -> None:
     """E-mail the next actor(s) after a transition has committed."""
     assessment = Assessment.objects.select_related("force", "edition").get(pk=assessment_id)
     rule = TRANSITIONS[action]
-    url = reverse("assessments:detail", args=[assessment.pk])
+    url = settings.SITE_URL + reverse("assessments:detail", args=[assessment.pk])
     body = (
         f"{assessment.force.name}'s {assessment.period} SPR assessment is now "
-        f"{assessment.get_status_display().lower()} ({rule.label.lower()}).\n"
+        f"{assessment.get_status_display().lower()} ({rule.label.lower()}{_by(actor_id)}).\n"
         + (f"\nNote: {note}\n" if note else "")
         + f"\nOpen it in SPR Assurance: {url}\n"
     )
@@ -368,6 +375,6 @@ def notify_challenge(*, challenge_id: int, event: str, actor_id: int) -> None:
         recipients = sorted(set(owner + chiefs))
     _send(
         f"[SPR Assurance] {assessment.force.name} {assessment.period}: {challenge} {event}",
-        f"{challenge} was {event}.\n\n{challenge.text}\n",
+        f"{challenge} was {event}{_by(actor_id)}.\n\n{challenge.text}\n",
         recipients,
     )

@@ -17,6 +17,7 @@ class Role(StrEnum):
     PCC = "Police and crime commissioner"
     INSPECTOR = "HMIC inspector"
     NATIONAL_ADMIN = "National administrator"
+    FORCE_ADMIN = "Force administrator"
 
     @property
     def slug(self) -> str:
@@ -29,10 +30,14 @@ ROLE_SLUGS = {
     Role.PCC: "pcc",
     Role.INSPECTOR: "inspector",
     Role.NATIONAL_ADMIN: "admin",
+    Role.FORCE_ADMIN: "force-admin",
 }
 
+#: Roles by their slug (the API's and the demo accounts' name for them).
+ROLES_BY_SLUG = {slug: role for role, slug in ROLE_SLUGS.items()}
+
 #: Roles whose work is tied to one force (they need a membership to see anything).
-FORCE_ROLES = frozenset({Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.PCC})
+FORCE_ROLES = frozenset({Role.PCC_STAFF, Role.CHIEF_CONSTABLE, Role.PCC, Role.FORCE_ADMIN})
 #: Roles that read across all forces.
 NATIONAL_ROLES = frozenset({Role.INSPECTOR, Role.NATIONAL_ADMIN})
 

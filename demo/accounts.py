@@ -14,13 +14,33 @@ from django.db import transaction
 
 from core.roles import Role, ensure_groups, grant
 from forces.models import Force, Membership
+from people.services import person_name_set
 
 DEMO_FORCES = ("west-midlands", "kent", "dyfed-powys")
 FORCE_ACCOUNTS = (
     (Role.PCC_STAFF, "staff", "PCC office"),
     (Role.CHIEF_CONSTABLE, "chief", "Chief constable"),
     (Role.PCC, "pcc", "Commissioner"),
+    (Role.FORCE_ADMIN, "force-admin", "Force administrator"),
 )
+
+#: Every demo person's full name and job title (made-up people: any likeness is chance).
+DEMO_PEOPLE = {
+    "staff-west-midlands": ("Priya Sandhu", "Head of strategic planning, OPCC"),
+    "chief-west-midlands": ("Daniel Okafor", "Chief Constable"),
+    "pcc-west-midlands": ("Margaret Ellis", "Police and Crime Commissioner"),
+    "force-admin-west-midlands": ("Tom Bradley", "Systems administrator"),
+    "staff-kent": ("Hannah Clarke", "Policy officer, OPCC"),
+    "chief-kent": ("Richard Moss", "Chief Constable"),
+    "pcc-kent": ("Amelia Shah", "Police and Crime Commissioner"),
+    "force-admin-kent": ("Ben Kowalski", "Business support manager"),
+    "staff-dyfed-powys": ("Rhian Evans", "Governance officer, OPCC"),
+    "chief-dyfed-powys": ("Gareth Lloyd", "Chief Constable"),
+    "pcc-dyfed-powys": ("Siân Morgan", "Police and Crime Commissioner"),
+    "force-admin-dyfed-powys": ("Owen Price", "Information systems manager"),
+    "inspector": ("Catherine Hughes", "HM Inspector of Constabulary"),
+    "admin": ("Jordan Webb", "National administrator"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,17 +73,13 @@ def demo_accounts_create(*, password: str | None = None) -> list[DemoAccount]:
     for account in accounts:
         user, _ = User.objects.get_or_create(username=account.username)
         if account.force:
-            force = forces[account.force]
-            label = {role: label for role, _, label in FORCE_ACCOUNTS}[account.role]
-            user.first_name, user.last_name = label, force.name
-            Membership.objects.get_or_create(user=user, force=force)
-        elif account.role is Role.INSPECTOR:
-            user.first_name, user.last_name = "HMIC", "Inspector"
-        else:
-            user.first_name, user.last_name = "National", "Administrator"
+            Membership.objects.get_or_create(user=user, force=forces[account.force])
+        elif account.role is Role.NATIONAL_ADMIN:
             user.is_staff = user.is_superuser = True
         user.email = f"{account.username}@example.police.uk"
         user.set_password(password)
         user.save()
+        name, job_title = DEMO_PEOPLE[account.username]
+        person_name_set(user, name=name, job_title=job_title)
         grant(user, account.role)
     return accounts

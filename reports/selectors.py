@@ -14,7 +14,7 @@ def report_job_list(*, user) -> QuerySet[ReportJob]:
     """The jobs the user may see, newest first, with their subjects (one query)."""
     return (
         ReportJob.objects.visible_to(user)
-        .select_related("assessment", "assessment__force", "edition", "region", "requested_by")
+        .select_related("assessment", "assessment__force", "edition", "region", "requested_by", "requested_by__profile")
         .order_by("-created_at", "-id")
     )
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "forces",
+    "people",
     "threats",
     "capabilities",
     "capacity",
@@ -315,6 +316,8 @@ SPECTACULAR_SETTINGS = {
         "ResponseStatusEnum": "assessments.models.ResponseStatus",
         "DepartureStatusEnum": "assessments.models.DepartureStatus",
         "ActionStatusEnum": "assessments.models.ActionStatus",
+        "InvitationStatusEnum": "people.models.InvitationStatus",
+        "RoleEnum": "people.models.ROLE_CHOICES",
     },
 }
 
@@ -368,6 +371,10 @@ SPR_PROTECTIVE_MARKING = os.environ.get("SPR_PROTECTIVE_MARKING", "OFFICIAL-SENS
 SPR_EDITIONS_DIR = BASE_DIR / "editions"
 SPR_DATA_DIR = BASE_DIR / "data"
 SPR_DEMO_PASSWORD = os.environ.get("SPR_DEMO_PASSWORD", "spr-demo")
+#: The service's address as people reach it: links in e-mails and printed by create_admin are absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: How long an invitation link works.
+SPR_INVITATION_DAYS = int(os.environ.get("SPR_INVITATION_DAYS", "14"))
 # A monitor that sends `Authorization: Bearer <token>` sees /healthz's details (empty: nobody but a
 # signed-in national administrator does).
 SPR_HEALTH_TOKEN = os.environ.get("SPR_HEALTH_TOKEN", "")

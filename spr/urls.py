@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("capabilities.api.urls")),
     path("", include("capacity.api.urls")),
     path("", include("forces.api.urls")),
+    path("", include("people.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("reports.api.urls")),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("capacity/", include("capacity.urls")),
     path("reports/", include("reports.urls")),
+    path("people/", include("people.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,8 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.people import job_title_of
+
 MISSING = dataclasses.MISSING
 
 
@@ -58,7 +60,7 @@ class Person:
     job title its people had on the day, whatever their accounts say later.
 
     `name` is the account's full name ("" when none was recorded, as in snapshots of schema 1);
-    `job_title` is "" until accounts carry one (issue 12).
+    `job_title` the person's job title on their profile (people.Profile; "" when none was recorded).
     """
 
     username: str
@@ -77,16 +79,12 @@ def person_of(user) -> Person | None:
     """The Person a user account is today (None for no account)."""
     if user is None:
         return None
-    return Person(username=user.get_username(), name=user.get_full_name(), job_title=_job_title(user))
+    return Person(username=user.get_username(), name=user.get_full_name(), job_title=job_title_of(user))
 
 
-def _job_title(user) -> str:
-    # Accounts have no job title yet; issue 12 adds one, read here.
-    return ""
-
-
-#: The ORM columns a Person is read from, after the path to the user (`updated_by__` + each).
-PERSON_COLUMNS = ("username", "first_name", "last_name")
+#: The ORM columns a Person is read from, after the path to the user (`updated_by__` + each); the job
+#: title through the people app's Profile (a reverse one-to-one, named by string only).
+PERSON_COLUMNS = ("username", "first_name", "last_name", "profile__job_title")
 
 
 @functools.cache
@@ -103,16 +101,18 @@ class People:
     def __init__(self):
         self._seen: dict[tuple, Person] = {}
 
-    def get(self, username: str | None, first_name: str = "", last_name: str = "") -> Person | None:
+    def get(
+        self, username: str | None, first_name: str = "", last_name: str = "", job_title: str | None = ""
+    ) -> Person | None:
         if username is None:
             return None
-        key = (username, first_name, last_name)
+        key = (username, first_name, last_name, job_title or "")
         try:
             return self._seen[key]
         except KeyError:
             # As User.get_full_name() puts it.
             name = f"{first_name} {last_name}".strip()
-            return self._seen.setdefault(key, Person(username=username, name=name))
+            return self._seen.setdefault(key, Person(username=username, name=name, job_title=job_title or ""))
 
 
 # --- Outward names ---------------------------------------------------------------------------------

@@ -189,14 +189,19 @@ def assessment_content(assessment: Assessment) -> AssessmentContent:
     requirements, responses, evidence items and records there are."""
     assessment = (
         Assessment.objects.select_related(
-            "force", "force__region", "edition", "chief_statement_by", "signed_off_by", "published_by"
+            "force",
+            "force__region",
+            "edition",
+            "chief_statement_by__profile",
+            "signed_off_by__profile",
+            "published_by__profile",
         )
         .prefetch_related("force__policing_bodies")
         .get(pk=assessment.pk)
     )
     by_id = Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
     responses = list(
-        assessment.responses.select_related("requirement", "judgement", "updated_by")
+        assessment.responses.select_related("requirement", "judgement", "updated_by__profile")
         .prefetch_related("requirement__areas", "requirement__threats", by_id)
         .order_by("requirement__position")
     )
@@ -206,8 +211,10 @@ def assessment_content(assessment: Assessment) -> AssessmentContent:
         for item in holder.evidence.all():
             evidence[item.id] = item
     challenges = (
-        assessment.challenges.select_related("response__requirement", "raised_by", "closed_by")
-        .prefetch_related(Prefetch("replies", queryset=ChallengeReply.objects.select_related("author").order_by("id")))
+        assessment.challenges.select_related("response__requirement", "raised_by__profile", "closed_by__profile")
+        .prefetch_related(
+            Prefetch("replies", queryset=ChallengeReply.objects.select_related("author__profile").order_by("id"))
+        )
         .order_by("id")
     )
     return AssessmentContent(
@@ -241,7 +248,7 @@ def assessment_content(assessment: Assessment) -> AssessmentContent:
         ),
         transitions=tuple(
             record_of(TransitionRecord, t, by=person_of(t.actor))
-            for t in assessment.transitions.select_related("actor").order_by("at", "id")
+            for t in assessment.transitions.select_related("actor__profile").order_by("at", "id")
         ),
         capacity=capacity_of(force_id=assessment.force_id, period=assessment.period),
         capacity_coverage=CapacityCoverageRecord(**capacity_coverage(period=assessment.period)),

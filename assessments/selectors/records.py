@@ -20,7 +20,7 @@ from capabilities.models import Requirement
 def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
     queryset = (
         Evidence.objects.visible_to(user)
-        .select_related("force", "created_by")
+        .select_related("force", "created_by", "created_by__profile")
         .annotate(response_count=Count("responses", distinct=True))
     )
     if force_id is not None:
@@ -29,13 +29,15 @@ def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
 
 
 def evidence_get(*, user, pk) -> Evidence:
-    return get_object_or_404(Evidence.objects.visible_to(user).select_related("force", "created_by"), pk=pk)
+    return get_object_or_404(
+        Evidence.objects.visible_to(user).select_related("force", "created_by", "created_by__profile"), pk=pk
+    )
 
 
 def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[Departure]:
     queryset = (
         Departure.objects.visible_to(user)
-        .select_related("assessment", "assessment__force", "requirement", "created_by")
+        .select_related("assessment", "assessment__force", "requirement", "created_by", "created_by__profile")
         .prefetch_related("evidence")
     )
     if assessment is not None:
@@ -45,7 +47,7 @@ def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[De
 
 def action_list(*, user, assessment: Assessment | None = None) -> QuerySet[Action]:
     queryset = Action.objects.visible_to(user).select_related(
-        "assessment", "assessment__force", "requirement", "created_by"
+        "assessment", "assessment__force", "requirement", "created_by", "created_by__profile"
     )
     if assessment is not None:
         queryset = queryset.filter(assessment=assessment)

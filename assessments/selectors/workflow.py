@@ -20,6 +20,7 @@ from assessments.models import (
     Transition,
 )
 from core.models import AuditEntry
+from core.people import display_name
 from forces.scoping import loaded_for
 
 
@@ -28,9 +29,21 @@ def challenge_list(*, user, assessment: Assessment | None = None) -> QuerySet[Ch
     queries however many challenges and replies)."""
     queryset = (
         Challenge.objects.visible_to(user)
-        .select_related("assessment", "response__requirement", "raised_by", "closed_by")
+        .select_related(
+            "assessment",
+            "response__requirement",
+            "raised_by",
+            "raised_by__profile",
+            "closed_by",
+            "closed_by__profile",
+        )
         .prefetch_related(
-            Prefetch("replies", queryset=ChallengeReply.objects.select_related("author").order_by("created_at", "id"))
+            Prefetch(
+                "replies",
+                queryset=ChallengeReply.objects.select_related("author", "author__profile").order_by(
+                    "created_at", "id"
+                ),
+            )
         )
     )
     if assessment is not None:
@@ -40,7 +53,7 @@ def challenge_list(*, user, assessment: Assessment | None = None) -> QuerySet[Ch
 
 def transitions_of(*, assessment: Assessment) -> QuerySet[Transition]:
     """The assessment's moves through the workflow, newest first, with who made them."""
-    return assessment.transitions.select_related("actor").order_by("-at", "-id")
+    return assessment.transitions.select_related("actor", "actor__profile").order_by("-at", "-id")
 
 
 def _ids_as_text(queryset: QuerySet) -> QuerySet:
@@ -97,16 +110,20 @@ def assessment_workflow_get(*, user, pk) -> Assessment:
     )
     people = ("created_by", "chief_statement_by", "signed_off_by", "published_by")
     ids = {getattr(assessment, f"{name}_id") for name in people} - {None}
-    users = {person.pk: person for person in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+    users = (
+        {person.pk: person for person in get_user_model().objects.select_related("profile").filter(pk__in=ids)}
+        if ids
+        else {}
+    )
     for name in people:
         setattr(assessment, name, users.get(getattr(assessment, f"{name}_id")))
     latest = None
     if assessment.status == AssessmentStatus.DRAFT:
-        latest = assessment.transitions.select_related("actor").order_by("-at", "-id").first()
+        latest = assessment.transitions.select_related("actor", "actor__profile").order_by("-at", "-id").first()
     assessment.last_action = latest.action if latest else None
     assessment.last_note = latest.note if latest else None
     assessment.last_at = latest.at if latest else None
-    assessment.last_actor_name = f"{latest.actor.first_name} {latest.actor.last_name}" if latest else None
+    assessment.last_actor_name = display_name(latest.actor) if latest else None
     assessment.last_actor_username = latest.actor.username if latest else None
     return loaded_for(assessment, user)
 

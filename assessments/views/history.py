@@ -20,6 +20,7 @@ from assessments import selectors
 from assessments.models import Assessment, Evidence
 from assessments.records.labels import field_label, model_field, model_label
 from assessments.views.common import snapshot_sha
+from core.people import display_name
 from threats.models import JudgementLevel
 
 #: Audit entries per page of the history.
@@ -40,6 +41,8 @@ class AuditRow:
     entry: object
     what: str
     changes: list[Change] = field(default_factory=list)
+    #: Who made the change, "Name, job title" ("" for the system).
+    who: str = ""
 
 
 #: Fields that only tie a record to its parent: they say nothing a reader of the history needs.
@@ -77,6 +80,8 @@ def audit_rows(entries, *, assessment: Assessment) -> list[AuditRow]:
         return None
 
     for entry in entries:
+        if entry.actor_id is not None:
+            wanted["user"].add(entry.actor_id)
         for name, pair in (entry.changes or {}).items():
             kind = kind_of(model_field(models[entry.model], name))
             if kind:
@@ -84,8 +89,10 @@ def audit_rows(entries, *, assessment: Assessment) -> list[AuditRow]:
                     wanted[kind].update(value if isinstance(value, list) else [value])
     names = {
         "user": {
-            user.pk: user.get_full_name() or user.get_username()
-            for user in user_model.objects.filter(pk__in=[v for v in wanted["user"] if v is not None])
+            user.pk: display_name(user)
+            for user in user_model.objects.select_related("profile").filter(
+                pk__in=[v for v in wanted["user"] if v is not None]
+            )
         }
         if wanted["user"]
         else {},
@@ -109,7 +116,11 @@ def audit_rows(entries, *, assessment: Assessment) -> list[AuditRow]:
     for entry in entries:
         model = models[entry.model]
         label = model_label(model) if model else entry.model
-        row = AuditRow(entry=entry, what=f"{label}: {entry.object_repr}" if entry.object_repr else label)
+        row = AuditRow(
+            entry=entry,
+            what=f"{label}: {entry.object_repr}" if entry.object_repr else label,
+            who=names["user"].get(entry.actor_id, entry.actor_name) if entry.actor_id else entry.actor_name,
+        )
         for name, pair in (entry.changes or {}).items():
             if name in QUIET_FIELDS or not isinstance(pair, list) or len(pair) != 2:
                 continue

@@ -27,6 +27,7 @@ from assessments.records import ANSWER_TEXT_FIELDS
 from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
 from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
+from core.people import display_name
 from core.uploads import ACCEPTED_DESCRIPTION
 
 
@@ -79,7 +80,9 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
     """
     history_model = Response.history.model
     links_model = history_model._meta.get_field("historicalresponse_evidence").related_model
-    records = list(response.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        response.history.select_related("history_user", "history_user__profile").order_by("history_date", "history_id")
+    )
     links: dict[int, set[int]] = {record.history_id: set() for record in records}
     for history_id, evidence_id in links_model.objects.filter(history_id__in=list(links)).values_list(
         "history_id", "evidence_id"
@@ -207,7 +210,7 @@ def response_view(request, pk: int, ref: str):
                     form = ResponseForm(data, continuing=continuing, **form_kwargs)
                     form.is_valid()
                     editor = stale.updated_by
-                    who = (editor.get_full_name() or editor.get_username()) if editor else "someone"
+                    who = display_name(editor) if editor else "someone"
                     form.add_error(
                         None, f"This response was changed by {who} at {_when(stale.updated_at)} since you opened it"
                     )

@@ -11,6 +11,8 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from core.people import display_name as _display_name
+
 register = template.Library()
 
 MONTHS = (
@@ -38,3 +40,9 @@ def govuk_date(value) -> str:
     if not isinstance(value, dt.date):
         return ""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def display_name(user) -> str:
+    """A person as every page names them: "Name, job title" (core.people.display_name)."""
+    return _display_name(user)

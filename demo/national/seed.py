@@ -20,6 +20,7 @@ from demo.national.assessments import assessments_seed
 from demo.national.capacity import capacity_seed
 from demo.national.common import EDITION, S, SeedResult, demo_periods, seeded_rng
 from forces.models import Force, Membership
+from people.models import Profile
 from threats.models import Edition, JudgementLevel
 
 ACCOUNTS = (
@@ -27,6 +28,11 @@ ACCOUNTS = (
     (Role.CHIEF_CONSTABLE, "chief", "Chief constable"),
     (Role.PCC, "pcc", "Commissioner"),
 )
+JOB_TITLES = {
+    Role.PCC_STAFF: "Strategic planning officer, OPCC",
+    Role.CHIEF_CONSTABLE: "Chief Constable",
+    Role.PCC: "Police and Crime Commissioner",
+}
 
 
 def _status_for(rng: random.Random, index: int, count: int, in_progress: bool = False) -> str:
@@ -70,6 +76,11 @@ def _people(forces: list[Force]) -> tuple[dict, int]:
     through = User.groups.through
     through.objects.bulk_create(
         [through(user_id=existing[name].id, group_id=groups[role].id) for name, (_, role, _) in wanted.items()],
+        ignore_conflicts=True,
+    )
+    # Job titles, so pages and reports name these people as they name everyone ("Name, job title").
+    Profile.objects.bulk_create(
+        [Profile(user=existing[name], job_title=JOB_TITLES[role]) for name, (_, role, _) in wanted.items()],
         ignore_conflicts=True,
     )
     people = {force.code: {prefix: existing[f"{prefix}-{force.code}"] for _, prefix, _ in ACCOUNTS} for force in forces}

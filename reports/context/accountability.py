@@ -105,9 +105,9 @@ def _capacity_context(content: AssessmentContent) -> dict:
 
 
 def _who(person: Person | None) -> str:
-    """How the report names a person: by username, as it always has (issue 12 names them by
-    `person.label`, "Name, job title")."""
-    return person.username if person else ""
+    """How the report names a person: "Name, job title" as they were when the snapshot was taken
+    (`Person.label`; the login only where a snapshot of schema 1 recorded nothing else)."""
+    return person.label if person else ""
 
 
 def accountability_prepare(assessment: Assessment) -> Prepared:

@@ -84,3 +84,21 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
         assert files.count() == 3
         assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)
     assert Assessment.objects.count() == 6
+
+
+def test_every_demo_person_has_a_name_and_job_title_and_each_force_an_administrator(forces):
+    from django.contrib.auth import get_user_model
+
+    from core.people import display_name
+    from core.roles import Role, roles_of
+    from forces.scoping import force_ids_for
+
+    demo_accounts_create()
+    users = {user.username: user for user in get_user_model().objects.select_related("profile")}
+    for username, user in users.items():
+        assert ", " in display_name(user) and not display_name(user).startswith(username), username
+    for code in ("west-midlands", "kent", "dyfed-powys"):
+        admin = users[f"force-admin-{code}"]
+        assert roles_of(admin) == {Role.FORCE_ADMIN}
+        assert force_ids_for(admin) == [forces[code].pk]
+    assert display_name(users["pcc-west-midlands"]) == "Margaret Ellis, Police and Crime Commissioner"

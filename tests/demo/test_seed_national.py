@@ -30,6 +30,9 @@ def test_national_seed_fills_every_force_and_keeps_the_audit_chain(forces, spr20
     check = audit_verify()
     assert check.first_broken_id is None and check.entries > result.responses
 
+    from people.models import Profile
+
+    assert Profile.objects.filter(user__username="pcc-kent", job_title="Police and Crime Commissioner").exists()
     again = national_seed(periods=("2024/25", "2025/26"))
     assert (again.assessments, again.responses, again.commitments, again.users) == (0, 0, 0, 0)
 

@@ -5,7 +5,8 @@ closed challenge, a report job and capacity figures), each carrying a marker str
 
 - anonymous users are sent to sign in (pages) or refused (API) on every route;
 - every signed-in role gets no server error anywhere;
-- PCC office staff of another force (Kent) get 404 for every West Midlands object, by GET and by
+- PCC office staff and the force administrator of another force (Kent) get 404 for every West
+  Midlands object (people and invitations included), by GET and by
   POST, and never see a marker in any list, filter or count.
 
 A new route fails this test until it is given a value below, so nothing escapes the walk.
@@ -25,6 +26,8 @@ from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
+from core.roles import Role
+from people import services as people_services
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -56,6 +59,7 @@ PUBLIC_OR_REFERENCE = {
     "api-capacity-capability-detail",
     "capacity:capability-create",
     "capacity:capability-edit",
+    "people:accept",
     "api-schema",
     "api-docs",
     "api-redoc",
@@ -82,7 +86,7 @@ def _routes():
 
 
 @pytest.fixture
-def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path):
+def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     home = forces["west-midlands"]
     draft = make_assessment(user=staff_user, force=home, edition=spr2012, period="2024/25")
@@ -136,6 +140,17 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path)
         as_of=dt.date(2025, 1, 1),
     )
     expected = ExpectedContribution.objects.create(force=home, capability=capability, period="2024/25", expected=8)
+    admin = make_user(Role.NATIONAL_ADMIN, None, "world-admin")
+    person = make_user(Role.PCC_STAFF, "west-midlands", "wm-person")
+    people_services.person_name_set(person, name=f"{MARKER} person", job_title="Analyst")
+    invitation, _link = people_services.invitation_create(
+        user=admin,
+        email="wm.invitee@example.police.uk",
+        name=f"{MARKER} invitee",
+        job_title="Analyst",
+        role="staff",
+        force=home,
+    )
     return {
         "expected": expected,
         "assessment": published,
@@ -147,6 +162,9 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path)
         "job": job,
         "capability": capability,
         "commitment": commitment,
+        "person": person,
+        "invitation": invitation,
+        "token": _link.rsplit("/", 2)[-2],
     }
 
 
@@ -166,6 +184,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "requirement": world["response"].requirement_id,
         "threat": world["response"].requirement.threats.first().pk,
         "area": world["response"].requirement.areas.first().pk,
+        "person": world["person"].pk,
+        "invitation": world["invitation"].pk,
     }
     values = {}
     for kwarg in kwargs:
@@ -178,6 +198,10 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = a.pk
             elif name.startswith("reports:"):
                 values["pk"] = world["job"].pk
+            elif name.startswith("people:invitation"):
+                values["pk"] = world["invitation"].pk
+            elif name.startswith("people:"):
+                values["pk"] = world["person"].pk
         elif kwarg == "ref":
             values["ref"] = world["response"].requirement.ref
         elif kwarg == "challenge_pk":
@@ -186,6 +210,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
             values["departure_pk"] = world["departure"].pk
         elif kwarg == "action_pk":
             values["action_pk"] = world["action"].pk
+        elif kwarg == "token":
+            values["token"] = world["token"]
         elif kwarg == "force_code":
             values["force_code"] = "west-midlands"
         elif kwarg == "period":
@@ -214,8 +240,20 @@ def _owns_force_object(name: str, kwargs: list[str]) -> bool:
     return bool(kwargs) and name not in PUBLIC_OR_REFERENCE
 
 
+@pytest.fixture
+def other_force_admin_client(make_user):
+    """A force administrator of Kent: manages Kent's people, and must get 404 on West Midlands'."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(Role.FORCE_ADMIN, "kent", "force-admin-kent"))
+    return client
+
+
 @pytest.mark.django_db
-def test_other_forces_staff_get_404_on_every_west_midlands_object(world, other_staff_client):
+@pytest.mark.parametrize("other", ["other_staff_client", "other_force_admin_client"])
+def test_other_forces_staff_get_404_on_every_west_midlands_object(world, other, request):
+    other_staff_client = request.getfixturevalue(other)
     checked = []
     for name, (route, kwargs) in sorted(_routes().items()):
         if not _owns_force_object(name, kwargs):
@@ -232,7 +270,9 @@ def test_other_forces_staff_get_404_on_every_west_midlands_object(world, other_s
 
 
 @pytest.mark.django_db
-def test_other_forces_staff_never_see_west_midlands_in_lists(world, other_staff_client):
+@pytest.mark.parametrize("other", ["other_staff_client", "other_force_admin_client"])
+def test_other_forces_staff_never_see_west_midlands_in_lists(world, other, request):
+    other_staff_client = request.getfixturevalue(other)
     filters = {
         "api-response-list": f"?assessment={world['assessment'].pk}",
         "api-departure-list": f"?assessment={world['assessment'].pk}",
@@ -270,7 +310,14 @@ def test_a_persons_sessions_page_shows_nobody_elses(world, staff_user, other_sta
     assert UserSession.objects.filter(user=staff_user).exists()
 
 
-ROLE_CLIENTS = ["staff_client", "chief_client", "pcc_client", "inspector_client", "national_admin_client"]
+ROLE_CLIENTS = [
+    "staff_client",
+    "chief_client",
+    "pcc_client",
+    "inspector_client",
+    "national_admin_client",
+    "other_force_admin_client",
+]
 
 
 @pytest.mark.django_db
@@ -287,7 +334,7 @@ def test_every_route_answers_every_role_without_a_server_error(world, role, requ
 
 @pytest.mark.django_db
 def test_anonymous_users_are_sent_to_sign_in_or_refused(world, client):
-    open_to_all = {"login", "logout", "healthz"}
+    open_to_all = {"login", "logout", "healthz", "people:accept"}
     for name, (route, kwargs) in sorted(_routes().items()):
         if name in open_to_all:
             continue

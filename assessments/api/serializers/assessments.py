@@ -12,7 +12,7 @@ from assessments.api.serializers.common import (
     StrictInputSerializer,
     code_field,
     force_field,
-    username_field,
+    person_field,
 )
 from assessments.models import Assessment
 from assessments.permissions import can_transition
@@ -42,9 +42,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     force = code_field("The force's code")
     edition = code_field("The edition's code")
     progress = ProgressSerializer(source="*", read_only=True)
-    chief_statement_by = username_field()
-    signed_off_by = username_field()
-    published_by = username_field()
+    chief_statement_by = person_field()
+    signed_off_by = person_field()
+    published_by = person_field()
     supersedes = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The id of the published version this revision was started from"
     )

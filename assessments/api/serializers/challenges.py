@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from assessments.api.serializers.common import StrictInputSerializer, note_field, text_field, username_field
+from assessments.api.serializers.common import StrictInputSerializer, note_field, person_field, text_field
 from assessments.models import Assessment, Challenge, ChallengeReply, Response
 
 # Output ---------------------------------------------------------------------------------------------
 
 
 class ChallengeReplySerializer(serializers.ModelSerializer):
-    author = username_field()
+    author = person_field()
 
     class Meta:
         model = ChallengeReply
@@ -28,8 +28,8 @@ class ChallengeSerializer(serializers.ModelSerializer):
     requirement = serializers.CharField(
         source="response.requirement.ref", read_only=True, allow_null=True, help_text="The challenged requirement"
     )
-    raised_by = username_field()
-    closed_by = username_field()
+    raised_by = person_field()
+    closed_by = person_field()
     replies = ChallengeReplySerializer(many=True, read_only=True)
 
     class Meta:

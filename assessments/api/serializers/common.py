@@ -1,5 +1,5 @@
 """What the assessment API's serializers share: the rendering of a record (`assessments.records`) as
-output, the read-only fields that show an object's code or a person's username, and the building
+output, the read-only fields that show an object's code or a person ("Name, job title"), and the building
 blocks of every input: text that must be text, text kept exactly as sent, the force named by its
 code, a note for the record, and the strict input serializer that refuses any key it does not take,
 as read-only when the resource shows it and as unknown otherwise."""
@@ -10,10 +10,13 @@ import functools
 from collections.abc import Callable, Mapping
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
-from assessments.records.base import DAY, LIST, MOMENT, PERSON, api_plan
+from assessments.records.base import DAY, LIST, MOMENT, PERSON, PERSON_COLUMNS, api_plan
+from core.people import display_name
 from forces.models import Force
 
 READ_ONLY_MESSAGE = "This field cannot be changed"
@@ -54,8 +57,18 @@ class Moments:
         return text
 
 
-def _username(person) -> str | None:
-    return None if person is None else person.username
+def _label(person) -> str | None:
+    return None if person is None else person.label
+
+
+def person_label(username: str | None, first_name: str, last_name: str, job_title: str | None) -> str | None:
+    """`Person.label` from a row's columns (records.PERSON_COLUMNS), without building the Person."""
+    if username is None:
+        return None
+    name = f"{first_name or ''} {last_name or ''}".strip()
+    if name and job_title:
+        return f"{name}, {job_title}"
+    return name or username
 
 
 def _day(value) -> str | None:
@@ -64,11 +77,11 @@ def _day(value) -> str | None:
 
 class RecordRendering:
     """A record as the API shows it: its `api` keys in the record's order, a tuple as a list, a person
-    as their username, a moment as DRF writes it, a day in ISO 8601. One rendering serves a whole
+    as "Name, job title" (`Person.label`), a moment as DRF writes it, a day in ISO 8601. One rendering serves a whole
     list (it keeps the moments it has written)."""
 
     def __init__(self, record_class):
-        converters = {LIST: list, PERSON: _username, MOMENT: Moments(), DAY: _day}
+        converters = {LIST: list, PERSON: _label, MOMENT: Moments(), DAY: _day}
         self._plan = [(key, name, converters.get(kind)) for key, name, kind in api_plan(record_class)]
 
     def __call__(self, record) -> dict:
@@ -84,14 +97,14 @@ def row_rendering(record_class, *, columns: Mapping[str, str], worked_out: Mappi
     without building the record.
 
     `columns` maps the record's fields to the row's keys (a person's to the path of the user, whose
-    `__username` is shown); `worked_out` maps the other fields to functions of the row that give the
+    PERSON_COLUMNS give "Name, job title"); `worked_out` maps the other fields to functions of the row that give the
     value as the API writes it. For lists read whole (1,209 responses) the function is one dict
     display, written out from the record's declaration as `dataclasses` writes a record's `__init__`:
     going through a plan field by field, or building the record first, cost two to three times the
     rest of the work on the rows. The API tests hold its output to DRF's, field by field.
     """
     factory = _row_factory(record_class, tuple(columns.items()), tuple(worked_out))
-    return factory(Moments(), _day, *worked_out.values())
+    return factory(Moments(), _day, person_label, *worked_out.values())
 
 
 @functools.cache
@@ -102,14 +115,15 @@ def _row_factory(record_class, columns: tuple[tuple[str, str], ...], worked_out:
         if name in worked_out:
             value = f"w_{name}(row)"
         else:
-            column = f"{columns[name]}__username" if kind == PERSON else columns[name]
-            value = f"row[{column!r}]"
-            if kind == MOMENT:
+            value = f"row[{columns[name]!r}]"
+            if kind == PERSON:
+                value = "person({})".format(", ".join(f"row[{columns[name] + '__' + c!r}]" for c in PERSON_COLUMNS))
+            elif kind == MOMENT:
                 value = f"moment({value})"
             elif kind == DAY:
                 value = f"day({value})"
         items.append(f"{key!r}: {value}")
-    parameters = ", ".join(["moment", "day", *(f"w_{name}" for name in worked_out)])
+    parameters = ", ".join(["moment", "day", "person", *(f"w_{name}" for name in worked_out)])
     # Only the record's declared names and keys are written into the source, never data.
     source = (
         f"def factory({parameters}):\n    def render(row):\n        return {{{', '.join(items)}}}\n    return render\n"
@@ -123,8 +137,23 @@ def code_field(help_text: str) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=help_text)
 
 
-def username_field() -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+@extend_schema_field(OpenApiTypes.STR)
+class PersonField(serializers.RelatedField):
+    """A person as every page names them, "Name, job title" (core.people.display_name); null for none.
+    Querysets load the user's profile (`select_related("…__profile")`) so a list costs no more."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", '"Name, job title"')
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return display_name(value)
+
+
+def person_field(**kwargs) -> PersonField:
+    return PersonField(**kwargs)
 
 
 # Input ----------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from assessments.api.serializers.common import (
     StrictCharField,
     StrictInputSerializer,
+    person_field,
     text_field,
-    username_field,
 )
 from assessments.models import (
     Action,
@@ -28,7 +28,7 @@ class DepartureSerializer(serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     review_overdue = serializers.BooleanField(source="is_review_overdue", read_only=True)
-    created_by = username_field()
+    created_by = person_field()
 
     class Meta:
         model = Departure
@@ -55,7 +55,7 @@ class DepartureSerializer(serializers.ModelSerializer):
 class ActionSerializer(serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    created_by = username_field()
+    created_by = person_field()
 
     class Meta:
         model = Action

@@ -14,9 +14,9 @@ from assessments.api.serializers.common import (
     StrictCharField,
     StrictInputSerializer,
     code_field,
+    person_field,
     row_rendering,
     text_field,
-    username_field,
 )
 from assessments.models import Response, ResponseStatus
 
@@ -35,7 +35,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Ids of the evidence items linked"
     )
     status = serializers.ChoiceField(choices=ResponseStatus.choices, read_only=True)
-    updated_by = username_field()
+    updated_by = person_field()
 
     class Meta:
         model = Response

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from assessments.api.serializers.common import StrictInputSerializer, note_field, text_field
+from assessments.api.serializers.common import PersonField, StrictInputSerializer, note_field, text_field
 from assessments.models import AssessmentStatus, Snapshot
 from assessments.transitions import TRANSITIONS
 from core.models import AuditEntry
@@ -26,7 +26,7 @@ class TransitionSerializer(serializers.Serializer):
             ),
             "from": serializers.ChoiceField(source="from_status", choices=AssessmentStatus.choices, read_only=True),
             "to": serializers.ChoiceField(source="to_status", choices=AssessmentStatus.choices, read_only=True),
-            "by": serializers.CharField(source="actor.username", read_only=True),
+            "by": PersonField(source="actor"),
             "at": serializers.DateTimeField(read_only=True),
             "note": serializers.CharField(read_only=True),
         }

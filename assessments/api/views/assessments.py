@@ -58,7 +58,7 @@ class AssessmentViewSet(WorkbookActions, mixins.ListModelMixin, mixins.RetrieveM
         select = selectors.assessment_list if self.action == "list" else selectors.assessments_with_progress
         return (
             select(user=self.request.user)
-            .select_related("chief_statement_by", "signed_off_by", "published_by")
+            .select_related("chief_statement_by__profile", "signed_off_by__profile", "published_by__profile")
             .annotate(snapshot_sha256=F("snapshot__sha256"))
         )
 

@@ -1,0 +1,94 @@
+"""GOV.UK forms for people administration. They parse input only; the rules live in people.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from core.forms.govuk import GovukChoiceField, GovukModelChoiceField
+from core.roles import FORCE_ROLES
+from forces.models import Force
+from people.models import JOB_TITLE_MAX, NAME_MAX
+from people.permissions import grantable_roles, managed_force_ids
+
+
+def _forces_for(user):
+    managed = managed_force_ids(user)
+    forces = Force.objects.order_by("name")
+    return forces if managed is None else forces.filter(id__in=managed)
+
+
+class PersonFields(forms.Form):
+    """Name, job title, role and force: what an invitation asks and what an administrator changes."""
+
+    name = forms.CharField(
+        label=_("Full name"), max_length=NAME_MAX, error_messages={"required": _("Enter a full name")}
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=JOB_TITLE_MAX,
+        help_text=_("For example, Head of strategic planning"),
+        error_messages={"required": _("Enter a job title")},
+    )
+    role = GovukChoiceField(label=_("Role"), choices=[], error_messages={"required": _("Select a role")})
+    force = GovukModelChoiceField(
+        label=_("Force"),
+        queryset=Force.objects.none(),
+        required=False,
+        empty_label=_("Select a force"),
+        help_text=_("Needed for every role except HMIC inspector and national administrator"),
+        to_field_name="code",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = grantable_roles(user)
+        self.fields["role"].choices = [(role.slug, role.value) for role in roles]
+        self.fields["force"].queryset = _forces_for(user)
+        self.force_role_slugs = [role.slug for role in roles if role in FORCE_ROLES]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") in self.force_role_slugs and not data.get("force"):
+            self.add_error("force", _("Select the force they will work for"))
+        return data
+
+
+class OwnDetailsForm(forms.Form):
+    """A person's own name and job title."""
+
+    name = forms.CharField(
+        label=_("Full name"), max_length=NAME_MAX, error_messages={"required": _("Enter your full name")}
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=JOB_TITLE_MAX,
+        help_text=_("As colleagues would recognise it, for example Head of strategic planning"),
+        error_messages={"required": _("Enter your job title")},
+    )
+
+
+class InviteForm(PersonFields):
+    field_order = ["name", "job_title", "email", "role", "force"]
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("The invitation is sent here; it is also how they sign in"),
+        error_messages={
+            "required": _("Enter an e-mail address"),
+            "invalid": _("Enter an e-mail address in the correct format, like name@example.police.uk"),
+        },
+    )
+
+
+class AcceptForm(SetPasswordForm):
+    """Django's SetPasswordForm (every password validator applies), with GDS wording."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Create a password")
+        self.fields["new_password1"].error_messages["required"] = _("Enter a password")
+        self.fields["new_password2"].label = _("Confirm your password")
+        self.fields["new_password2"].error_messages["required"] = _("Confirm your password")

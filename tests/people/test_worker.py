@@ -1,0 +1,42 @@
+"""The invitation e-mail leaves through a real Celery worker, after the invitation has committed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import transaction
+
+from core.roles import Role
+from people import services
+from tests.reports.support import start_worker, stop_worker
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_invitation_with_its_absolute_link(make_user, forces, tmp_path, settings):
+    admin = make_user(Role.NATIONAL_ADMIN, None, "worker-admin")
+    with transaction.atomic():
+        _invitation, link = services.invitation_create(
+            user=admin,
+            email="worker.invitee@example.police.uk",
+            name="Wyn Jones",
+            job_title="Analyst",
+            role="chief",
+            force=forces["dyfed-powys"],
+        )
+    log = tmp_path / "worker.log"
+    # The console backend writes the message to the worker's output, which the test reads.
+    process = start_worker(
+        log, name="people-mail", extra_env={"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+    try:
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and link not in log.read_text(errors="replace"):
+            time.sleep(0.3)
+    finally:
+        stop_worker(process)
+    text = log.read_text(errors="replace")
+    assert link in text, text[-3000:]
+    assert link.startswith(settings.SITE_URL)
+    assert "To: worker.invitee@example.police.uk" in text
+    assert "Wyn Jones" in text
