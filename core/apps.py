@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import checks, converters, signals  # noqa: F401 — checks registers, signals connects the audit trail
+        from core import checks, converters, signals, signin  # noqa: F401 — checks registers; signals, signin connect
 
         converters.register()

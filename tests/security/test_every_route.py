@@ -24,6 +24,7 @@ from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment
+from core.tokens import token_create
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -58,6 +59,24 @@ PUBLIC_OR_REFERENCE = {
     "api-schema",
     "api-docs",
     "api-redoc",
+    # django-allauth's one-time links: a key, never a force's object.
+    "account_confirm_email",
+    "account_reset_password_from_key",
+}
+#: Sign-in pages anyone may open: django-allauth's account pages for people not signed in.
+SIGN_IN_PAGES = {
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "mfa_authenticate",
 }
 
 
@@ -134,7 +153,9 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, settings, tmp_path)
         notice_period_hours=8,
         as_of=dt.date(2025, 1, 1),
     )
+    token = token_create(user=staff_user, name=f"{MARKER} token").token
     return {
+        "token": token,
         "assessment": published,
         "response": response,
         "evidence": item,
@@ -162,6 +183,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "requirement": world["response"].requirement_id,
         "threat": world["response"].requirement.threats.first().pk,
         "area": world["response"].requirement.areas.first().pk,
+        "token": world["token"].pk,
     }
     values = {}
     for kwarg in kwargs:
@@ -174,6 +196,10 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = a.pk
             elif name.startswith("reports:"):
                 values["pk"] = world["job"].pk
+            elif name.startswith("account:token"):
+                values["pk"] = world["token"].pk
+        elif kwarg in ("key", "uidb36"):
+            values[kwarg] = "abc123"
         elif kwarg == "ref":
             values["ref"] = world["response"].requirement.ref
         elif kwarg == "challenge_pk":
@@ -268,7 +294,7 @@ def test_every_route_answers_every_role_without_a_server_error(world, role, requ
 
 @pytest.mark.django_db
 def test_anonymous_users_are_sent_to_sign_in_or_refused(world, client):
-    open_to_all = {"login", "logout", "healthz"}
+    open_to_all = {"login", "logout", "healthz", *SIGN_IN_PAGES}
     for name, (route, kwargs) in sorted(_routes().items()):
         if name in open_to_all:
             continue
