@@ -7,6 +7,9 @@ See docs/security.md for the controls and the tests that show them.
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
@@ -59,6 +62,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A first authenticator set up within minutes of signing in needs no second password: the
+        enrolment that SPR_REQUIRE_MFA sends people to straight after sign-in. Changing or removing
+        one (and every other sensitive change) still asks for the password again."""
+        request = self.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            if not has_authenticator(request.user) and _signed_in_within(
+                request, account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
 
 def axes_username(request, credentials: dict | None) -> str:
     """The account a sign-in attempt is for, as django-axes counts it: the same account whether it
@@ -100,6 +115,15 @@ def client_ip_address(request) -> str:
     if len(hops) < count:
         return remote
     return hops[-count]
+
+
+def _signed_in_within(request, seconds: int) -> bool:
+    """Whether this session's user signed in with their password less than `seconds` ago."""
+    if request.session.get("account_authentication_methods_user") != str(request.user.pk):
+        return False
+    records = request.session.get("account_authentication_methods") or []
+    times = [r.get("at", 0) for r in records if isinstance(r, dict) and r.get("method") == "password"]
+    return bool(times) and time.time() - max(times) < seconds
 
 
 def has_authenticator(user) -> bool:

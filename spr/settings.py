@@ -183,6 +183,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "SPR Assurance: "
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins are counted and locked out by django-axes (AXES_* below), per account and address.
     "login_failed": False,
+    "login": False,
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SPR Assurance"
