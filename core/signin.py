@@ -67,11 +67,14 @@ class AccountAdapter(DefaultAccountAdapter):
         enrolment that SPR_REQUIRE_MFA sends people to straight after sign-in. Changing or removing
         one (and every other sensitive change) still asks for the password again."""
         request = self.request
-        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            if not has_authenticator(request.user) and _signed_in_within(
-                request, account_settings.REAUTHENTICATION_TIMEOUT
-            ):
-                return False
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not has_authenticator(request.user)
+            and _signed_in_within(request, account_settings.REAUTHENTICATION_TIMEOUT)
+        ):
+            return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
 

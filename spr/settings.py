@@ -305,9 +305,10 @@ CONTENT_SECURITY_POLICY = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         # Personal API tokens (`Authorization: Bearer <token>`): hashed, expiring, owned (core.tokens).
+        # First, so a refused call answers 401 with `WWW-Authenticate: Bearer`.
         "core.api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
