@@ -4,6 +4,8 @@ self-service and the second factor required by SPR_REQUIRE_MFA."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -18,6 +20,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from core.roles import Role
 from core.signin import client_ip_address, mfa_reset
+from tests.security.test_production import BASE_DIR, _production_env
 
 PASSWORD = "correct horse battery staple"
 
@@ -351,6 +354,38 @@ def test_an_administrator_resets_a_persons_factors(mfa_required, staff_user, nat
     assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
 
 
-def test_mfa_is_not_required_by_default_in_the_tests_and_debug(settings):
-    # The production default is checked in tests/security/test_production.py (a subprocess, DEBUG off).
-    assert settings.SPR_REQUIRE_MFA is False
+def _setting_in_production(tmp_path, name: str, **extra):
+    script = f"import django; django.setup(); from django.conf import settings; print(repr(settings.{name}))"
+    env = _production_env(tmp_path, DJANGO_SETTINGS_MODULE="spr.settings", **extra)
+    result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_mfa_is_required_by_default_in_production_and_not_in_debug(tmp_path, settings):
+    assert _setting_in_production(tmp_path, "SPR_REQUIRE_MFA") == "True"
+    assert _setting_in_production(tmp_path, "SPR_REQUIRE_MFA", DEBUG="true") == "False"
+    assert _setting_in_production(tmp_path, "SPR_REQUIRE_MFA", SPR_REQUIRE_MFA="false") == "False"
+    assert settings.SPR_REQUIRE_MFA is False  # the test suite turns it on where it tests it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_action_resets_factors_and_is_audited(mfa_required, staff_user, national_admin_user):
+    client = Client()
+    sign_in(client, staff_user.username)
+    enrol_totp(client)
+
+    national_admin_user.is_staff = True
+    national_admin_user.is_superuser = True
+    national_admin_user.save()
+    admin_client = Client()
+    sign_in(admin_client, national_admin_user.username)
+    enrol_totp(admin_client)
+    ids = [str(pk) for pk in Authenticator.objects.filter(user=staff_user).values_list("pk", flat=True)]
+    response = admin_client.post(
+        "/admin/mfa/authenticator/", {"action": "reset_factors", "_selected_action": ids}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Reset the second factors of 1 person." in response.content.decode()
+    assert not Authenticator.objects.filter(user=staff_user).exists()
+    assert AuditEntry.objects.filter(model="mfa.authenticator", action="deleted", actor=national_admin_user).count() == 2
