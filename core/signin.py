@@ -63,15 +63,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """A first authenticator set up within minutes of signing in needs no second password: the
-        enrolment that SPR_REQUIRE_MFA sends people to straight after sign-in. Changing or removing
-        one (and every other sensitive change) still asks for the password again."""
+        """A sign-in minutes ago counts as the password asked again for second-factor changes: a person
+        sent to enrolment straight after signing in sets up their app and sees their recovery codes
+        without typing the password twice. Only if that sign-in passed the factors the person has."""
         request = self.request
         if (
             app == "allauth.mfa"
             and request is not None
             and request.user.is_authenticated
-            and not has_authenticator(request.user)
+            and (mfa_passed(request) or not has_authenticator(request.user))
             and _signed_in_within(request, account_settings.REAUTHENTICATION_TIMEOUT)
         ):
             return False

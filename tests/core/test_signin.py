@@ -388,4 +388,6 @@ def test_the_admin_action_resets_factors_and_is_audited(mfa_required, staff_user
     assert response.status_code == 200
     assert "Reset the second factors of 1 person." in response.content.decode()
     assert not Authenticator.objects.filter(user=staff_user).exists()
-    assert AuditEntry.objects.filter(model="mfa.authenticator", action="deleted", actor=national_admin_user).count() == 2
+    assert (
+        AuditEntry.objects.filter(model="mfa.authenticator", action="deleted", actor=national_admin_user).count() == 2
+    )
