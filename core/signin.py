@@ -173,6 +173,10 @@ def _on_authenticator_removed(sender, request=None, user=None, authenticator=Non
         changes={"type": [authenticator.type, None]},
     )
     sessions_end(user=user, keep=_session_key(request))
+    if request is not None and not has_authenticator(user):
+        # Without a factor the session no longer counts as having passed one: where MFA is required
+        # the person sets one up again before anything else.
+        request.session.pop(MFA_SESSION_KEY, None)
 
 
 def _session_key(request) -> str | None:

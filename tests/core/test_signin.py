@@ -391,3 +391,36 @@ def test_the_admin_action_resets_factors_and_is_audited(mfa_required, staff_user
     assert (
         AuditEntry.objects.filter(model="mfa.authenticator", action="deleted", actor=national_admin_user).count() == 2
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_re_enrolment_removes_the_app_then_sets_up_a_new_one(mfa_required, staff_user):
+    client = Client()
+    sign_in(client, staff_user.username)
+    first_secret = enrol_totp(client)
+
+    page = client.get(reverse("mfa_deactivate_totp"))
+    assert "Remove your authenticator app" in page.content.decode()
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=staff_user).exists()
+    assert AuditEntry.objects.filter(model="mfa.authenticator", action="deleted", actor=staff_user).exists()
+    # Required again straight away.
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+    second_secret = enrol_totp(client)
+    assert second_secret != first_secret
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_changing_factors_long_after_sign_in_asks_for_the_password_again(mfa_required, staff_user, monkeypatch):
+    client = Client()
+    sign_in(client, staff_user.username)
+    session = client.session
+    for record in session["account_authentication_methods"]:
+        record["at"] -= 3600
+    session.save()
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+    page = client.get(response["Location"])
+    assert "Enter your password again" in page.content.decode()
