@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "core",
     "forces",
@@ -185,6 +187,28 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": False,
     "login": False,
 }
+# Single sign-on with OpenID Connect, on when SPR_OIDC_ISSUER, SPR_OIDC_CLIENT_ID and
+# SPR_OIDC_CLIENT_SECRET are set (Entra ID: https://login.microsoftonline.com/<tenant-id>/v2.0).
+# An SSO sign-in lands in the existing account with the same e-mail address; nobody else gets in
+# (sign-up is closed: "You do not have access yet"). The ID token's signature is always checked
+# (core.signin.SignedIDTokenAdapter); an `amr` claim holding "mfa" counts as the second factor.
+SPR_OIDC_ISSUER = os.environ.get("SPR_OIDC_ISSUER", "")
+SOCIALACCOUNT_ADAPTER = "core.signin.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if SPR_OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": "sso",
+            "name": os.environ.get("SPR_OIDC_NAME", "your force's account"),
+            "client_id": os.environ.get("SPR_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("SPR_OIDC_CLIENT_SECRET", ""),
+            "settings": {"server_url": SPR_OIDC_ISSUER, "token_auth_method": "client_secret_post"},
+        }
+    ]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SPR Assurance"
 MFA_RECOVERY_CODE_COUNT = 10

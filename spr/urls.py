@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from core import signin
 from core import views as core_views
 from home import views as home_views
 
@@ -37,6 +38,8 @@ urlpatterns = [
     # Sign-in is django-allauth's (account and mfa); "login" and "logout" stay as names for its pages.
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    # allauth's OpenID Connect callback, but checking the ID token's signature (core.signin).
+    path("accounts/oidc/<str:provider_id>/login/callback/", signin.oidc_callback),
     path("accounts/", include("allauth.urls")),
     path("account/", include("core.urls")),
     path("editions/", include("capabilities.urls")),

@@ -75,7 +75,7 @@ def test_sign_in_page_is_a_govuk_page_with_an_error_summary(staff_user):
 def test_nobody_can_sign_themselves_up(db):
     client = Client()
     page = client.get(reverse("account_signup"))
-    assert "You cannot make an account here" in page.content.decode()
+    assert "You do not have access yet" in page.content.decode()
     client.post(reverse("account_signup"), {"username": "mallory", "password1": "x" * 20, "password2": "x" * 20})
     from django.contrib.auth import get_user_model
 

@@ -62,6 +62,9 @@ PUBLIC_OR_REFERENCE = {
     # django-allauth's one-time links: a key, never a force's object.
     "account_confirm_email",
     "account_reset_password_from_key",
+    # Single sign-on: the provider's id, never a force's object.
+    "openid_connect_login",
+    "openid_connect_callback",
 }
 #: Sign-in pages anyone may open: django-allauth's account pages for people not signed in.
 SIGN_IN_PAGES = {
@@ -77,21 +80,27 @@ SIGN_IN_PAGES = {
     "account_email_verification_sent",
     "account_confirm_login_code",
     "mfa_authenticate",
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_signup",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
 }
 
 
 def _routes():
-    def walk(patterns, prefix, namespace):
+    def walk(patterns, prefix, namespace, outer_kwargs=()):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 ns = pattern.namespace or namespace
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+                inner = (*outer_kwargs, *pattern.pattern.regex.groupindex)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 route = prefix + str(pattern.pattern)
                 if route.startswith(SKIP_PREFIXES):
                     continue
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield name, route, list(pattern.pattern.regex.groupindex)
+                yield name, route, [*outer_kwargs, *pattern.pattern.regex.groupindex]
 
     seen = {}
     for name, route, kwargs in walk(get_resolver().url_patterns, "", None):
@@ -198,6 +207,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = world["job"].pk
             elif name.startswith("account:token"):
                 values["pk"] = world["token"].pk
+        elif kwarg == "provider_id":
+            values["provider_id"] = "sso"
         elif kwarg in ("key", "uidb36"):
             values[kwarg] = "abc123"
         elif kwarg == "ref":

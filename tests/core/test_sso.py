@@ -1,0 +1,102 @@
+"""Single sign-on with OpenID Connect against a real provider on loopback (tests/oidc_provider.py):
+the redirect, the code exchange with PKCE, the ID token's signature check, and who gets in."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+import requests
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from tests.oidc_provider import LoopbackProvider
+
+
+@pytest.fixture
+def provider(settings):
+    with LoopbackProvider() as running:
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "OAUTH_PKCE_ENABLED": True,
+                "APPS": [
+                    {
+                        "provider_id": "sso",
+                        "name": "Kent Police",
+                        "client_id": running.client_id,
+                        "secret": running.client_secret,
+                        "settings": {"server_url": running.issuer, "token_auth_method": "client_secret_post"},
+                    }
+                ],
+            }
+        }
+        yield running
+
+
+def sso_sign_in(client: Client, provider: LoopbackProvider):
+    start = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}))
+    assert start.status_code == 302 and start["Location"].startswith(f"{provider.issuer}/authorize?"), start
+    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    assert answer.status_code == 302
+    back = urlparse(answer.headers["Location"])
+    assert back.path == reverse("openid_connect_callback", kwargs={"provider_id": "sso"})
+    return client.get(f"{back.path}?{back.query}")
+
+
+def person(user, **claims) -> dict:
+    return {"sub": f"entra-{user.pk}", "email": user.email, "email_verified": True, "name": "Sam Staff", **claims}
+
+
+def test_the_sign_in_page_offers_single_sign_on(provider, db):
+    page = Client().get(reverse("login")).content.decode()
+    assert "Sign in with Kent Police" in page
+
+
+def test_a_known_person_signs_in_through_the_provider(provider, staff_user):
+    provider.person = person(staff_user)
+    client = Client()
+    response = sso_sign_in(client, provider)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_user.pk)
+    assert client.get(reverse("home")).status_code == 200
+    assert SocialAccount.objects.filter(user=staff_user, uid=f"entra-{staff_user.pk}").exists()
+
+
+def test_a_tampered_id_token_is_refused(provider, staff_user):
+    provider.person = person(staff_user)
+    provider.tamper = True
+    client = Client()
+    response = sso_sign_in(client, provider)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 401
+    assert "Single sign-on did not work" in response.content.decode()
+    assert not SocialAccount.objects.exists()
+
+
+def test_someone_without_an_account_gets_no_access_and_nothing_is_made(provider, db):
+    provider.person = {"sub": "stranger", "email": "stranger@example.police.uk", "email_verified": True}
+    users = get_user_model().objects.count()
+    client = Client()
+    response = sso_sign_in(client, provider)
+    assert "You do not have access yet" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.count() == users
+    assert not SocialAccount.objects.exists()
+
+
+def test_the_providers_mfa_counts_as_the_second_factor(provider, staff_user, settings):
+    settings.SPR_REQUIRE_MFA = True
+    provider.person = person(staff_user, amr=["pwd", "mfa"])
+    client = Client()
+    sso_sign_in(client, provider)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_without_the_providers_mfa_the_person_sets_up_an_app(provider, staff_user, settings):
+    settings.SPR_REQUIRE_MFA = True
+    provider.person = person(staff_user, amr=["pwd"])
+    client = Client()
+    sso_sign_in(client, provider)
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
