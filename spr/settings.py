@@ -206,7 +206,12 @@ if SPR_OIDC_ISSUER:
             "name": os.environ.get("SPR_OIDC_NAME", "your force's account"),
             "client_id": os.environ.get("SPR_OIDC_CLIENT_ID", ""),
             "secret": os.environ.get("SPR_OIDC_CLIENT_SECRET", ""),
-            "settings": {"server_url": SPR_OIDC_ISSUER, "token_auth_method": "client_secret_post"},
+            "settings": {
+                "server_url": SPR_OIDC_ISSUER,
+                "token_auth_method": "client_secret_post",
+                # Entra ID sends no `email_verified`: addresses in these domains are the tenant's own.
+                "verified_email": env_list("SPR_OIDC_EMAIL_DOMAINS") or False,
+            },
         }
     ]
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

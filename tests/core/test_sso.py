@@ -100,3 +100,16 @@ def test_without_the_providers_mfa_the_person_sets_up_an_app(provider, staff_use
     client = Client()
     sso_sign_in(client, provider)
     assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_an_address_in_a_trusted_domain_needs_no_email_verified_claim(provider, staff_user, settings):
+    provider.person = {"sub": "entra-oid", "email": staff_user.email}  # as Entra ID sends it
+    client = Client()
+    sso_sign_in(client, provider)
+    assert "_auth_user_id" not in client.session  # unverified: not matched to the account
+
+    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
+    app["settings"]["verified_email"] = [staff_user.email.partition("@")[2]]
+    client = Client()
+    sso_sign_in(client, provider)
+    assert client.session["_auth_user_id"] == str(staff_user.pk)
