@@ -170,11 +170,13 @@ def client_ip_address(request) -> str:
 
 
 def _signed_in_within(request, seconds: int) -> bool:
-    """Whether this session's user signed in with their password less than `seconds` ago."""
+    """Whether this session's user signed in (by password or single sign-on) less than `seconds` ago."""
     if request.session.get("account_authentication_methods_user") != str(request.user.pk):
         return False
     records = request.session.get("account_authentication_methods") or []
-    times = [r.get("at", 0) for r in records if isinstance(r, dict) and r.get("method") == "password"]
+    times = [
+        r.get("at", 0) for r in records if isinstance(r, dict) and r.get("method") in ("password", "socialaccount")
+    ]
     return bool(times) and time.time() - max(times) < seconds
 
 

@@ -113,3 +113,15 @@ def test_an_address_in_a_trusted_domain_needs_no_email_verified_claim(provider, 
     client = Client()
     sso_sign_in(client, provider)
     assert client.session["_auth_user_id"] == str(staff_user.pk)
+
+
+def test_an_sso_person_without_a_password_sets_up_an_app_straight_away(provider, staff_user, settings):
+    settings.SPR_REQUIRE_MFA = True
+    staff_user.set_unusable_password()
+    staff_user.save()
+    provider.person = person(staff_user)
+    client = Client()
+    sso_sign_in(client, provider)
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "Set up your authenticator app" in page.content.decode()
