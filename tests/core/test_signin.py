@@ -424,3 +424,41 @@ def test_changing_factors_long_after_sign_in_asks_for_the_password_again(mfa_req
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
     page = client.get(response["Location"])
     assert "Enter your password again" in page.content.decode()
+
+
+def test_sign_in_events_reach_djangos_and_axes_signals(staff_user):
+    """The security event log listens to these; allauth and axes must keep sending them."""
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+    seen = []
+
+    def note(name):
+        def receiver(sender, **kwargs):
+            seen.append(name)
+
+        return receiver
+
+    receivers = {
+        "in": note("in"),
+        "out": note("out"),
+        "failed": note("failed"),
+        "locked": note("locked"),
+    }
+    user_logged_in.connect(receivers["in"])
+    user_logged_out.connect(receivers["out"])
+    user_login_failed.connect(receivers["failed"])
+    user_locked_out.connect(receivers["locked"])
+    try:
+        client = Client()
+        sign_in(client, staff_user.username)
+        client.post(reverse("logout"))
+        for _ in range(11):
+            sign_in(client, staff_user.username, "guess")
+    finally:
+        user_logged_in.disconnect(receivers["in"])
+        user_logged_out.disconnect(receivers["out"])
+        user_login_failed.disconnect(receivers["failed"])
+        user_locked_out.disconnect(receivers["locked"])
+    assert seen[:2] == ["in", "out"]
+    assert "failed" in seen and "locked" in seen
