@@ -85,3 +85,19 @@ def test_password_reset_pages_are_accessible(page, live_server, db):
     page.get_by_role("button", name="Send the link").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
     assert_accessible(page)
+
+
+def test_allauths_other_pages_are_govuk_and_accessible(page, live_server, make_user):
+    """Pages drawn by allauth's own templates through our GOV.UK elements (templates/allauth/)."""
+    user = make_user(Role.PCC_STAFF, "kent", username="staff-kent-pages")
+    page.goto(f"{live_server.url}/accounts/signup/")
+    assert page.get_by_role("heading", level=1).inner_text() == "You do not have access yet"
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/accounts/inactive/")
+    assert_accessible(page)
+
+    sign_in(page, live_server, user.username, PASSWORD)
+    for path in ("/accounts/email/", "/accounts/reauthenticate/", "/accounts/3rdparty/", "/accounts/2fa/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1.govuk-heading-l").count() == 1, path
+        assert_accessible(page)
