@@ -462,3 +462,18 @@ def test_sign_in_events_reach_djangos_and_axes_signals(staff_user):
         user_locked_out.disconnect(receivers["locked"])
     assert seen[:2] == ["in", "out"]
     assert "failed" in seen and "locked" in seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_mfa_command_for_the_administrator_who_lost_their_phone(mfa_required, national_admin_user):
+    from django.core.management import CommandError, call_command
+
+    client = Client()
+    sign_in(client, national_admin_user.username)
+    enrol_totp(client)
+    call_command("reset_mfa", national_admin_user.username)
+    assert not Authenticator.objects.filter(user=national_admin_user).exists()
+    entry = AuditEntry.objects.filter(model="mfa.authenticator", action="deleted").last()
+    assert entry.actor_id is None
+    with pytest.raises(CommandError):
+        call_command("reset_mfa", "nobody-at-all")
