@@ -7,6 +7,7 @@ See docs/security.md for the controls and the tests that show them.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from allauth.account import app_settings as account_settings
@@ -36,8 +37,12 @@ from django.utils.translation import gettext_lazy as _l
 from core.audit import audit_record
 from core.errors import error_response, is_api
 
+logger = logging.getLogger(__name__)
+
 #: Session key holding the id of the user whose session passed a second factor.
 MFA_SESSION_KEY = "spr_mfa_user"
+#: Session key holding the single sign-on provider a session signed in through (for signing out there).
+SSO_SESSION_KEY = "spr_sso_provider"
 #: Pages a signed-in person without an authenticator may still reach: enrolment and signing out.
 ENROLMENT_URL_NAMES = (
     "mfa_activate_totp",
@@ -84,11 +89,29 @@ def oidc_callback(request, provider_id: str):
         raise Http404 from error
 
 
+def sso_logout_url(request, provider_id: str, *, then: str) -> str | None:
+    """The provider's end-session endpoint (RP-initiated logout) that comes back to `then`, or None
+    if the provider has none or cannot be asked."""
+    try:
+        adapter = SignedIDTokenAdapter(request, provider_id)
+        endpoint = adapter.openid_config.get("end_session_endpoint")
+        client_id = adapter.get_provider().app.client_id
+    except Exception:  # noqa: BLE001 — signing out here must not fail because the provider is away
+        logger.warning("Could not reach the single sign-on provider %s to sign out there", provider_id)
+        return None
+    if not endpoint:
+        return None
+    query = urlencode({"client_id": client_id, "post_logout_redirect_uri": request.build_absolute_uri(then)})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
 @receiver(account_signals.user_logged_in)
 def _on_sso_sign_in(sender, request=None, user=None, sociallogin=None, **kwargs):
     """A provider that says the person passed multiple factors (`amr` holds "mfa") is not asked again."""
     if sociallogin is None:
         return
+    if request is not None and hasattr(request, "session"):
+        request.session[SSO_SESSION_KEY] = sociallogin.account.provider
     claims = (sociallogin.account.extra_data or {}).get("id_token") or {}
     if "mfa" in (claims.get("amr") or []):
         _mark_mfa_passed(request, user)
@@ -110,6 +133,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_logout_redirect_url(self, request) -> str:
+        """Asked before the session ends: a person who came by single sign-on is signed out at their
+        provider too (RP-initiated logout), which sends them back to the sign-in page."""
+        here = super().get_logout_redirect_url(request)
+        provider_id = request.session.get(SSO_SESSION_KEY) if request.user.is_authenticated else None
+        return (provider_id and sso_logout_url(request, provider_id, then=here)) or here
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A sign-in minutes ago counts as the password asked again for second-factor changes: a person

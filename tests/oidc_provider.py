@@ -34,6 +34,8 @@ class LoopbackProvider:
         self.person: dict = {}
         self.tamper = False
         self.codes: dict[str, dict] = {}
+        #: The query of every call to the end-session endpoint.
+        self.logouts: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -82,6 +84,7 @@ class LoopbackProvider:
                             "token_endpoint": f"{base}/token",
                             "userinfo_endpoint": f"{base}/userinfo",
                             "jwks_uri": f"{base}/jwks",
+                            "end_session_endpoint": f"{base}/logout",
                             "response_types_supported": ["code"],
                             "subject_types_supported": ["public"],
                             "id_token_signing_alg_values_supported": ["RS256"],
@@ -105,6 +108,14 @@ class LoopbackProvider:
                     location = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
                     self.send_response(302)
                     self.send_header("Location", location)
+                    self.end_headers()
+                    return None
+                if url.path == "/logout":
+                    provider.logouts.append(query)
+                    if query.get("client_id") != provider.client_id:
+                        return self._json({"error": "invalid_request"}, 400)
+                    self.send_response(302)
+                    self.send_header("Location", query["post_logout_redirect_uri"])
                     self.end_headers()
                     return None
                 if url.path == "/userinfo":

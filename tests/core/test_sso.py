@@ -125,3 +125,23 @@ def test_an_sso_person_without_a_password_sets_up_an_app_straight_away(provider,
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     assert "Set up your authenticator app" in page.content.decode()
+
+
+def test_signing_out_also_signs_out_at_the_provider(provider, staff_user):
+    provider.person = person(staff_user)
+    client = Client()
+    sso_sign_in(client, provider)
+    response = client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"].startswith(f"{provider.issuer}/logout?")
+    back = requests.get(response["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver" + reverse("login")
+    assert provider.logouts[-1]["client_id"] == provider.client_id
+
+
+def test_a_password_sign_out_stays_here(provider, staff_user):
+    client = Client()
+    client.post(reverse("login"), {"login": staff_user.username, "password": "correct horse battery staple"})
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert provider.logouts == []
