@@ -332,6 +332,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+if SPR_OIDC_ISSUER:
+    # The sign-in and sign-out forms redirect to the provider, and browsers hold a form's redirects
+    # to form-action too.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(SPR_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Personal API tokens (`Authorization: Bearer <token>`): hashed, expiring, owned (core.tokens).

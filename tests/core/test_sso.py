@@ -145,3 +145,20 @@ def test_a_password_sign_out_stays_here(provider, staff_user):
     response = client.post(reverse("logout"))
     assert response["Location"] == reverse("login")
     assert provider.logouts == []
+
+
+def test_the_content_security_policy_lets_forms_go_to_the_provider(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.security.test_production import BASE_DIR, _production_env
+
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    env = _production_env(
+        tmp_path, DJANGO_SETTINGS_MODULE="spr.settings", SPR_OIDC_ISSUER="https://login.example.net/t/v2.0"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert "https://login.example.net" in result.stdout, result.stderr
