@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # checks registers, signals connects the audit trail, user_sessions its sign-in/out and password receivers
-        from core import checks, converters, signals, user_sessions  # noqa: F401
+        # checks registers; signals, signin and user_sessions connect their receivers
+        from core import checks, converters, signals, signin, user_sessions  # noqa: F401
 
         converters.register()

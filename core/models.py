@@ -105,3 +105,33 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session of user {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal API token (`Authorization: Bearer <token>`), made and revoked by its owner.
+
+    Only the SHA-256 of the token is kept (the token is 256 random bits, so a fast hash is enough):
+    it is shown once, when made. `prefix` (the token's first characters) tells tokens apart in lists.
+    A token stops working when it expires or is revoked; revoked tokens stay listed for the record.
+    """
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, in its owner's words")
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

@@ -1,5 +1,5 @@
-"""Views with no SPR rules in them: the health check, a person's sessions, the keep-alive and the
-error pages."""
+"""Views with no SPR rules in them: the health check, a person's sessions, the keep-alive, the
+error pages and a person's API tokens."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -19,9 +21,11 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import error_response
+from core.forms import ApiTokenForm
 from core.health import antivirus_state, broker_state, database_state, worker_state
 from core.middleware import DATABASE_UNAVAILABLE
 from core.roles import Role, has_role
+from core.tokens import token_create, token_revoke, tokens_of
 from core.user_sessions import describe_device, idle_seconds, touch, user_sessions_active, user_sessions_end
 
 
@@ -147,3 +151,40 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form was stale or came from elsewhere. The reason is logged by Django,
     never shown."""
     return error_response(request, 403, template="errors/csrf.html")
+
+
+@login_required
+def token_list(request):
+    """The person's own API tokens, and the form that makes one. A new token is shown on the answer
+    to the POST, once; it cannot be seen again."""
+    new = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = token_create(user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": tokens_of(request.user), "form": form, "new": new, "now": timezone.now()},
+    )
+
+
+@login_required
+def token_revoke_page(request, pk: int):
+    """Confirm, then revoke, one of the person's own tokens. Anyone else's token is not found."""
+    token = get_object_or_404(tokens_of(request.user), pk=pk)
+    if request.method == "POST":
+        token_revoke(token=token, user=request.user)
+        messages.success(request, _("Token “%(name)s” revoked") % {"name": token.name})
+        return redirect("account:tokens")
+    return render(request, "accounts/token_revoke.html", {"token": token})
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)

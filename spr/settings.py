@@ -5,6 +5,7 @@ embedded ones (a SQLite file and kombu's filesystem broker) so `make run` needs 
 PostgreSQL and Redis are selected with DATABASE_URL and CELERY_BROKER_URL.
 """
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -57,6 +58,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "core",
     "forces",
     "people",
@@ -89,8 +96,13 @@ MIDDLEWARE = [
     "core.user_sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A signed-in person without a second factor reaches nothing but enrolment (SPR_REQUIRE_MFA).
+    "core.signin.RequireMFAMiddleware",
     # A view that cannot reach the database answers 503 with Retry-After, not 500 (core/middleware.py).
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Last: turns a refused sign-in by a locked-out account or address into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spr.urls"
@@ -143,6 +155,94 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Sign-in: django-allauth (account and mfa) behind django-axes. See docs/security.md.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "core.signin.AccountAdapter"
+# People sign in by username (the demo accounts) or e-mail address; nobody signs themselves up.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+# Accounts are made by administrators, who vouch for the address.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# A reset request answers the same for a known and an unknown address, and sends nothing to unknown ones.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_FORMS = {
+    "login": "core.forms.signin.LoginForm",
+    "change_password": "core.forms.signin.ChangePasswordForm",
+    "reset_password": "core.forms.signin.ResetPasswordForm",
+    "reset_password_from_key": "core.forms.signin.ResetPasswordKeyForm",
+}
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Changing a password ends the session it was changed in (and, through Django's session hash, every
+# other one); changing a second factor ends every other session (core.signin).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PASSWORD_INPUT_RENDER_VALUE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "SPR Assurance: "
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins are counted and locked out by django-axes (AXES_* below), per account and address.
+    "login_failed": False,
+    "login": False,
+}
+# Single sign-on with OpenID Connect, on when SPR_OIDC_ISSUER, SPR_OIDC_CLIENT_ID and
+# SPR_OIDC_CLIENT_SECRET are set (Entra ID: https://login.microsoftonline.com/<tenant-id>/v2.0).
+# An SSO sign-in lands in the existing account with the same e-mail address; nobody else gets in
+# (sign-up is closed: "You do not have access yet"). The ID token's signature is always checked
+# (core.signin.SignedIDTokenAdapter); an `amr` claim holding "mfa" counts as the second factor.
+SPR_OIDC_ISSUER = os.environ.get("SPR_OIDC_ISSUER", "")
+SOCIALACCOUNT_ADAPTER = "core.signin.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if SPR_OIDC_ISSUER:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] = [
+        {
+            "provider_id": "sso",
+            "name": os.environ.get("SPR_OIDC_NAME", "your force's account"),
+            "client_id": os.environ.get("SPR_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("SPR_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": SPR_OIDC_ISSUER,
+                "token_auth_method": "client_secret_post",
+                # Entra ID sends no `email_verified`: addresses in these domains are the tenant's own.
+                "verified_email": env_list("SPR_OIDC_EMAIL_DOMAINS") or False,
+            },
+        }
+    ]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "SPR Assurance"
+MFA_RECOVERY_CODE_COUNT = 10
+# When on, a signed-in person without an authenticator is sent to enrolment and reaches no page, API
+# call or admin page until they have one. On by default unless DEBUG (make run's demo) or the tests.
+SPR_REQUIRE_MFA = env_bool("SPR_REQUIRE_MFA", not DEBUG and not TESTING)
+#: Personal API tokens expire after this many days unless their owner picks a shorter life.
+SPR_API_TOKEN_DAYS = int(os.environ.get("SPR_API_TOKEN_DAYS", "90"))
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures an account, and separately an address, is
+# refused for the cool-off. An administrator unlocks with the admin (Access attempts) or
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_CALLABLE = "core.signin.axes_username"
+AXES_VERBOSE = False
+# The client's address: the socket's, unless SPR_TRUSTED_PROXY_COUNT proxies in front of the app
+# append to X-Forwarded-For; then the entry the outermost trusted proxy appended. Entries a client
+# forges sit to the left of it and are never believed (core.signin.client_ip_address).
+SPR_TRUSTED_PROXY_COUNT = int(os.environ.get("SPR_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip_address"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -258,8 +358,19 @@ if os.environ.get("SPR_CACHE_URL"):
         }
     }
 
+if SPR_OIDC_ISSUER:
+    # The sign-in and sign-out forms redirect to the provider, and browsers hold a form's redirects
+    # to form-action too.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(SPR_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Personal API tokens (`Authorization: Bearer <token>`): hashed, expiring, owned (core.tokens).
+        # First, so a refused call answers 401 with `WWW-Authenticate: Bearer`.
+        "core.api.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],

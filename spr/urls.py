@@ -1,10 +1,11 @@
+from allauth.account import views as account_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from core import signin
 from core import views as core_views
-from core.forms import LoginForm
 from home import views as home_views
 
 api_v1 = [
@@ -16,10 +17,15 @@ api_v1 = [
     path("", include("assessments.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("core.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+# The admin has no sign-in of its own: its login page sends people to the service's, so the lockout
+# and the second factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Error answers: GOV.UK pages, JSON under /api/, each with its request id (core/errors.py).
 handler400 = "core.views.bad_request"
@@ -30,14 +36,15 @@ handler500 = "core.views.server_error"
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    # Sign-in is django-allauth's (account and mfa); "login" and "logout" stay as names for its pages.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    # allauth's OpenID Connect callback, but checking the ID token's signature (core.signin).
+    path("accounts/oidc/<str:provider_id>/login/callback/", signin.oidc_callback),
     path("accounts/sessions/", core_views.account_sessions, name="account-sessions"),
     path("accounts/keep-alive/", core_views.keep_alive, name="keep-alive"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"), name="logout"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("core.urls")),
     path("editions/", include("capabilities.urls")),
     path("", include("assessments.urls")),
     path("", include("dashboards.urls")),

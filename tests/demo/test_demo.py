@@ -46,7 +46,7 @@ def test_seed_demo_refuses_without_debug(db, settings):
 def test_demo_login_works_with_documented_password(forces, client, settings):
     demo_accounts_create()
 
-    response = client.post("/accounts/login/", {"username": "staff-kent", "password": settings.SPR_DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"login": "staff-kent", "password": settings.SPR_DEMO_PASSWORD})
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200

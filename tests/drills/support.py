@@ -351,7 +351,7 @@ def sign_in(base: str, username: str, password: str, timeout: float = 5):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(f"{base}/accounts/login/", timeout=timeout) as page:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode()).group(1)
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "login": username, "password": password})
     signed_in = urllib.request.Request(  # noqa: S310 — loopback only
         f"{base}/accounts/login/", data=form.encode(), headers={"Referer": f"{base}/accounts/login/"}
     )

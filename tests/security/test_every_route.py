@@ -27,6 +27,7 @@ from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
 from core.roles import Role
+from core.tokens import token_create
 from people import services as people_services
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
@@ -63,21 +64,48 @@ PUBLIC_OR_REFERENCE = {
     "api-schema",
     "api-docs",
     "api-redoc",
+    # django-allauth's one-time links: a key, never a force's object.
+    "account_confirm_email",
+    "account_reset_password_from_key",
+    # Single sign-on: the provider's id, never a force's object.
+    "openid_connect_login",
+    "openid_connect_callback",
+}
+#: Sign-in pages anyone may open: django-allauth's account pages for people not signed in.
+SIGN_IN_PAGES = {
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "mfa_authenticate",
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_signup",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
 }
 
 
 def _routes():
-    def walk(patterns, prefix, namespace):
+    def walk(patterns, prefix, namespace, outer_kwargs=()):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 ns = pattern.namespace or namespace
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+                inner = (*outer_kwargs, *pattern.pattern.regex.groupindex)
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns, inner)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 route = prefix + str(pattern.pattern)
                 if route.startswith(SKIP_PREFIXES):
                     continue
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                yield name, route, list(pattern.pattern.regex.groupindex)
+                yield name, route, [*outer_kwargs, *pattern.pattern.regex.groupindex]
 
     seen = {}
     for name, route, kwargs in walk(get_resolver().url_patterns, "", None):
@@ -139,6 +167,7 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         notice_period_hours=8,
         as_of=dt.date(2025, 1, 1),
     )
+    token = token_create(user=staff_user, name=f"{MARKER} token").token
     expected = ExpectedContribution.objects.create(force=home, capability=capability, period="2024/25", expected=8)
     admin = make_user(Role.NATIONAL_ADMIN, None, "world-admin")
     person = make_user(Role.PCC_STAFF, "west-midlands", "wm-person")
@@ -153,6 +182,7 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
     )
     return {
         "expected": expected,
+        "api_token": token,
         "assessment": published,
         "response": response,
         "evidence": item,
@@ -186,6 +216,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "area": world["response"].requirement.areas.first().pk,
         "person": world["person"].pk,
         "invitation": world["invitation"].pk,
+        "api_token": world["api_token"].pk,
     }
     values = {}
     for kwarg in kwargs:
@@ -198,10 +229,16 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = a.pk
             elif name.startswith("reports:"):
                 values["pk"] = world["job"].pk
+            elif name.startswith("account:token"):
+                values["pk"] = world["api_token"].pk
             elif name.startswith("people:invitation"):
                 values["pk"] = world["invitation"].pk
             elif name.startswith("people:"):
                 values["pk"] = world["person"].pk
+        elif kwarg == "provider_id":
+            values["provider_id"] = "sso"
+        elif kwarg in ("key", "uidb36"):
+            values[kwarg] = "abc123"
         elif kwarg == "ref":
             values["ref"] = world["response"].requirement.ref
         elif kwarg == "challenge_pk":
@@ -334,7 +371,7 @@ def test_every_route_answers_every_role_without_a_server_error(world, role, requ
 
 @pytest.mark.django_db
 def test_anonymous_users_are_sent_to_sign_in_or_refused(world, client):
-    open_to_all = {"login", "logout", "healthz", "people:accept"}
+    open_to_all = {"login", "logout", "healthz", "people:accept", *SIGN_IN_PAGES}
     for name, (route, kwargs) in sorted(_routes().items()):
         if name in open_to_all:
             continue

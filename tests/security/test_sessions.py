@@ -34,7 +34,7 @@ def _age(client: Client, *, idle: float = 0, signed_in: float = 0) -> None:
 def _signed_in(user, agent: str = FIREFOX_WINDOWS) -> Client:
     """A browser that signed in through the sign-in page."""
     client = Client(HTTP_USER_AGENT=agent)
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content
     return client
 
@@ -127,7 +127,7 @@ def test_signed_in_pages_carry_the_timeout_warning_without_inline_script(staff_c
 
 def test_session_cookie_ends_with_the_browser(staff_user):
     client = Client()
-    response = client.post(reverse("login"), {"username": staff_user.username, "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": staff_user.username, "password": PASSWORD})
     cookie = response.cookies["sessionid"]
     assert not cookie["max-age"]
     assert not cookie["expires"]
