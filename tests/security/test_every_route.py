@@ -216,7 +216,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "area": world["response"].requirement.areas.first().pk,
         "person": world["person"].pk,
         "invitation": world["invitation"].pk,
-        "api_token": world["api_token"].pk,
+        "token": world["api_token"].pk,
     }
     values = {}
     for kwarg in kwargs:

@@ -80,7 +80,7 @@ def test_absolute_lifetime_ends_an_active_session(staff_client):
 def test_idle_api_session_is_refused_as_anonymous(staff_client):
     _age(staff_client, idle=31 * 60)
     response = staff_client.get(reverse("api-force-list"))
-    assert response.status_code == 403
+    assert response.status_code == 401  # refused as anonymous (Bearer first: 401 with WWW-Authenticate)
     assert response["Content-Type"] == "application/json"
     assert not _is_signed_in(staff_client)
 
