@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import checks, converters, signals  # noqa: F401 — checks registers, signals connects the audit trail
+        from core import checks, converters, security_events, signals  # noqa: F401 — checks registers, signals connects the audit trail
 
         converters.register()
+        security_events.connect()

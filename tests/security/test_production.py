@@ -22,10 +22,12 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def _production_env(tmp_path, **extra) -> dict:
-    """Only what a deployment must set: a real secret key and the host name (plus PATH to run Python)."""
+    """Only what a deployment must set: a real secret key, the audit trail's key and the host name
+    (plus PATH to run Python)."""
     return {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "SPR_AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "spr.example.police.uk",
         "SPR_VAR_DIR": str(tmp_path),
         **extra,
