@@ -1,4 +1,4 @@
-from core.roles import FORCE_ROLES, NATIONAL_ROLES, has_role
+from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
 
 
 def navigation(request):
@@ -7,4 +7,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"dashboard_links": {}}
-    return {"dashboard_links": {"force": has_role(user, *FORCE_ROLES), "national": has_role(user, *NATIONAL_ROLES)}}
+    return {
+        "dashboard_links": {
+            "force": has_role(user, *FORCE_ROLES),
+            "national": has_role(user, *NATIONAL_ROLES),
+            "security": has_role(user, Role.NATIONAL_ADMIN),
+        }
+    }
