@@ -94,10 +94,16 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECORD)
+    # Database defaults too, so a row written by raw SQL is what it was before these columns: a
+    # record's change, hashed unkeyed (which verify_audit refuses after the first keyed entry).
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECORD, db_default=Kind.RECORD)
     # Existing entries are version 1; every writer in core.audit sets the current version.
-    version = models.PositiveSmallIntegerField(choices=Version.choices, default=Version.UNKEYED)
-    key_id = models.CharField(max_length=16, blank=True, default="", help_text="Which key made a keyed hash")
+    version = models.PositiveSmallIntegerField(
+        choices=Version.choices, default=Version.UNKEYED, db_default=Version.UNKEYED
+    )
+    key_id = models.CharField(
+        max_length=16, blank=True, default="", db_default="", help_text="Which key made a keyed hash"
+    )
 
     class Meta:
         ordering = ["id"]

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry",
             name="key_id",
-            field=models.CharField(blank=True, default="", help_text="Which key made a keyed hash", max_length=16),
+            field=models.CharField(blank=True, db_default="", default="", help_text="Which key made a keyed hash", max_length=16),
         ),
         migrations.AddField(
             model_name="auditentry",
@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                     ("export", "Exported"),
                     ("download", "Downloaded"),
                 ],
+                db_default="record",
                 default="record",
                 max_length=20,
             ),
@@ -64,6 +65,7 @@ class Migration(migrations.Migration):
                     (1, "SHA-256, unkeyed (entries written before the chain was keyed)"),
                     (2, "HMAC-SHA256 with SPR_AUDIT_KEY"),
                 ],
+                db_default=1,
                 default=1,
             ),
         ),
