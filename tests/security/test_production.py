@@ -66,6 +66,21 @@ def test_check_deploy_is_silent_once_a_virus_scanner_is_configured(tmp_path):
     )
 
 
+def test_the_production_profile_refuses_to_run_without_an_audit_key(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SPR_AUDIT_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0 and "spr.E001" in result.stdout + result.stderr
+
+
 PRINT_SETTINGS = """
 import json, django
 django.setup()
