@@ -1,6 +1,7 @@
 """Security events into the audit chain (`core.audit.audit_event`): sign-in, failure, sign-out and
 lockout from the authentication signals (Django's own, which allauth sends too, and django-axes'
-`user_locked_out` when axes is installed), and every file a signed-in person takes away (a CSV
+`user_locked_out` when axes is installed), MFA changes (django-allauth's MFA signals, when installed),
+API tokens issued and revoked, and every file a signed-in person takes away (a CSV
 export, an evidence file, a PDF report) from one middleware that sees each attachment leave.
 
 Denied access to another force's object is recorded where that 404 is decided, in
@@ -14,6 +15,7 @@ import logging
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 
 from core.audit import audit_event
 from core.models import AuditEntry
@@ -65,16 +67,68 @@ def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs
     )
 
 
+def on_mfa_changed(sender, request=None, user=None, authenticator=None, change: str = "", **kwargs) -> None:
+    """django-allauth's MFA: an authenticator added, removed or reset (recovery codes regenerated)."""
+    audit_event(
+        kind=Kind.MFA_CHANGED,
+        user=user,
+        request=request,
+        details={"change": change, "method": str(getattr(authenticator, "type", "") or "")},
+    )
+
+
+def on_mfa_failed(sender, request=None, user=None, authenticator=None, **kwargs) -> None:
+    audit_event(
+        kind=Kind.SIGN_IN_FAILED,
+        user=user,
+        request=request,
+        details={"username": getattr(user, "username", ""), "factor": "mfa"},
+    )
+
+
+def on_token_saved(sender, instance, created: bool, **kwargs) -> None:
+    """An API token issued (never its key)."""
+    if created:
+        audit_event(kind=Kind.TOKEN_CHANGED, user=instance.user, details={"change": "created"})
+
+
+def on_token_deleted(sender, instance, **kwargs) -> None:
+    audit_event(kind=Kind.TOKEN_CHANGED, user=instance.user, details={"change": "revoked"})
+
+
+def _mfa_receiver(change: str):
+    def receiver(sender, **kwargs):
+        on_mfa_changed(sender, change=change, **kwargs)
+
+    return receiver
+
+
+#: Kept at module level: signals hold receivers weakly.
+_MFA_RECEIVERS = {change: _mfa_receiver(change) for change in ("added", "removed", "reset")}
+
+
 def connect() -> None:
     """Connect the receivers (CoreConfig.ready)."""
     user_logged_in.connect(on_sign_in, dispatch_uid="spr-audit-sign-in")
     user_logged_out.connect(on_sign_out, dispatch_uid="spr-audit-sign-out")
     user_login_failed.connect(on_sign_in_failed, dispatch_uid="spr-audit-sign-in-failed")
-    if not apps.is_installed("axes"):  # without django-axes, lockout is the sign-in library's own
-        return
-    from axes.signals import user_locked_out
+    if apps.is_installed("rest_framework.authtoken"):
+        from rest_framework.authtoken.models import Token
 
-    user_locked_out.connect(on_locked_out, dispatch_uid="spr-audit-locked-out")
+        post_save.connect(on_token_saved, sender=Token, dispatch_uid="spr-audit-token-saved")
+        post_delete.connect(on_token_deleted, sender=Token, dispatch_uid="spr-audit-token-deleted")
+    # The sign-in libraries are optional here: each is listened to once it is installed.
+    if apps.is_installed("axes"):
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="spr-audit-locked-out")
+    if apps.is_installed("allauth.mfa"):
+        from allauth.mfa import signals as mfa
+
+        mfa.authenticator_added.connect(_MFA_RECEIVERS["added"], dispatch_uid="spr-audit-mfa-added")
+        mfa.authenticator_removed.connect(_MFA_RECEIVERS["removed"], dispatch_uid="spr-audit-mfa-removed")
+        mfa.authenticator_reset.connect(_MFA_RECEIVERS["reset"], dispatch_uid="spr-audit-mfa-reset")
+        mfa.authentication_failed.connect(on_mfa_failed, dispatch_uid="spr-audit-mfa-failed")
 
 
 class DownloadAuditMiddleware:

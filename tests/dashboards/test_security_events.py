@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.audit import audit_event, audit_verify
 from core.models import AuditEntry
 from core.roles import Role
-from core.security_events import on_locked_out
+from core.security_events import on_locked_out, on_mfa_changed, on_mfa_failed
 from tests.factories import make_assessment, make_file_evidence
 
 Kind = AuditEntry.Kind
@@ -58,6 +58,22 @@ def test_a_lockout_is_recorded(staff_user, rf):
 
     event = _events(Kind.LOCKED_OUT).get()
     assert event.actor_id == staff_user.pk and event.changes["lockout_ip"] == "192.0.2.7"
+
+
+def test_mfa_changes_and_api_tokens_are_recorded(staff_user, rf):
+    from rest_framework.authtoken.models import Token
+
+    authenticator = type("Authenticator", (), {"type": "totp"})()
+    on_mfa_changed(sender=None, request=rf.post("/"), user=staff_user, authenticator=authenticator, change="added")
+    on_mfa_failed(sender=None, request=rf.post("/"), user=staff_user, authenticator=authenticator)
+    token = Token.objects.create(user=staff_user)
+    key = token.key
+    token.delete()
+
+    assert _events(Kind.MFA_CHANGED).get().changes["change"] == "added"
+    assert _events(Kind.SIGN_IN_FAILED).get().changes["factor"] == "mfa"
+    assert [e.changes["change"] for e in _events(Kind.TOKEN_CHANGED)] == ["created", "revoked"]
+    assert not any(key in str(e.changes) for e in _events())
 
 
 def test_access_to_another_forces_object_is_recorded_and_still_a_404(staff_user, spr2012, forces, other_staff_client):
