@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -66,7 +67,9 @@ class SecurityEventFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_force(self, queryset, name, value):
-        return queryset.filter(force_id=value.pk)
+        """Events of the force's people, and refusals of the force's records to anyone else."""
+        denied_its_record = Q(kind=AuditEntry.Kind.ACCESS_DENIED, changes__object_force=value.pk)
+        return queryset.filter(Q(force_id=value.pk) | denied_its_record)
 
 
 def security_events():

@@ -145,6 +145,15 @@ def test_the_page_names_people_and_filters_by_person_force_kind_and_date(nationa
     assert "Alice Okafor" in shown(person=alice.pk) and "bob-login" not in shown(person=alice.pk)
     by_force = shown(force="kent")
     assert "bob-login" in by_force and "Alice Okafor" not in by_force
+    audit_event(
+        kind=Kind.ACCESS_DENIED,
+        user=bob,
+        model="assessments.assessment",
+        object_id="7",
+        details={"object_force": forces["west-midlands"].pk},
+    )
+    by_home_force = shown(force="west-midlands")
+    assert "Alice Okafor" in by_home_force and "Assessment 7 of West Midlands Police" in by_home_force
     by_kind = shown(kind="export")
     assert "spr-capacity.csv" in by_kind and "Alice Okafor" not in by_kind
     today = timezone.localdate()
