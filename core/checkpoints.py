@@ -16,6 +16,7 @@ accountability report prints the one taken when it was built.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict
 
@@ -32,6 +33,9 @@ from core.audit import (
     read_checkpoints,
 )
 from core.models import AuditEntry
+
+#: Each checkpoint is logged here too, so a deployment can ship it to syslog with a LOGGING handler.
+logger = logging.getLogger("spr.audit.checkpoint")
 
 
 def _append(line: str) -> None:
@@ -66,7 +70,9 @@ def audit_checkpoint() -> Checkpoint:
     )
     fields = checkpoint.signed_fields()
     checkpoint = Checkpoint(**fields, mac=checkpoint_mac(fields, audit_keys()[key_id]))
-    _append(json.dumps(asdict(checkpoint), sort_keys=True))
+    line = json.dumps(asdict(checkpoint), sort_keys=True)
+    _append(line)
+    logger.info("audit checkpoint %s", line)
     return checkpoint
 
 

@@ -185,10 +185,12 @@ def test_no_checkpoint_is_a_warning_not_a_failure(db, capsys):
     assert "No checkpoint" in captured.err
 
 
-def test_beat_writes_a_checkpoint_regularly(db, settings):
+def test_beat_writes_a_checkpoint_regularly(db, settings, caplog):
     _entries(1)
 
-    answer = audit_checkpoint_task()
+    with caplog.at_level("INFO", logger="spr.audit.checkpoint"):
+        answer = audit_checkpoint_task()
+    assert answer["head_hash"] in caplog.text  # also logged, for shipping to syslog
 
     assert answer["count"] == 1 and checkpoint_path().exists()
     assert settings.CELERY_BEAT_SCHEDULE["core-audit-checkpoint"]["task"] == "core.audit_checkpoint"
