@@ -39,6 +39,7 @@ from assessments.permissions import (
 )
 from assessments.snapshots import snapshot_payload, snapshot_sha256
 from assessments.transitions import TRANSITIONS, Rule
+from core.checkpoints import audit_checkpoint
 from core.exceptions import Conflict
 from core.people import display_name
 from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
@@ -171,6 +172,9 @@ def assessment_publish(*, user, assessment: Assessment, note: str = "") -> Asses
     published = _move(user, locked, "publish", note, published_by=user, published_at=now)
     payload = snapshot_payload(published)
     Snapshot.objects.create(assessment=published, payload=payload, sha256=snapshot_sha256(payload), created_at=now)
+    # Anchor the chain's head outside the database once the publication is in it (robust: a
+    # checkpoint that cannot be written is logged, and never undoes the publication).
+    transaction.on_commit(audit_checkpoint, robust=True)
     return published
 
 

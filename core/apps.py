@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # checks registers; signals, signin and user_sessions connect their receivers
-        from core import checks, converters, signals, signin, user_sessions  # noqa: F401
+        # checks registers; security_events, signals, signin and user_sessions connect their receivers
+        from core import checks, converters, security_events, signals, signin, user_sessions  # noqa: F401
 
         converters.register()
+        security_events.connect()

@@ -1,21 +1,33 @@
-"""The audit trail: every change to an audited record becomes an AuditEntry in one hash chain.
+"""The audit trail: every change to an audited record, and every security event, becomes an
+AuditEntry in one keyed hash chain.
 
 Entries come from django-simple-history's records (so saves from pages, the API, the admin and
-management commands are all caught) and from explicit calls such as workflow transitions.
+management commands are all caught), from explicit calls such as workflow transitions, and from
+`audit_event` (sign-ins, denied access, downloads: core/security_events.py).
+
+The chain is keyed: each hash is an HMAC-SHA256 with SPR_AUDIT_KEY, a secret held in the environment,
+never in the database, so whoever holds the database cannot re-hash a chain they changed. Entries
+written before the key existed are version 1 (plain SHA-256) and verify as such; no unkeyed entry
+may follow a keyed one. Its head is checkpointed outside the database (core/checkpoints.py), so a
+deleted tail or a truncation is found too (docs/security.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -82,11 +94,42 @@ class EntryContent(NamedTuple):
     object_id: str
     force_id: int | None
     changes: dict
+    object_repr: str = ""
+    kind: str = AuditEntry.Kind.RECORD
+    version: int = AuditEntry.Version.KEYED
+    key_id: str = ""
 
 
-def entry_hash(entry: AuditEntry | EntryContent, *, prev_hash: str) -> str:
-    """The hash of one entry in the chain: its content and the previous entry's hash, canonical JSON,
-    SHA-256. The one place the chain's hash is defined (writing and verifying both call it)."""
+class UnknownAuditKey(Exception):
+    """A keyed entry names a key that is not configured (SPR_AUDIT_KEY, SPR_AUDIT_PREVIOUS_KEYS)."""
+
+
+@functools.lru_cache(maxsize=16)
+def key_id_of(key: str) -> str:
+    """A short, public name for a key (a hash of it, which reveals nothing of the key)."""
+    return hashlib.sha256(b"spr-audit-key-id:" + key.encode()).hexdigest()[:16]
+
+
+def audit_keys() -> dict[str, bytes]:
+    """Every configured key by its id: the current one and those it replaced (to verify only)."""
+    keys = [settings.SPR_AUDIT_KEY, *getattr(settings, "SPR_AUDIT_PREVIOUS_KEYS", [])]
+    return {key_id_of(key): key.encode() for key in keys if key}
+
+
+def current_key_id() -> str:
+    """The id of the key new entries are written with; refuses to write without one."""
+    if not settings.SPR_AUDIT_KEY:
+        raise ImproperlyConfigured("Set SPR_AUDIT_KEY: the audit trail cannot be written without its key.")
+    return key_id_of(settings.SPR_AUDIT_KEY)
+
+
+def entry_hash(entry: AuditEntry | EntryContent, *, prev_hash: str, keys: dict[str, bytes] | None = None) -> str:
+    """The hash of one entry in the chain: its content and the previous entry's hash, canonical JSON.
+    The one place the chain's hash is defined (writing and verifying both call it).
+
+    Version 1 (entries written before the chain was keyed): SHA-256 of the original fields.
+    Version 2: HMAC-SHA256 with the key the entry names, over every field shown to a reader,
+    the version and the key id included (so an entry cannot be passed off as another version)."""
     payload = {
         "prev": prev_hash,
         "at": entry.at.astimezone(dt.UTC).isoformat(),
@@ -98,7 +141,20 @@ def entry_hash(entry: AuditEntry | EntryContent, *, prev_hash: str) -> str:
         "force": entry.force_id,
         "changes": entry.changes,
     }
-    return hashlib.sha256(canonical(payload)).hexdigest()
+    if entry.version == AuditEntry.Version.UNKEYED:
+        return hashlib.sha256(canonical(payload)).hexdigest()
+    if entry.version != AuditEntry.Version.KEYED:
+        raise ValueError(f"Unknown audit entry version {entry.version!r}")
+    key = (keys if keys is not None else audit_keys()).get(entry.key_id)
+    if key is None:
+        raise UnknownAuditKey(entry.key_id)
+    payload |= {
+        "v": entry.version,
+        "key": entry.key_id,
+        "kind": entry.kind,
+        "object_repr": entry.object_repr,
+    }
+    return hmac.new(key, canonical(payload), hashlib.sha256).hexdigest()
 
 
 def _lock_chain() -> None:
@@ -119,6 +175,7 @@ def _describe(
     force_id: int | None = None,
     changes: dict | None = None,
     at: dt.datetime | None = None,
+    kind: str = AuditEntry.Kind.RECORD,
 ) -> AuditEntry:
     """An unsaved entry without its place in the chain."""
     if instance is not None:
@@ -136,6 +193,9 @@ def _describe(
         object_repr=object_repr[:200],
         force_id=force_id,
         changes=_jsonable(changes or {}),
+        kind=kind,
+        version=AuditEntry.Version.KEYED,
+        key_id=current_key_id(),
     )
 
 
@@ -149,11 +209,12 @@ def _chain_end() -> str:
 def _chain(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Link and store entries at the end of the chain, holding the chain's lock (to the end of the
     caller's transaction). No savepoint: an entry that cannot be written fails the whole change."""
+    keys = audit_keys()
     with transaction.atomic(savepoint=False):
         prev = _chain_end()
         for entry in entries:
             entry.prev_hash = prev
-            entry.hash = prev = entry_hash(entry, prev_hash=prev)
+            entry.hash = prev = entry_hash(entry, prev_hash=prev, keys=keys)
         if len(entries) == 1:
             entries[0].save(force_insert=True)
             return entries
@@ -175,6 +236,58 @@ def audit_record(**kwargs) -> AuditEntry:
     arguments of an entry: actor, action, and either instance or model/object_id/object_repr/force_id,
     plus changes and at."""
     return _chain([_describe(**kwargs)])[0]
+
+
+def audit_event(
+    *,
+    kind: str,
+    user=None,
+    username: str = "",
+    request=None,
+    model: str = "",
+    object_id: str = "",
+    force_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
+    """Append one security event (an `AuditEntry.Kind` other than RECORD) to the chain: who (the user,
+    or the username tried when nobody signed in), from where (address, request id, path), and what it
+    concerned. `force_id` defaults to the force the user acts for. Nothing a user typed as a password
+    is ever passed here."""
+    if kind == AuditEntry.Kind.RECORD:
+        raise ValueError("Record changes are audited by audit_record, not as events")
+    actor = user if getattr(user, "is_authenticated", False) else None
+    if force_id is None and actor is not None:
+        force_id = force_of_user(actor)
+    changes = dict(details or {})
+    if request is not None:
+        from core.requests import request_id_of
+
+        changes |= {
+            "ip": request.META.get("REMOTE_ADDR", ""),
+            "path": request.path[:300],
+            "method": request.method,
+            "request_id": request_id_of(request),
+        }
+    entry = _describe(
+        actor=actor,
+        action=AuditEntry.Action.EVENT,
+        model=model,
+        object_id=str(object_id)[:64],
+        force_id=force_id,
+        changes=changes,
+        kind=kind,
+    )
+    if actor is None and username:
+        entry.actor_name = username[:150]
+    return _chain([entry])[0]
+
+
+def force_of_user(user) -> int | None:
+    """The force a user acts for (the first, for a member of several); national roles act for none."""
+    memberships = getattr(user, "memberships", None)
+    if memberships is None:
+        return None
+    return memberships.order_by("id").values_list("force_id", flat=True).first()
 
 
 def _m2m_ids(records: list, field) -> list[list]:
@@ -339,12 +452,16 @@ def bulk_insert_audited(
     changes = [{name: [None, _jsonable(values[name][row])] for name in tracked} for row in range(count)]
     hashes, prev_hashes = [], []
     created = str(AuditEntry.Action.CREATED)
+    reprs = [text[:200] for text in object_reprs]
+    key_id, keys = current_key_id(), audit_keys()
     with transaction.atomic(savepoint=False):
         prev = _chain_end()
-        for object_id, change in zip(ids, changes, strict=True):
+        for object_id, change, text in zip(ids, changes, reprs, strict=True):
             prev_hashes.append(prev)
-            content = EntryContent(at_utc, actor_id, actor_name, created, label, str(object_id), force_id, change)
-            prev = entry_hash(content, prev_hash=prev)
+            content = EntryContent(
+                at_utc, actor_id, actor_name, created, label, str(object_id), force_id, change, text, key_id=key_id
+            )
+            prev = entry_hash(content, prev_hash=prev, keys=keys)
             hashes.append(prev)
         insert_rows(
             AuditEntry,
@@ -355,32 +472,159 @@ def bulk_insert_audited(
                 "action": [created] * count,
                 "model": [label] * count,
                 "object_id": [str(object_id) for object_id in ids],
-                "object_repr": [text[:200] for text in object_reprs],
+                "object_repr": reprs,
                 "force_id": [force_id] * count,
                 "changes": changes,
                 "prev_hash": prev_hashes,
                 "hash": hashes,
+                "kind": [str(AuditEntry.Kind.RECORD)] * count,
+                "version": [int(AuditEntry.Version.KEYED)] * count,
+                "key_id": [key_id] * count,
             },
         )
     return ids
 
 
+# --- Checkpoints: written by core/checkpoints.py, read here to verify the chain against them ----------
+
+FILE_NAME = "checkpoints.jsonl"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """How far the chain went at one moment: `count` entries, the last one `head_id` with `head_hash`;
+    `keyed_from_id` is the first keyed entry (no unkeyed entry may come at or after it)."""
+
+    at: str
+    count: int
+    head_id: int | None
+    head_hash: str
+    keyed_from_id: int | None
+    key_id: str
+    mac: str = ""
+
+    @property
+    def short_hash(self) -> str:
+        """The head hash as a report prints it: its first 16 hex digits, in groups of four."""
+        return " ".join(self.head_hash[i : i + 4] for i in range(0, 16, 4))
+
+    def signed_fields(self) -> dict:
+        fields = asdict(self)
+        fields.pop("mac")
+        return fields
+
+
+def checkpoint_path() -> Path:
+    return Path(settings.SPR_AUDIT_CHECKPOINT_DIR) / FILE_NAME
+
+
+def checkpoint_mac(fields: dict, key: bytes) -> str:
+    return hmac.new(key, b"spr-audit-checkpoint:" + canonical(fields), hashlib.sha256).hexdigest()
+
+
+def read_checkpoints() -> tuple[list[Checkpoint], list[str]]:
+    """Every checkpoint in the file, and a problem for each line that is not a checkpoint signed by a
+    configured key (an edited or made-up line)."""
+    path = checkpoint_path()
+    if not path.exists():
+        return [], []
+    keys = audit_keys()
+    checkpoints, problems = [], []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                checkpoint = Checkpoint(**json.loads(line))
+            except (ValueError, TypeError):
+                problems.append(f"line {number} of {path} is not a checkpoint")
+                continue
+            key = keys.get(checkpoint.key_id)
+            if key is None:
+                problems.append(f"line {number} of {path} was signed with key {checkpoint.key_id}, not configured")
+            elif not hmac.compare_digest(checkpoint_mac(checkpoint.signed_fields(), key), checkpoint.mac):
+                problems.append(f"line {number} of {path} does not match its signature (it was edited)")
+            else:
+                checkpoints.append(checkpoint)
+    return checkpoints, problems
+
+
 @dataclass(frozen=True)
 class ChainCheck:
+    """What `audit_verify` found: `first_broken_id` is None when the chain holds."""
+
     entries: int
     first_broken_id: int | None
     reason: str = ""
+    unkeyed: int = 0
+    checkpoints: int = 0
+    problems: tuple[str, ...] = ()
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken_id is None and not self.problems
 
 
-def audit_verify() -> ChainCheck:
-    """Recompute the chain; report the first entry whose hash or link does not hold."""
+def audit_verify(*, checkpoints: list | None = None) -> ChainCheck:
+    """Recompute the chain and hold it against its checkpoints (core/checkpoints.py). Reports the
+    first entry whose hash or link does not hold, an unkeyed entry where the chain was already keyed,
+    and a chain that no longer reaches a checkpoint (a deleted tail, a truncation) or reaches it with
+    another hash (a rewrite). `checkpoints` defaults to those in SPR_AUDIT_CHECKPOINT_DIR."""
+    problems: list[str] = []
+    if checkpoints is None:
+        checkpoints, problems = read_checkpoints()
+    pending: dict[int, list] = {}
+    for checkpoint in checkpoints:
+        if checkpoint.head_id is not None:
+            pending.setdefault(checkpoint.head_id, []).append(checkpoint)
+    keyed_from = min((c.keyed_from_id for c in checkpoints if c.keyed_from_id is not None), default=None)
+    keys = audit_keys()
     prev = GENESIS
-    count = 0
+    count = unkeyed = 0
+    keyed = False
+
+    def broken(entry_id, reason):
+        return ChainCheck(count, entry_id, reason, unkeyed, len(checkpoints), tuple(problems))
+
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         count += 1
         if entry.prev_hash != prev:
-            return ChainCheck(count, entry.id, "its link to the previous entry is broken (an entry was removed?)")
-        if entry_hash(entry, prev_hash=entry.prev_hash) != entry.hash:
-            return ChainCheck(count, entry.id, "its content does not match its hash (it was edited)")
+            return broken(entry.id, "its link to the previous entry is broken (an entry was removed?)")
+        if entry.version == AuditEntry.Version.UNKEYED:
+            unkeyed += 1
+            if keyed or (keyed_from is not None and entry.id >= keyed_from):
+                return broken(entry.id, "it is unkeyed where the chain was already keyed (rewritten without the key?)")
+        else:
+            keyed = True
+        try:
+            expected = entry_hash(entry, prev_hash=entry.prev_hash, keys=keys)
+        except UnknownAuditKey:
+            return broken(
+                entry.id,
+                f"it was keyed with key {entry.key_id}, which is not configured "
+                "(set SPR_AUDIT_KEY, or SPR_AUDIT_PREVIOUS_KEYS after a rotation)",
+            )
+        if expected != entry.hash:
+            return broken(entry.id, "its content does not match its hash (edited, or re-hashed without the key)")
+        for checkpoint in pending.pop(entry.id, []):
+            if checkpoint.head_hash != entry.hash or checkpoint.count != count:
+                return broken(
+                    entry.id,
+                    f"it does not match the checkpoint of {checkpoint.at} ({checkpoint.count} entries, head "
+                    f"{checkpoint.short_hash}): the chain was rewritten",
+                )
         prev = entry.hash
-    return ChainCheck(count, None)
+    if pending:
+        checkpoint = max((c for waiting in pending.values() for c in waiting), key=lambda c: c.count)
+        if count == 0:
+            reason = (
+                f"the audit trail is empty, but the checkpoint of {checkpoint.at} recorded "
+                f"{checkpoint.count} entries: it was truncated"
+            )
+        else:
+            reason = (
+                f"the chain ends after {count} entries, but the checkpoint of {checkpoint.at} recorded "
+                f"{checkpoint.count} (up to entry {checkpoint.head_id}): the newest entries were deleted"
+            )
+        return broken(checkpoint.head_id, reason)
+    return ChainCheck(count, None, "", unkeyed, len(checkpoints), tuple(problems))

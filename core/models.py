@@ -1,6 +1,7 @@
 """Shared building blocks with no SPR rules in them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def force_id_of(instance) -> int | None:
@@ -57,6 +58,28 @@ class AuditEntry(models.Model):
         CREATED = "created", "Created"
         CHANGED = "changed", "Changed"
         DELETED = "deleted", "Deleted"
+        #: A security event (its `kind` says which): no record changed.
+        EVENT = "event", "Security event"
+
+    class Kind(models.TextChoices):
+        """What the entry records: a change to a record, or one kind of security event."""
+
+        RECORD = "record", _("Record changed")
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        MFA_CHANGED = "mfa_changed", _("Two-factor authentication changed")
+        TOKEN_CHANGED = "token_changed", _("API token changed")
+        ACCESS_DENIED = "access_denied", _("Denied access to another force’s record")
+        EXPORT = "export", _("Exported")
+        DOWNLOAD = "download", _("Downloaded")
+
+    class Version(models.IntegerChoices):
+        """How the entry's hash is made (`core.audit.entry_hash`)."""
+
+        UNKEYED = 1, "SHA-256, unkeyed (entries written before the chain was keyed)"
+        KEYED = 2, "HMAC-SHA256 with SPR_AUDIT_KEY"
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
@@ -71,10 +94,23 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Database defaults too, so a row written by raw SQL is what it was before these columns: a
+    # record's change, hashed unkeyed (which verify_audit refuses after the first keyed entry).
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECORD, db_default=Kind.RECORD)
+    # Existing entries are version 1; every writer in core.audit sets the current version.
+    version = models.PositiveSmallIntegerField(
+        choices=Version.choices, default=Version.UNKEYED, db_default=Version.UNKEYED
+    )
+    key_id = models.CharField(
+        max_length=16, blank=True, default="", db_default="", help_text="Which key made a keyed hash"
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["model", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["model", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["kind", "at"], name="audit_kind_at_idx"),
+        ]
         # A constraint, not unique=True: on PostgreSQL that would add a second, varchar_pattern_ops
         # index for LIKE, which nothing asks of a hash and every INSERT would keep up.
         constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]

@@ -7,6 +7,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from core import checkpoints
 from core.models import WorkerHeartbeat
 
 HEARTBEATS_KEPT = dt.timedelta(days=1)
@@ -25,3 +26,10 @@ def heartbeat(token: str | None = None, enqueued_at: str | None = None) -> None:
         },
     )
     WorkerHeartbeat.objects.filter(seen_at__lt=now - HEARTBEATS_KEPT).delete()
+
+
+@shared_task(name="core.audit_checkpoint", ignore_result=True)
+def audit_checkpoint() -> dict:
+    """Append a checkpoint of the audit chain (beat sends one every SPR_AUDIT_CHECKPOINT_SECONDS)."""
+    checkpoint = checkpoints.audit_checkpoint()
+    return {"count": checkpoint.count, "head_hash": checkpoint.head_hash}

@@ -13,5 +13,6 @@ def navigation(request):
             "national": has_role(user, *NATIONAL_ROLES),
             # Administrators manage people at /people/.
             "people": has_role(user, Role.NATIONAL_ADMIN, Role.FORCE_ADMIN),
+            "security": has_role(user, Role.NATIONAL_ADMIN),
         }
     }

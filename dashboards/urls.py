@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import security, views
 
 app_name = "dashboards"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("national/", views.national_view, name="national"),
     path("national/export.csv", views.national_export, name="national-export"),
     path("national/capacity.csv", views.capacity_export, name="capacity-export"),
+    path("national/security-events/", security.security_events_view, name="security-events"),
 ]

@@ -10,8 +10,12 @@ is therefore a 404, never a 403 that would confirm it exists.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldError
 from django.db import models
 
+from core.audit import audit_event
+from core.models import AuditEntry
+from core.requests import current_request_id
 from core.roles import sees_all_forces
 
 
@@ -44,16 +48,57 @@ def seen_by(obj, user) -> bool:
 
 
 class ForceScopedQuerySet(models.QuerySet):
-    """Rows that belong to a force, through the model's `force_path`."""
+    """Rows that belong to a force, through the model's `force_path`.
+
+    A queryset from `visible_to(user)` remembers its user: when its `get()` finds nothing (the 404 of
+    a detail page or API endpoint) but the row exists outside what the user may see, the denied
+    access is recorded in the audit chain as a security event. The answer stays the same 404."""
+
+    _scoped_for = None
 
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if sees_all_forces(user):
-            return self.across_forces(user)
-        return self.filter(**{f"{self.model.force_path}__in": force_ids_for(user)})
+            scoped = self.across_forces(user)
+        else:
+            scoped = self.filter(**{f"{self.model.force_path}__in": force_ids_for(user)})
+        scoped._scoped_for = user
+        return scoped
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scoped_for = self._scoped_for
+        return clone
+
+    def get(self, *args, **kwargs):
+        try:
+            return super().get(*args, **kwargs)
+        except self.model.DoesNotExist:
+            if self._scoped_for is not None:
+                _record_denied(self.model, self._scoped_for, args, kwargs)
+            raise
 
     def across_forces(self, user):
         """What a national role reads: every force's rows, unless the model narrows it (HMIC
         inspectors read only the work forces have shared with them)."""
         return self.all()
+
+
+def _record_denied(model, user, args, kwargs) -> None:
+    """If the row a scoped `get()` missed exists, record that the user was denied it: which record and
+    whose force, never its content."""
+    try:
+        found = model._default_manager.filter(*args, **kwargs).values_list("pk", model.force_path).first()
+    except (FieldError, ValueError, TypeError):  # a lookup that means nothing unscoped: nothing to record
+        return
+    if found is None:
+        return
+    pk, force_id = found
+    audit_event(
+        kind=AuditEntry.Kind.ACCESS_DENIED,
+        user=user,
+        model=model._meta.label_lower,
+        object_id=str(pk),
+        details={"object_force": force_id, "request_id": current_request_id()},
+    )

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: no-store on everything a signed-in user or an API client is shown.
     "core.middleware.NoStoreMiddleware",
+    # Every attachment a signed-in person is given (CSV, evidence, PDF) is a security event.
+    "core.security_events.DownloadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: the idle timeout and absolute lifetime (core/user_sessions.py).
     "core.user_sessions.SessionLimitsMiddleware",
@@ -467,6 +469,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     "reports-sweep-stuck": {"task": "reports.sweep_stuck_reports", "schedule": 60.0},
+    "core-audit-checkpoint": {
+        "task": "core.audit_checkpoint",
+        "schedule": float(os.environ.get("SPR_AUDIT_CHECKPOINT_SECONDS", "300")),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -489,6 +495,21 @@ SPR_INVITATION_DAYS = int(os.environ.get("SPR_INVITATION_DAYS", "14"))
 # A monitor that sends `Authorization: Bearer <token>` sees /healthz's details (empty: nobody but a
 # signed-in national administrator does).
 SPR_HEALTH_TOKEN = os.environ.get("SPR_HEALTH_TOKEN", "")
+
+# The audit chain (docs/security.md). Its HMAC key comes from the environment only, never the
+# database, so whoever holds the database cannot re-hash a changed chain. With DEBUG on (or in the
+# tests) a development key is derived from SECRET_KEY; production must set one (check spr.E001).
+SPR_AUDIT_KEY = os.environ.get("SPR_AUDIT_KEY", "")
+if not SPR_AUDIT_KEY and (DEBUG or TESTING):
+    SPR_AUDIT_KEY = "development-only-audit-key:" + SECRET_KEY
+# Keys the chain was keyed with before a rotation, comma-separated: still used to verify, never to write.
+SPR_AUDIT_PREVIOUS_KEYS = env_list("SPR_AUDIT_PREVIOUS_KEYS")
+# Where checkpoints (entry count and head hash) are appended, outside the app's database role.
+# Production should ship this file to write-once storage or syslog (docs/security.md).
+SPR_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("SPR_AUDIT_CHECKPOINT_DIR", VAR_DIR / ("audit-test" if TESTING else "audit"))
+)
+SPR_AUDIT_CHECKPOINT_SECONDS = float(os.environ.get("SPR_AUDIT_CHECKPOINT_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

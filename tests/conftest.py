@@ -19,6 +19,14 @@ HOME_FORCE = "west-midlands"
 OTHER_FORCE = "kent"
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoint_dir(settings, tmp_path_factory):
+    """Each test's own checkpoint directory, so `verify_audit` never holds one test's chain against
+    another's checkpoints (core/checkpoints.py)."""
+    settings.SPR_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit")
+    return settings.SPR_AUDIT_CHECKPOINT_DIR
+
+
 @pytest.fixture
 def forces(db):
     """The 46 forces from data/*.csv, as `manage.py load_forces` loads them."""

@@ -84,7 +84,9 @@ def audit_trail_of(*, assessment: Assessment) -> QuerySet[AuditEntry]:
     ):
         own |= child(model, manager.all())
     replies = child(ChallengeReply, ChallengeReply.objects.filter(challenge__assessment=assessment))
-    return AuditEntry.objects.filter((Q(force_id=assessment.force_id) & own) | replies).order_by("-id")
+    # Record changes only: a security event (someone denied this assessment) is not its history.
+    records = AuditEntry.objects.filter(kind=AuditEntry.Kind.RECORD)
+    return records.filter((Q(force_id=assessment.force_id) & own) | replies).order_by("-id")
 
 
 def snapshot_get(*, user, assessment_pk) -> Snapshot:

@@ -211,7 +211,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "SPR_REQUIRE_MFA": "false",
-        "SPR_AUDIT_KEY": os.environ.get("SPR_AUDIT_KEY", "load-test-audit-key"),
+        "SPR_AUDIT_KEY": os.environ.get("SPR_AUDIT_KEY", "load-test-audit-key-" + "k" * 32),
         "LOG_LEVEL": "WARNING",
     }
     sh(python, "manage.py", "collectstatic", "--noinput", env=server_env, stdout=subprocess.DEVNULL)

@@ -31,6 +31,7 @@ from assessments.records import (
     payload_of,
 )
 from assessments.snapshots import snapshot_content, snapshot_sha256
+from core.checkpoints import audit_checkpoint
 from forces.models import BodyType
 from reports.context.common import (
     ACCOUNTABILITY_TEMPLATE,
@@ -201,6 +202,9 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         ],
         "content_sha256": content_sha256,
         **_capacity_context(content),
+        # The audit chain as it stood when this report was built (not in the input hash: the same
+        # content is the same report; a rebuild prints a later checkpoint).
+        "audit_checkpoint": audit_checkpoint() if frozen else None,
     }
     return Prepared(
         template=ACCOUNTABILITY_TEMPLATE, title=title, context=context, input_hash=_accountability_hash(content_sha256)

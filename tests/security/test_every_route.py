@@ -26,8 +26,10 @@ from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
+from core.models import AuditEntry
 from core.roles import Role
 from core.tokens import token_create
+from forces.models import Force
 from people import services as people_services
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
@@ -304,6 +306,10 @@ def test_other_forces_staff_get_404_on_every_west_midlands_object(world, other, 
         assert 404 in codes.values(), (name, url, codes)
         checked.append(name)
     assert len(checked) > 30, checked
+    # Each refusal is a security event (core/security_events.py), by the other force's person.
+    denied = AuditEntry.objects.filter(kind=AuditEntry.Kind.ACCESS_DENIED)
+    assert denied.count() >= len(checked)
+    assert set(denied.values_list("force_id", flat=True)) == {Force.objects.get(code="kent").pk}
 
 
 @pytest.mark.django_db

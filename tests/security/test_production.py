@@ -22,10 +22,12 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def _production_env(tmp_path, **extra) -> dict:
-    """Only what a deployment must set: a real secret key and the host name (plus PATH to run Python)."""
+    """Only what a deployment must set: a real secret key, the audit trail's key and the host name
+    (plus PATH to run Python)."""
     return {
         "PATH": os.environ["PATH"],
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "SPR_AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "spr.example.police.uk",
         "SPR_VAR_DIR": str(tmp_path),
         **extra,
@@ -62,6 +64,21 @@ def test_check_deploy_is_silent_once_a_virus_scanner_is_configured(tmp_path):
     assert result.returncode == 0 and "System check identified no issues" in result.stdout, (
         result.stdout + result.stderr
     )
+
+
+def test_the_production_profile_refuses_to_run_without_an_audit_key(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SPR_AUDIT_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0 and "spr.E001" in result.stdout + result.stderr
 
 
 PRINT_SETTINGS = """
