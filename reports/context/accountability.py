@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.utils import timezone
 
 from assessments.matrix import CELL_RULE
 from assessments.models import (
@@ -31,6 +32,7 @@ from assessments.records import (
     payload_of,
 )
 from assessments.snapshots import snapshot_content, snapshot_sha256
+from capabilities.models import Requirement
 from forces.models import BodyType
 from reports.context.common import (
     ACCOUNTABILITY_TEMPLATE,
@@ -42,6 +44,7 @@ from reports.context.common import (
     payload_sha256,
     safe_colour,
 )
+from reports.context.summary import Previous, as_of_date, executive_summary, previous_published
 from threats.models import Edition
 
 # --- PCC accountability report ---------------------------------------------------------------------
@@ -59,7 +62,7 @@ def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | 
     return content, snapshot_sha256(payload_of(content))
 
 
-def _accountability_hash(content_sha256: str) -> str:
+def _accountability_hash(content_sha256: str, *, frozen: bool, previous: Previous | None) -> str:
     return payload_sha256(
         {
             "kind": "accountability",
@@ -68,19 +71,36 @@ def _accountability_hash(content_sha256: str) -> str:
             "schema": SCHEMA_VERSION,
             "marking": settings.SPR_PROTECTIVE_MARKING,
             "content": content_sha256,
+            # The change since last year reads the previous period's published snapshot.
+            "previous": previous.sha256 if previous else None,
+            # An unpublished report counts overdue actions as at the day it is built (a published one
+            # as at its publication, which its snapshot already fixes).
+            "as_of": None if frozen else timezone.localdate().isoformat(),
         }
     )
 
 
 def accountability_input_hash(assessment: Assessment) -> str:
-    """For a published assessment: its Snapshot.sha256 + kind + template version (one query)."""
-    return _accountability_hash(_accountability_source(assessment)[1])
+    """For a published assessment: its Snapshot.sha256, the previous period's published snapshot's,
+    the kind and the template version (two queries)."""
+    content, content_sha256 = _accountability_source(assessment)
+    return _accountability_hash(content_sha256, frozen=content is None, previous=previous_published(assessment))
 
 
 def _who(person: Person | None) -> str:
-    """How the report names a person: by username, as it always has (issue 12 names them by
-    `person.label`, "Name, job title")."""
-    return person.username if person else ""
+    """How the report names a person: "Name, job title" (the name alone, or the username, where the
+    record has no more)."""
+    return person.label if person else ""
+
+
+def stem_of(lead_in: str) -> str:
+    """The sentence a bulleted requirement completes ("… must satisfy themselves that they:"): the
+    lead-in's last sentence, with an ellipsis where earlier sentences are left out."""
+    lead_in = " ".join((lead_in or "").split())
+    if not lead_in:
+        return ""
+    sentences = lead_in.split(". ")
+    return lead_in if len(sentences) == 1 else "… " + sentences[-1]
 
 
 def accountability_prepare(assessment: Assessment) -> Prepared:
@@ -93,6 +113,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     axes = Axes.of(edition)
     evidence = content.evidence_by_id()
     wording = content.requirements_by_ref()
+    # The records keep each requirement's own words, not the paragraph's lead-in it completes; an
+    # edition's wording never changes once loaded, so the catalogue supplies the stem.
+    lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
+    previous = previous_published(assessment)
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -118,6 +142,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
                 "ref": r.ref,
                 "paragraph": r.paragraph,
                 "section": requirement.section,
+                "stem": stem_of(lead_ins.get(r.ref, "")),
                 "group_heading": requirement.group_heading,
                 "text": requirement.text,
                 "judgement": r.judgement_label,
@@ -130,6 +155,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     body = a.policing_body
     sign_off = a.sign_off
     title = f"PCC accountability report: {a.force.name}, {a.period}"
+    if a.status != AssessmentStatus.PUBLISHED:
+        title = f"{title} (DRAFT, not published)"
     context = {
         "title": title,
         "marking": settings.SPR_PROTECTIVE_MARKING,
@@ -143,6 +170,16 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "revision": a.revision,
         "status": choice_label(AssessmentStatus, a.status),
         "frozen": frozen,
+        # Anything but a published assessment's report says DRAFT on every page.
+        "draft": a.status != AssessmentStatus.PUBLISHED,
+        "summary": executive_summary(
+            content=content,
+            levels=levels,
+            wording=wording,
+            as_of=as_of_date(content, frozen, timezone.localdate()),
+            previous=previous,
+            who=_who,
+        ),
         "chief_statement": a.chief_statement.text,
         "chief_statement_by": _who(a.chief_statement.by),
         "chief_statement_at": govuk_date_text(a.chief_statement.at),
@@ -175,7 +212,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "content_sha256": content_sha256,
     }
     return Prepared(
-        template=ACCOUNTABILITY_TEMPLATE, title=title, context=context, input_hash=_accountability_hash(content_sha256)
+        template=ACCOUNTABILITY_TEMPLATE,
+        title=title,
+        context=context,
+        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous),
     )
 
 
@@ -193,7 +233,8 @@ def _evidence(item: EvidenceRecord) -> dict:
         "owner": item.owner,
         "date": govuk_date_text(item.evidence_date),
         "marking": item.protective_marking,
-        "sha256": item.sha256,
+        # A hash describes a file; a link or a reference has none to show.
+        "sha256": item.sha256 if item.kind == EvidenceKind.FILE else "",
     }
 
 
