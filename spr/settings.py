@@ -325,6 +325,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spr-assurance@localhost")
+# Where the file-based e-mail backend writes messages (tests point a worker's mail at a folder).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The service's own address, for links in e-mails (sent by workers, which have no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SPR_SERVICE_NAME = "SPR Assurance"
 SPR_PROTECTIVE_MARKING = os.environ.get("SPR_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
