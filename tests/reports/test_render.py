@@ -197,13 +197,20 @@ def test_national_overview_compares_published_forces_by_region(reports_root, pub
     texts = page_texts(job)
     text = "\n".join(texts)
     assert "West Midlands" in text and "Kent Police" in text and "East Midlands" in text
-    assert "No published assessment for 2025/26" in text  # Kent has none
     assert f"Page {job.pages} of {job.pages}" in texts[-1]
     assert job.pages == len(texts)
-    # One page per region after the cover and the summary.
-    from forces.models import Region
-
-    assert job.pages >= 2 + Region.objects.count()
+    # It leads with the national picture, straight after the cover.
+    picture = " ".join(texts[1].split())
+    assert "The national picture" in picture
+    assert "1 of 46 forces published an assessment for 2025/26" in picture
+    assert "1 partially assured" in picture and "1 assured" in picture
+    # Forces that have not published are one compact list, not a row (or a page) each.
+    lead = " ".join(" ".join(texts[1:3]).split())
+    assert "45 forces have not published for 2025/26" in lead
+    assert "Kent Police" in lead
+    assert "Not published" not in text and "No published assessment for" not in text
+    # No page per region: the regions with a published force or capacity have a section, the rest none.
+    assert job.pages <= 4
 
 
 def test_national_overview_counts_departures_overdue_actions_and_capacity(reports_root, published, inspector_user):
