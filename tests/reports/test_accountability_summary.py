@@ -119,3 +119,39 @@ def test_a_published_report_file_name_does_not_say_draft(reports_root, published
     assert response.status_code == 200
     assert "DRAFT" not in response["Content-Disposition"]
     assert "spr-accountability-west-midlands-2025-26-r1.pdf" in response["Content-Disposition"]
+
+
+def test_every_word_stays_inside_the_page_margins(reports_root, draft, staff_user, spr2012):
+    """The actions table (and the summary's) fit the page: poppler's word boxes all end inside A4
+    less the 16 mm side margins, even with long owners, gaps and unbroken words."""
+    import datetime as dt
+    import subprocess
+
+    from assessments import services as assessment_services
+    from tests.reports.support import job_path
+
+    ref = spr2012.requirements.order_by("position").values_list("ref", flat=True)[2]
+    assessment_services.action_save(
+        user=staff_user,
+        assessment=draft,
+        requirement=ref,
+        gap="No documented arrangement for mobilising mutual aid across the region " * 3,
+        description="Agree-a-regional-mobilisation-protocol-with-all-neighbouring-forces-and-the-ROCU " * 2,
+        owner="Assistant Chief Constable (Operations and Contingency Planning), Regional Lead",
+        due_date=dt.date(2025, 1, 31),
+    )
+    job = _render(staff_user, draft)
+
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(job_path(job)), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    right_edge = page_width - 16 / 25.4 * 72 + 1  # points, with a point's tolerance
+    overflowing = [
+        (word, float(x_max))
+        for x_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out
+        )
+        if float(x_max) > right_edge and "DRAFT" not in word and word not in ("—", "not", "published")
+    ]
+    assert overflowing == []
