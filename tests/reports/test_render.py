@@ -185,7 +185,14 @@ def test_the_pdf_is_tagged_titled_in_british_english_and_has_an_outline(reports_
 
     outline = list(titles(reader.outline))
     assert "West Midlands Police" in outline
-    for heading in ("Contents", "Summary", "Requirements", "The chief constable’s response", "Record of this report"):
+    for heading in (
+        "Executive summary",
+        "Contents",
+        "Judgements and heat map",
+        "Requirements",
+        "The chief constable’s response",
+        "Record of this report",
+    ):
         assert heading in outline
     assert any(title.startswith("3.1(a)") for title in outline)
 
