@@ -372,3 +372,18 @@ def test_sweeper_stops_at_the_first_refused_dispatch(published, staff_user, monk
         ReportJob.objects.filter(pk=row.pk).update(created_at=old)
 
     assert services.report_sweep()["undispatched"] == 1 and len(sent) == 1
+
+
+def test_national_overview_with_nothing_published_is_short_and_has_no_empty_tables(
+    reports_root, spr2012, forces, inspector_user
+):
+    job = _request_and_render(inspector_user, kind="national", edition=spr2012, period="2025/26")
+
+    texts = page_texts(job)
+    text = " ".join(" ".join(texts).split())
+    assert "No force has published an assessment for 2025/26 yet" in text
+    assert "46 forces have not published for 2025/26" in text and "Kent Police" in text
+    assert "Summary by region" not in text  # a table of noughts says nothing
+    assert "Lowest judgement by threat and area" not in text  # no region grids without a force in them
+    assert "Not published" not in text
+    assert job.pages <= 3
