@@ -9,6 +9,8 @@ notification.txt and .html; every sentence is translatable.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 from dataclasses import dataclass, field
 
@@ -29,6 +31,19 @@ logger = logging.getLogger(__name__)
 
 WORKFLOW_TASK = "assessments.send_workflow_email"
 CHALLENGE_TASK = "assessments.send_challenge_email"
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("spr_emails_suppressed", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """No workflow e-mail is queued inside this block (demo seeding: there is nobody to tell, and
+    thousands of queued messages would hold up the workers)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 @dataclass
@@ -228,6 +243,8 @@ def _enqueue(task_name: str, kwargs: dict) -> bool:
     already committed: the e-mail is logged as not sent instead."""
     from celery import current_app
 
+    if _suppressed.get():
+        return False
     try:
         current_app.send_task(task_name, kwargs=kwargs)
     except Exception:  # noqa: BLE001 — whatever the transport raises, the transition stands

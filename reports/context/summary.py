@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -74,7 +75,7 @@ def as_of_date(content: AssessmentContent, frozen: bool, today: dt.date) -> dt.d
     are frozen then, so an action completed since cannot show); any other, the day it is built."""
     published_at = content.assessment.sign_off.published_at
     if frozen and published_at is not None:
-        return published_at.date()
+        return timezone.localtime(published_at).date() if timezone.is_aware(published_at) else published_at.date()
     return today
 
 

@@ -148,3 +148,13 @@ def test_a_broker_that_is_down_does_not_fail_the_committed_change(
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.DRAFT
+
+
+def test_nothing_is_queued_while_emails_are_suppressed(queued, submitted, pcc_user, django_capture_on_commit_callbacks):
+    sent = queued
+    sent.clear()
+
+    with notifications.suppressed(), django_capture_on_commit_callbacks(execute=True):
+        workflow.assessment_return(user=pcc_user, assessment=submitted, note="Demo data.")
+
+    assert sent == []
