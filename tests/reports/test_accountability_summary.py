@@ -13,7 +13,7 @@ from django.urls import reverse
 from assessments.models import Assessment, Response
 from reports import services
 from reports.models import ReportJob
-from tests.reports.support import page_texts
+from tests.reports.support import page_texts, stranded_headings
 from threats.models import JudgementLevel
 
 
@@ -77,6 +77,7 @@ def test_the_page_after_the_cover_is_the_executive_summary(reports_root, last_ye
     change = summary.split("Change since 2024/25", 1)[1]
     assert "1 worse" in change and second_ref in change
     assert "DRAFT" not in " ".join(texts)  # published: no watermark anywhere
+    assert stranded_headings(job) == []
 
 
 def test_requirement_text_is_quoted_with_its_stem_and_links_carry_no_hash(reports_root, published, staff_user):

@@ -15,7 +15,7 @@ from assessments.models import Response
 from reports import services
 from reports.models import JobStatus, ReportJob
 from reports.tasks import render_report
-from tests.reports.support import job_path, narrative_for, page_texts, pdf_reader
+from tests.reports.support import job_path, narrative_for, page_texts, pdf_reader, stranded_headings
 
 
 def _request_and_render(user, **kwargs) -> ReportJob:
@@ -218,6 +218,7 @@ def test_national_overview_compares_published_forces_by_region(reports_root, pub
     assert "Not published" not in text and "No published assessment for" not in text
     # No page per region: the regions with a published force or capacity have a section, the rest none.
     assert job.pages <= 4
+    assert stranded_headings(job) == []
 
 
 def test_national_overview_counts_departures_overdue_actions_and_capacity(reports_root, published, inspector_user):
