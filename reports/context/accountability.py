@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from assessments.matrix import CELL_RULE
 from assessments.models import (
@@ -85,6 +86,17 @@ def accountability_input_hash(assessment: Assessment) -> str:
     the kind and the template version (two queries)."""
     content, content_sha256 = _accountability_source(assessment)
     return _accountability_hash(content_sha256, frozen=content is None, previous=previous_published(assessment))
+
+
+#: Each workflow step as the record of a report says it (never the internal action code).
+STEP_WORDS = {
+    "submit": gettext_lazy("Submitted to the chief constable"),
+    "return": gettext_lazy("Returned for changes"),
+    "respond": gettext_lazy("The chief constable responded"),
+    "sign_off": gettext_lazy("Signed off by the PCC"),
+    "publish": gettext_lazy("Published to HMICFRS"),
+    "revise": gettext_lazy("Revision started"),
+}
 
 
 def _who(person: Person | None) -> str:
@@ -192,6 +204,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
             {"label": lv.label, "colour": safe_colour(lv.colour), "count": counts.get(lv.code, 0)} for lv in levels
         ],
         "requirement_total": len(requirements),
+        # "37 assured, 1 not assured": the scale's levels in order, those with none left out.
+        "judgement_text": ", ".join(
+            f"{counts.get(lv.code, 0)} {lv.label.lower()}" for lv in levels if counts.get(lv.code, 0)
+        ),
         "areas": [area.name for area in axes.layout.areas],
         "heat_rows": axes.rows(content.responses),
         "cell_rule": CELL_RULE,
@@ -201,7 +217,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "open_actions": sum(1 for x in content.actions if x.status in OPEN_ACTION_STATUSES),
         "transitions": [
             {
-                "action": t.action.replace("_", " "),
+                "action": STEP_WORDS[t.action] if t.action in STEP_WORDS else t.action.replace("_", " "),
                 "to": choice_label(AssessmentStatus, t.to_status),
                 "by": _who(t.by),
                 "at": govuk_date_text(t.at),

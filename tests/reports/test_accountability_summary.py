@@ -62,6 +62,7 @@ def test_the_page_after_the_cover_is_the_executive_summary(reports_root, last_ye
     texts = page_texts(job)
     summary = _words(texts[1])
     assert "Executive summary" in summary
+    assert "37 assured, 1 not assured." in summary
     # What is not assured, and why: the requirement's ref and the gap its action records.
     not_assured = summary.split("What is not assured, and why", 1)[1].split("Actions overdue", 1)[0]
     assert second_ref in not_assured and "Not assured" in not_assured
@@ -78,6 +79,10 @@ def test_the_page_after_the_cover_is_the_executive_summary(reports_root, last_ye
     assert "1 worse" in change and second_ref in change
     assert "DRAFT" not in " ".join(texts)  # published: no watermark anywhere
     assert stranded_headings(job) == []
+    # The record of the workflow names each step in words, not by its code or state name.
+    record = _words(" ".join(texts[-3:]))
+    assert "Signed off by the PCC" in record and "Published to HMICFRS" in record
+    assert "sign off (" not in record.lower() and "Sign_off" not in record
 
 
 def test_requirement_text_is_quoted_with_its_stem_and_links_carry_no_hash(reports_root, published, staff_user):
