@@ -21,11 +21,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from assessments.models import Assessment, Challenge
 from assessments.records.base import person_of
 from assessments.transitions import TRANSITIONS
-from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role
+from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +76,29 @@ def recipients_of(force_id: int, roles: tuple[Role, ...], exclude_id: int | None
     return sorted({email for email in users.exclude(pk=exclude_id).values_list("email", flat=True) if email})
 
 
+#: Who acted, in words, for an account that records no name: by the role they acted in.
+ROLE_WORDS = {
+    Role.PCC: _lazy("The police and crime commissioner"),
+    Role.CHIEF_CONSTABLE: _lazy("The chief constable"),
+    Role.PCC_STAFF: _lazy("The PCC’s office"),
+    Role.NATIONAL_ADMIN: _lazy("A national administrator"),
+    Role.INSPECTOR: _lazy("An HMICFRS inspector"),
+}
+
+
 def _name(user_id: int | None) -> str:
-    """Someone as an e-mail names them: "Name, job title", never a login where there is a name."""
+    """Someone as an e-mail names them: "Name, job title"; never a login (an account with no name is
+    named by its role)."""
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user is None:
+        return _("Someone")
     person = person_of(user)
-    return person.label if person else _("Someone")
+    if person and person.name:
+        return person.label
+    for role, words in ROLE_WORDS.items():
+        if has_role(user, role):
+            return str(words)
+    return _("Someone")
 
 
 def send(message: Message) -> int:

@@ -55,8 +55,6 @@ def test_returning_for_changes_emails_staff_from_the_worker_not_the_request(
 ):
     sent = queued
     mail.outbox.clear()
-    staff_user.first_name, staff_user.last_name = "Asha", "Patel"
-    staff_user.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = pcc_client.post(
@@ -77,6 +75,9 @@ def test_returning_for_changes_emails_staff_from_the_worker_not_the_request(
     assert link in message.body
     assert re.search(r"https?://\S+/assessments/\d+/", message.body)
     assert "Please add the CBRN exercise evidence." in message.body
+    # The PCC's account records no name: named by the role, never by the login.
+    assert "The police and crime commissioner has sent West Midlands Police’s self-assessment" in message.body
+    assert "pcc-home" not in message.body
     for words in ("now draft", "(return for changes)", "publish to hmic"):
         assert words not in message.body.lower() and words not in message.subject.lower()
     html, content_type = message.alternatives[0]
