@@ -79,6 +79,9 @@ def test_the_page_after_the_cover_is_the_executive_summary(reports_root, last_ye
     assert "1 worse" in change and second_ref in change
     assert "DRAFT" not in " ".join(texts)  # published: no watermark anywhere
     assert stranded_headings(job) == []
+    # The heat map says how each cell's requirements were judged, not only the lowest judgement.
+    heat_map = _words(next(text for text in texts if "Judgements and heat map" in text and "Threat" in text))
+    assert re.search(r"1 not assured · \d+ assured", heat_map)
     # The record of the workflow names each step in words, not by its code or state name.
     record = _words(" ".join(texts[-3:]))
     assert "Signed off by the PCC" in record and "Published to HMICFRS" in record
