@@ -4,22 +4,17 @@ challenge and sign-off, publication to HMIC, and revisions.
 The transition table (assessments/transitions.py) is the only statement of who may move an
 assessment from which state to which; `permissions.can_transition` reads it for pages, the API and
 templates. Every transition locks the assessment row, checks role, force and state, records a
-Transition (audited), and tells the next actor by e-mail once the transaction commits.
+Transition (audited), and, once the transaction commits, queues the e-mail that tells the next
+actor (sent by a worker: assessments.notifications).
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
+from assessments import notifications
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -41,10 +36,7 @@ from assessments.snapshots import snapshot_payload, snapshot_sha256
 from assessments.transitions import TRANSITIONS, Rule
 from core.checkpoints import audit_checkpoint
 from core.exceptions import Conflict
-from core.people import display_name
-from core.roles import FORCE_ROLES, NATIONAL_ROLES, Role, has_role
-
-logger = logging.getLogger(__name__)
+from core.roles import has_role
 
 
 def _lock(assessment: Assessment) -> Assessment:
@@ -71,7 +63,11 @@ def _record(user, assessment: Assessment, action: str, rule: Rule, note: str, fr
     transition._history_user = user
     transition.full_clean()
     transition.save()
-    transaction.on_commit(lambda: notify(assessment_id=assessment.id, action=action, actor_id=user.id, note=note))
+    transaction.on_commit(
+        lambda: notifications.enqueue_workflow_email(
+            assessment_id=assessment.id, action=action, actor_id=user.id, note=note
+        )
+    )
     return transition
 
 
@@ -237,7 +233,9 @@ def challenge_raise(*, user, assessment: Assessment, text: str, response=None) -
     challenge._history_user = user
     challenge.full_clean()
     challenge.save()
-    transaction.on_commit(lambda: notify_challenge(challenge_id=challenge.id, event="raised", actor_id=user.id))
+    transaction.on_commit(
+        lambda: notifications.enqueue_challenge_email(challenge_id=challenge.id, event="raised", actor_id=user.id)
+    )
     return challenge
 
 
@@ -300,7 +298,9 @@ def challenge_reply(*, user, challenge: Challenge, text: str) -> ChallengeReply:
     reply._history_user = user
     reply.full_clean()
     reply.save()
-    transaction.on_commit(lambda: notify_challenge(challenge_id=locked.id, event="replied", actor_id=user.id))
+    transaction.on_commit(
+        lambda: notifications.enqueue_challenge_email(challenge_id=locked.id, event="replied", actor_id=user.id)
+    )
     return reply
 
 
@@ -315,70 +315,7 @@ def challenge_close(*, user, challenge: Challenge, note: str = "") -> Challenge:
     locked._history_user = user
     locked.full_clean()
     locked.save()
-    transaction.on_commit(lambda: notify_challenge(challenge_id=locked.id, event="closed", actor_id=user.id))
+    transaction.on_commit(
+        lambda: notifications.enqueue_challenge_email(challenge_id=locked.id, event="closed", actor_id=user.id)
+    )
     return locked
-
-
-# --- Notifications --------------------------------------------------------------------------------
-
-
-def _recipients(force_id: int, roles: tuple[Role, ...], exclude_id: int | None) -> list[str]:
-    """E-mail addresses of the force's users holding `roles`, plus national users holding them."""
-    force_roles = [role.value for role in roles if role in FORCE_ROLES]
-    national_roles = [role.value for role in roles if role in NATIONAL_ROLES]
-    users = get_user_model().objects.filter(
-        Q(groups__name__in=force_roles, memberships__force_id=force_id) | Q(groups__name__in=national_roles),
-        is_active=True,
-    )
-    return sorted({email for email in users.exclude(pk=exclude_id).values_list("email", flat=True) if email})
-
-
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    except Exception:  # noqa: BLE001 — mail trouble must never undo a committed transition
-        logger.exception("Could not send workflow e-mail %r to %s", subject, recipients)
-
-
-def _by(actor_id: int | None) -> str:
-    """ " by Name, job title" for an e-mail (people are named, never by their login)."""
-    actor = get_user_model().objects.select_related("profile").filter(pk=actor_id).first() if actor_id else None
-    return f" by {display_name(actor)}" if actor else ""
-
-
-def notify(*, assessment_id: int, action: str, actor_id: int, note: str = "") -> None:
-    """E-mail the next actor(s) after a transition has committed."""
-    assessment = Assessment.objects.select_related("force", "edition").get(pk=assessment_id)
-    rule = TRANSITIONS[action]
-    url = settings.SITE_URL + reverse("assessments:detail", args=[assessment.pk])
-    body = (
-        f"{assessment.force.name}'s {assessment.period} SPR assessment is now "
-        f"{assessment.get_status_display().lower()} ({rule.label.lower()}{_by(actor_id)}).\n"
-        + (f"\nNote: {note}\n" if note else "")
-        + f"\nOpen it in SPR Assurance: {url}\n"
-    )
-    _send(
-        f"[SPR Assurance] {assessment.force.name} {assessment.period}: {rule.label.lower()}",
-        body,
-        _recipients(assessment.force_id, rule.notify, actor_id),
-    )
-
-
-def notify_challenge(*, challenge_id: int, event: str, actor_id: int) -> None:
-    challenge = Challenge.objects.select_related("assessment__force", "raised_by", "response__requirement").get(
-        pk=challenge_id
-    )
-    assessment = challenge.assessment
-    if event == "raised":
-        recipients = _recipients(assessment.force_id, (Role.CHIEF_CONSTABLE,), actor_id)
-    else:
-        owner = [challenge.raised_by.email] if challenge.raised_by_id != actor_id and challenge.raised_by.email else []
-        chiefs = _recipients(assessment.force_id, (Role.CHIEF_CONSTABLE,), actor_id) if event == "closed" else []
-        recipients = sorted(set(owner + chiefs))
-    _send(
-        f"[SPR Assurance] {assessment.force.name} {assessment.period}: {challenge} {event}",
-        f"{challenge} was {event}{_by(actor_id)}.\n\n{challenge.text}\n",
-        recipients,
-    )

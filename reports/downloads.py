@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 
+from assessments.models import AssessmentStatus, Snapshot
 from reports.models import ReportJob, ReportKind
 from reports.services import report_file
+
+
+def is_draft_report(job: ReportJob) -> bool:
+    """Whether an accountability report shows anything but the published assessment: the assessment is
+    not published, or the report was built before it was (before its snapshot was taken). Such a PDF
+    carries the DRAFT watermark, and its file name says so too."""
+    if job.kind != ReportKind.ACCOUNTABILITY:
+        return False
+    if job.assessment.status != AssessmentStatus.PUBLISHED:
+        return True
+    try:
+        published = job.assessment.snapshot.created_at
+    except Snapshot.DoesNotExist:  # published before snapshots existed: the live rows are the record
+        return False
+    return job.started_at is None or job.started_at < published
 
 
 def report_filename(job: ReportJob) -> str:
     if job.kind == ReportKind.ACCOUNTABILITY:
         a = job.assessment
-        return f"spr-accountability-{a.force.code}-{a.period.replace('/', '-')}-r{a.revision}.pdf"
+        draft = "-DRAFT-not-published" if is_draft_report(job) else ""
+        return f"spr-accountability-{a.force.code}-{a.period.replace('/', '-')}-r{a.revision}{draft}.pdf"
     scope = job.region.code if job.region_id else "all-regions"
     return f"spr-national-{job.edition.code}-{job.period.replace('/', '-')}-{scope}.pdf"
 

@@ -482,14 +482,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "spr-assurance@localhost")
+# Where the file-based e-mail backend writes messages (tests point a worker's mail at a folder).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The service's address as people reach it: links in e-mails (sent by workers, which have no request
+# to ask) and the one-time link printed by create_admin are absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SPR_SERVICE_NAME = "SPR Assurance"
 SPR_PROTECTIVE_MARKING = os.environ.get("SPR_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 SPR_EDITIONS_DIR = BASE_DIR / "editions"
 SPR_DATA_DIR = BASE_DIR / "data"
 SPR_DEMO_PASSWORD = os.environ.get("SPR_DEMO_PASSWORD", "spr-demo")
-#: The service's address as people reach it: links in e-mails and printed by create_admin are absolute.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 #: How long an invitation link works.
 SPR_INVITATION_DAYS = int(os.environ.get("SPR_INVITATION_DAYS", "14"))
 # A monitor that sends `Authorization: Bearer <token>` sees /healthz's details (empty: nobody but a

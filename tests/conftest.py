@@ -159,11 +159,21 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
 
 
+#: The address the worker's e-mails link to (SITE_URL in its environment).
+WORKER_SITE_URL = "https://spr.example.gov.uk"
+
+
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def worker_mail_dir(tmp_path_factory) -> Path:
+    """Where the real worker's e-mails land (Django's file-based backend: one file per connection)."""
+    return tmp_path_factory.mktemp("worker-mail")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory, worker_mail_dir):
     """A real Celery worker on the configured broker (Redis in CI, the filesystem broker otherwise),
     reading and writing the test database. Tests using it need `transactional_db` so their rows are
-    committed where the worker can see them."""
+    committed where the worker can see them. Its e-mail goes to files in `worker_mail_dir`."""
     import os
     import signal
     import subprocess
@@ -182,6 +192,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "DJANGO_SETTINGS_MODULE": "spr.settings",
             "SPR_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "SPR_REPORTS_ROOT": str(settings.REPORTS_ROOT),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(worker_mail_dir),
+            "SITE_URL": WORKER_SITE_URL,
         }
     )
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):

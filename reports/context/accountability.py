@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from assessments.matrix import CELL_RULE
 from assessments.models import (
@@ -31,6 +33,7 @@ from assessments.records import (
     payload_of,
 )
 from assessments.snapshots import snapshot_content, snapshot_sha256
+from capabilities.models import Requirement
 from core.checkpoints import audit_checkpoint
 from forces.models import BodyType
 from reports.context.common import (
@@ -43,6 +46,7 @@ from reports.context.common import (
     payload_sha256,
     safe_colour,
 )
+from reports.context.summary import Previous, as_of_date, executive_summary, previous_published
 from threats.models import Edition
 
 # --- PCC accountability report ---------------------------------------------------------------------
@@ -60,7 +64,7 @@ def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | 
     return content, snapshot_sha256(payload_of(content))
 
 
-def _accountability_hash(content_sha256: str) -> str:
+def _accountability_hash(content_sha256: str, *, frozen: bool, previous: Previous | None) -> str:
     return payload_sha256(
         {
             "kind": "accountability",
@@ -69,13 +73,31 @@ def _accountability_hash(content_sha256: str) -> str:
             "schema": SCHEMA_VERSION,
             "marking": settings.SPR_PROTECTIVE_MARKING,
             "content": content_sha256,
+            # The change since last year reads the previous period's published snapshot.
+            "previous": previous.sha256 if previous else None,
+            # An unpublished report counts overdue actions as at the day it is built (a published one
+            # as at its publication, which its snapshot already fixes).
+            "as_of": None if frozen else timezone.localdate().isoformat(),
         }
     )
 
 
 def accountability_input_hash(assessment: Assessment) -> str:
-    """For a published assessment: its Snapshot.sha256 + kind + template version (one query)."""
-    return _accountability_hash(_accountability_source(assessment)[1])
+    """For a published assessment: its Snapshot.sha256, the previous period's published snapshot's,
+    the kind and the template version (two queries)."""
+    content, content_sha256 = _accountability_source(assessment)
+    return _accountability_hash(content_sha256, frozen=content is None, previous=previous_published(assessment))
+
+
+#: Each workflow step as the record of a report says it (never the internal action code).
+STEP_WORDS = {
+    "submit": gettext_lazy("Submitted to the chief constable"),
+    "return": gettext_lazy("Returned for changes"),
+    "respond": gettext_lazy("The chief constable responded"),
+    "sign_off": gettext_lazy("Signed off by the PCC"),
+    "publish": gettext_lazy("Published to HMICFRS"),
+    "revise": gettext_lazy("Revision started"),
+}
 
 
 def _capacity_context(content: AssessmentContent) -> dict:
@@ -106,9 +128,19 @@ def _capacity_context(content: AssessmentContent) -> dict:
 
 
 def _who(person: Person | None) -> str:
-    """How the report names a person: "Name, job title" as they were when the snapshot was taken
-    (`Person.label`; the login only where a snapshot of schema 1 recorded nothing else)."""
+    """How the report names a person: "Name, job title" (the name alone, or the username, where the
+    record has no more)."""
     return person.label if person else ""
+
+
+def stem_of(lead_in: str) -> str:
+    """The sentence a bulleted requirement completes ("… must satisfy themselves that they:"): the
+    lead-in's last sentence, with an ellipsis where earlier sentences are left out."""
+    lead_in = " ".join((lead_in or "").split())
+    if not lead_in:
+        return ""
+    sentences = lead_in.split(". ")
+    return lead_in if len(sentences) == 1 else "… " + sentences[-1]
 
 
 def accountability_prepare(assessment: Assessment) -> Prepared:
@@ -121,6 +153,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     axes = Axes.of(edition)
     evidence = content.evidence_by_id()
     wording = content.requirements_by_ref()
+    # The records keep each requirement's own words, not the paragraph's lead-in it completes; an
+    # edition's wording never changes once loaded, so the catalogue supplies the stem.
+    lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
+    previous = previous_published(assessment)
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -146,6 +182,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
                 "ref": r.ref,
                 "paragraph": r.paragraph,
                 "section": requirement.section,
+                "stem": stem_of(lead_ins.get(r.ref, "")),
                 "group_heading": requirement.group_heading,
                 "text": requirement.text,
                 "judgement": r.judgement_label,
@@ -158,6 +195,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     body = a.policing_body
     sign_off = a.sign_off
     title = f"PCC accountability report: {a.force.name}, {a.period}"
+    if a.status != AssessmentStatus.PUBLISHED:
+        title = f"{title} (DRAFT, not published)"
     context = {
         "title": title,
         "marking": settings.SPR_PROTECTIVE_MARKING,
@@ -171,6 +210,16 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "revision": a.revision,
         "status": choice_label(AssessmentStatus, a.status),
         "frozen": frozen,
+        # Anything but a published assessment's report says DRAFT on every page.
+        "draft": a.status != AssessmentStatus.PUBLISHED,
+        "summary": executive_summary(
+            content=content,
+            levels=levels,
+            wording=wording,
+            as_of=as_of_date(content, frozen, timezone.localdate()),
+            previous=previous,
+            who=_who,
+        ),
         "chief_statement": a.chief_statement.text,
         "chief_statement_by": _who(a.chief_statement.by),
         "chief_statement_at": govuk_date_text(a.chief_statement.at),
@@ -183,6 +232,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
             {"label": lv.label, "colour": safe_colour(lv.colour), "count": counts.get(lv.code, 0)} for lv in levels
         ],
         "requirement_total": len(requirements),
+        # "37 assured, 1 not assured": the scale's levels in order, those with none left out.
+        "judgement_text": ", ".join(
+            f"{counts.get(lv.code, 0)} {lv.label.lower()}" for lv in levels if counts.get(lv.code, 0)
+        ),
         "areas": [area.name for area in axes.layout.areas],
         "heat_rows": axes.rows(content.responses),
         "cell_rule": CELL_RULE,
@@ -192,7 +245,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "open_actions": sum(1 for x in content.actions if x.status in OPEN_ACTION_STATUSES),
         "transitions": [
             {
-                "action": t.action.replace("_", " "),
+                "action": STEP_WORDS[t.action] if t.action in STEP_WORDS else t.action.replace("_", " "),
                 "to": choice_label(AssessmentStatus, t.to_status),
                 "by": _who(t.by),
                 "at": govuk_date_text(t.at),
@@ -207,7 +260,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "audit_checkpoint": audit_checkpoint() if frozen else None,
     }
     return Prepared(
-        template=ACCOUNTABILITY_TEMPLATE, title=title, context=context, input_hash=_accountability_hash(content_sha256)
+        template=ACCOUNTABILITY_TEMPLATE,
+        title=title,
+        context=context,
+        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous),
     )
 
 
@@ -225,7 +281,8 @@ def _evidence(item: EvidenceRecord) -> dict:
         "owner": item.owner,
         "date": govuk_date_text(item.evidence_date),
         "marking": item.protective_marking,
-        "sha256": item.sha256,
+        # A hash describes a file; a link or a reference has none to show.
+        "sha256": item.sha256 if item.kind == EvidenceKind.FILE else "",
     }
 
 

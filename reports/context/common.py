@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from assessments.matrix import Cell, edition_layout, heat_maps
 from assessments.records import ResponseRecord
@@ -18,7 +20,7 @@ from threats.models import Edition
 
 #: Bump when templates/pdf/* or static/css/pdf.css change what a report shows: it is part of every
 #: input hash, so reports built by the old templates are not handed out as current.
-TEMPLATE_VERSION = "2025.12.1"
+TEMPLATE_VERSION = "2026.12.2"
 ACCOUNTABILITY_TEMPLATE = "pdf/accountability.html"
 NATIONAL_TEMPLATE = "pdf/national.html"
 COLOURS = {"green", "yellow", "orange", "red", "grey", "blue", "turquoise"}
@@ -114,14 +116,32 @@ class Axes:
         return cells
 
     def rows(self, responses: Iterable[ResponseRecord]) -> list[dict]:
+        responses = list(responses)
         cells = self.cells(responses)
+        judged = {self.requirement_id[r.ref]: r.judgement for r in responses if r.ref in self.requirement_id}
         return [
             {
                 "threat": threat.name,
-                "cells": [cell_data(cells[(threat.code, area.code)]) for area in self.layout.areas],
+                "cells": [
+                    {
+                        **cell_data(cells[(threat.code, area.code)]),
+                        "spread": self.spread(cells[(threat.code, area.code)], judged),
+                    }
+                    for area in self.layout.areas
+                ],
             }
             for threat in self.layout.threats
         ]
+
+    def spread(self, cell: Cell, judged: dict[int, str]) -> str:
+        """How the cell's requirements were judged, worst first: "1 not assured · 3 assured" (so a
+        cell is never read from its lowest judgement alone)."""
+        counts = Counter(judged.get(requirement_id, "") for requirement_id in cell.requirement_ids)
+        ordered = sorted(self.levels, key=lambda level: (level.score is None, level.score or 0, level.position))
+        parts = [f"{counts[level.code]} {level.label.lower()}" for level in ordered if counts.get(level.code)]
+        if counts.get(""):
+            parts.append(f"{counts['']} {gettext('not yet assessed')}")
+        return " · ".join(parts)
 
 
 def cell_data(cell: Cell) -> dict:

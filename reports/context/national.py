@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.matrix import CELL_RULE
 from assessments.models import (
@@ -127,6 +128,11 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
     }
     regions: dict[int, dict] = {}
     totals = Counter()
+    # The national picture: for each threat × area cell, how many published forces' cells read each
+    # judgement (a cell reads the lowest judgement of its requirements, as on the force's own map).
+    picture: dict[tuple[str, str], Counter] = {
+        (t.code, a.code): Counter() for t in axes.layout.threats for a in axes.layout.areas
+    }
     for force in inputs.forces:
         region = regions.setdefault(
             force.region_id,
@@ -145,6 +151,9 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
             # A snapshot of any schema, read through its upgrade steps.
             content = content_of(payload)
             cells = axes.cells(content.responses)
+            for key, cell in cells.items():
+                if key in picture and not cell.is_empty:
+                    picture[key][cell.code] += 1
             counts = Counter(r.judgement for r in content.responses)
             entry.update(
                 published={
@@ -221,6 +230,12 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         }
         for line in summary.national
     ]
+    for region in regions.values():
+        region["published_forces"] = [f for f in region["forces"] if f["published"]]
+        region["unpublished"] = [f["name"] for f in region["forces"] if not f["published"]]
+        # A region earns a section only with something to show: a published force or reported capacity.
+        region["capacity_reported"] = any(row["reported"] for row in region["capacity_rows"])
+        region["has_content"] = bool(region["published_forces"]) or region["capacity_reported"]
     area_key = [{"name": a.name, "short": str(i)} for i, a in enumerate(axes.layout.areas, start=1)]
     scope = inputs.region.name if inputs.region else "England and Wales"
     title = f"National overview: {inputs.edition.title}, {inputs.period}, {scope}"
@@ -238,6 +253,13 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         "levels": [{"label": lv.label, "short": initials(lv.label), "colour": safe_colour(lv.colour)} for lv in levels],
         "cell_rule": CELL_RULE,
         "regions": list(regions.values()),
+        "national_picture": _picture_rows(axes, picture, levels),
+        "not_published": [
+            {"region": region["name"], "forces": region["unpublished"]}
+            for region in regions.values()
+            if region["unpublished"]
+        ],
+        "not_published_count": sum(len(region["unpublished"]) for region in regions.values()),
         "totals": totals,
         "national_capacity": national_capacity,
         "capacity_coverage": summary.coverage,
@@ -246,3 +268,27 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         "has_capacity": bool(inputs.capabilities),
     }
     return Prepared(template=NATIONAL_TEMPLATE, title=title, context=context, input_hash=inputs.hash())
+
+
+def _picture_rows(axes: Axes, picture: dict[tuple[str, str], Counter], levels: list) -> list[dict]:
+    """One row per threat, one cell per area: how many published forces' cells read each judgement,
+    worst first, in words (the colour is the worst judgement present, never the only signal)."""
+    ordered = sorted(levels, key=lambda level: (level.score is None, level.score or 0, level.position))
+    rows = []
+    for threat in axes.layout.threats:
+        cells = []
+        for area in axes.layout.areas:
+            counts = picture[(threat.code, area.code)]
+            parts = [
+                {"count": counts[level.code], "label": level.label.lower(), "colour": safe_colour(level.colour)}
+                for level in ordered
+                if counts.get(level.code)
+            ]
+            if counts.get(""):
+                parts.append({"count": counts[""], "label": _("not yet assessed"), "colour": "grey"})
+            empty = not axes.layout.cells.get((threat.code, area.code))
+            cells.append(
+                {"parts": parts, "colour": "none" if empty or not parts else parts[0]["colour"], "empty": empty}
+            )
+        rows.append({"threat": threat.name, "cells": cells})
+    return rows

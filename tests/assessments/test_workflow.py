@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
@@ -232,20 +231,6 @@ def test_inspectors_see_published_and_shared_assessments_only(build, people):
     assert set(Assessment.objects.visible_to(people["inspector"])) == {published, submitted}
     assert draft not in Assessment.objects.visible_to(people["inspector"])
     assert Response.objects.visible_to(people["inspector"]).filter(assessment=draft).count() == 0
-
-
-def test_transitions_email_the_next_actor(build, people, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    draft = build(S.DRAFT)
-    mail.outbox.clear()
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("django.db.transaction.on_commit", lambda func, *a, **k: func())
-        workflow.assessment_submit(user=people["staff"], assessment=draft)
-
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [people["chief"].email]
-    assert "submit to the chief constable" in mail.outbox[0].subject
 
 
 def _race(first, second):

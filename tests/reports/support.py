@@ -105,6 +105,41 @@ def page_texts(job: ReportJob) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+#: Headings of the reports that must never end a page (they would be stranded from what they introduce).
+HEADINGS = {
+    "Narrative",
+    "Evidence",
+    "Actions",
+    "Departures",
+    "Challenges and replies",
+    "Live departures",
+    "Summary by region",
+    "What is not assured, and why",
+    "How to read the heat maps",
+}
+
+
+def stranded_headings(job: ReportJob) -> list[tuple[int, str]]:
+    """(page, line) for every page whose last line of body text is a heading or a requirement's
+    heading and facts line ("Judgement: Assured") without its text."""
+    import re
+
+    found = []
+    for number, text in enumerate(page_texts(job), start=1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [
+            line
+            for line in lines
+            if not re.fullmatch(r"(OFFICIAL-SENSITIVE|Page \d+ of \d+|DRAFT — not published)", line)
+        ]
+        if not body:
+            continue
+        last = body[-1]
+        if last in HEADINGS or re.search(r"Judgement: [\w ]+$", last) or re.fullmatch(r"[\d.()a-z]+: [\w ]+", last):
+            found.append((number, last))
+    return found
+
+
 # --- Workers -------------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from assessments.models import Response
 from reports import services
 from reports.models import JobStatus, ReportJob
 from reports.tasks import render_report
-from tests.reports.support import job_path, narrative_for, page_texts, pdf_reader
+from tests.reports.support import job_path, narrative_for, page_texts, pdf_reader, stranded_headings
 
 
 def _request_and_render(user, **kwargs) -> ReportJob:
@@ -185,7 +185,14 @@ def test_the_pdf_is_tagged_titled_in_british_english_and_has_an_outline(reports_
 
     outline = list(titles(reader.outline))
     assert "West Midlands Police" in outline
-    for heading in ("Contents", "Summary", "Requirements", "The chief constable’s response", "Record of this report"):
+    for heading in (
+        "Executive summary",
+        "Contents",
+        "Judgements and heat map",
+        "Requirements",
+        "The chief constable’s response",
+        "Record of this report",
+    ):
         assert heading in outline
     assert any(title.startswith("3.1(a)") for title in outline)
 
@@ -197,13 +204,21 @@ def test_national_overview_compares_published_forces_by_region(reports_root, pub
     texts = page_texts(job)
     text = "\n".join(texts)
     assert "West Midlands" in text and "Kent Police" in text and "East Midlands" in text
-    assert "No published assessment for 2025/26" in text  # Kent has none
     assert f"Page {job.pages} of {job.pages}" in texts[-1]
     assert job.pages == len(texts)
-    # One page per region after the cover and the summary.
-    from forces.models import Region
-
-    assert job.pages >= 2 + Region.objects.count()
+    # It leads with the national picture, straight after the cover.
+    picture = " ".join(texts[1].split())
+    assert "The national picture" in picture
+    assert "1 of 46 forces published an assessment for 2025/26" in picture
+    assert "1 partially assured" in picture and "1 assured" in picture
+    # Forces that have not published are one compact list, not a row (or a page) each.
+    lead = " ".join(" ".join(texts[1:3]).split())
+    assert "45 forces have not published for 2025/26" in lead
+    assert "Kent Police" in lead
+    assert "Not published" not in text and "No published assessment for" not in text
+    # No page per region: the regions with a published force or capacity have a section, the rest none.
+    assert job.pages <= 4
+    assert stranded_headings(job) == []
 
 
 def test_national_overview_counts_departures_overdue_actions_and_capacity(reports_root, published, inspector_user):
@@ -358,3 +373,18 @@ def test_sweeper_stops_at_the_first_refused_dispatch(published, staff_user, monk
         ReportJob.objects.filter(pk=row.pk).update(created_at=old)
 
     assert services.report_sweep()["undispatched"] == 1 and len(sent) == 1
+
+
+def test_national_overview_with_nothing_published_is_short_and_has_no_empty_tables(
+    reports_root, spr2012, forces, inspector_user
+):
+    job = _request_and_render(inspector_user, kind="national", edition=spr2012, period="2025/26")
+
+    texts = page_texts(job)
+    text = " ".join(" ".join(texts).split())
+    assert "No force has published an assessment for 2025/26 yet" in text
+    assert "46 forces have not published for 2025/26" in text and "Kent Police" in text
+    assert "Summary by region" not in text  # a table of noughts says nothing
+    assert "Lowest judgement by threat and area" not in text  # no region grids without a force in them
+    assert "Not published" not in text
+    assert job.pages <= 3
