@@ -16,10 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from capabilities.models import Area, Requirement
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from capabilities.models import Area, Requirement
 from threats.models import Edition, JudgementLevel, Threat
 
 #: The threat code of the band of requirements that serve every threat.

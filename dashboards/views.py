@@ -21,8 +21,8 @@ from core.links import reverser
 from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
 from dashboards import exports, selectors, svg
-from dashboards.selectors.common import short_label, tag_class
 from dashboards.forms import NationalFilterForm
+from dashboards.selectors.common import short_label, tag_class
 from forces.selectors import force_choices
 
 NATIONAL_COLUMNS = [

@@ -10,7 +10,6 @@ from django.db.models import (
     ExpressionWrapper,
 )
 from django.utils import timezone
-
 from django.utils.translation import gettext_lazy as _
 
 from assessments.matrix import CROSS_CUTTING, Cell, Layout, edition_layout, heat_maps
