@@ -18,6 +18,8 @@ from core.forms.govuk import (
     GovukModelChoiceField,
     GovukMultipleChoiceField,
     textarea_field,
+    validate_not_past,
+    validate_web_address,
 )
 from core.uploads import ACCEPTED_DESCRIPTION
 
@@ -59,7 +61,13 @@ class EvidenceForm(forms.Form):
         error_messages={"required": "Select a protective marking"},
     )
     upload = forms.FileField(label="File", required=False, help_text=f"{ACCEPTED_DESCRIPTION}")
-    url = forms.CharField(label="Web address", required=False, max_length=1000, help_text="Starting with https://")
+    url = forms.CharField(
+        label="Web address",
+        required=False,
+        max_length=1000,
+        help_text="Starting with https://",
+        validators=[validate_web_address],
+    )
     reference = forms.CharField(label="Reference", required=False, max_length=300)
 
     def __init__(self, *args, forces, **kwargs):
@@ -153,3 +161,8 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
+
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        validate_not_past(due, label=str(self.fields["due_date"].label), unchanged_from=self.initial.get("due_date"))
+        return due

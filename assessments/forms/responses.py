@@ -14,6 +14,7 @@ from core.forms.govuk import (
     GovukModelChoiceField,
     GovukMultipleChoiceField,
     textarea_field,
+    validate_web_address,
 )
 from core.periods import validate_period
 
@@ -81,7 +82,9 @@ class ResponseForm(forms.Form):
     narrative = textarea_field("Narrative", required=False)
     evidence = GovukMultipleChoiceField(label="Evidence from your library", required=False)
     new_link_title = forms.CharField(label="Link title", required=False, max_length=200)
-    new_link_url = forms.CharField(label="Web address", required=False, max_length=1000)
+    new_link_url = forms.CharField(
+        label="Web address", required=False, max_length=1000, validators=[validate_web_address]
+    )
     new_file_title = forms.CharField(label="File title", required=False, max_length=200)
     new_file = forms.FileField(label="Upload a file", required=False)
     version = forms.IntegerField(

@@ -436,7 +436,7 @@ HTML = b"<!DOCTYPE html><script>alert(1)</script>"
         ({"evidence": ["999999"]}, "Choose evidence from your force&#x27;s library", "id_evidence"),
         (
             {"new_link_title": "Bad", "new_link_url": "javascript:alert(1)"},
-            "Enter a web address starting with https:// or http://",
+            "Enter a web address in the correct format, like https://www.example.police.uk",
             "id_new_link_url",
         ),
         ({"new_link_title": ""}, "Enter a title for the link", "id_new_link_title"),
@@ -670,7 +670,16 @@ def test_evidence_create_uploads_a_file_and_shows_its_details(staff_client, medi
     [
         ({"kind": ""}, "Select the kind of evidence", "id_kind"),
         ({"kind": "link", "url": ""}, "Enter the web address", "id_url"),
-        ({"kind": "link", "url": "javascript:alert(1)"}, "Enter a web address starting with https://", "id_url"),
+        (
+            {"kind": "link", "url": "javascript:alert(1)"},
+            "Enter a web address in the correct format, like https://www.example.police.uk",
+            "id_url",
+        ),
+        (
+            {"kind": "link", "url": "https://not a web address"},
+            "Enter a web address in the correct format, like https://www.example.police.uk",
+            "id_url",
+        ),
         ({"kind": "reference", "reference": ""}, "Enter the reference", "id_reference"),
         ({"kind": "file"}, "Select a file", "id_upload"),
         ({"kind": "file", "upload": SimpleUploadedFile("x.pdf", EXE)}, "The selected file must be a PDF", "id_upload"),
@@ -794,9 +803,20 @@ def _action_data(**changes):
 def test_actions_register_records_an_action_and_flags_it_overdue(staff_client, records):
     assessment = records["assessment"]
 
-    answer = staff_client.post(reverse("assessments:action-create", args=[assessment.pk]), _action_data())
+    # a due date in the past is refused, with a clear message
+    before = Action.objects.count()
+    refused = staff_client.post(reverse("assessments:action-create", args=[assessment.pk]), _action_data())
+    assert refused.status_code == 400
+    assert "Due date must be today or in the future" in refused.content.decode()
+    assert Action.objects.count() == before
 
+    answer = staff_client.post(
+        reverse("assessments:action-create", args=[assessment.pk]), _action_data(due_date_year="2099")
+    )
     assert answer.status_code == 302
+    Action.objects.filter(due_date=dt.date(2099, 1, 1)).update(
+        due_date=dt.date(2020, 1, 1)
+    )  # time passes: the action is now overdue
     page = staff_client.get(reverse("assessments:actions", args=[assessment.pk])).content.decode()
     assert page.count('>Overdue<span class="govuk-visually-hidden">: this action is past its due date</span>') == 1
     action = Action.objects.get(due_date=dt.date(2020, 1, 1))
