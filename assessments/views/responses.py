@@ -177,6 +177,24 @@ def _next_url(response: Response) -> str:
     return reverse("assessments:response", kwargs={"pk": response.assessment_id, "ref": following})
 
 
+def requirement_position(response: Response) -> dict:
+    """ "Requirement n of 38" and the previous and next requirements' pages (one query)."""
+    refs = list(selectors.requirements_of(response.assessment).order_by("position").values_list("ref", flat=True))
+    index = refs.index(response.requirement.ref) if response.requirement.ref in refs else 0
+
+    def page(ref: str | None) -> dict | None:
+        if ref is None:
+            return None
+        return {"ref": ref, "url": reverse("assessments:response", kwargs={"pk": response.assessment_id, "ref": ref})}
+
+    return {
+        "number": index + 1,
+        "total": len(refs),
+        "previous": page(refs[index - 1] if index > 0 else None),
+        "next": page(refs[index + 1] if index + 1 < len(refs) else None),
+    }
+
+
 @require_http_methods(FORM_METHODS)
 @login_required
 @conflict_page
@@ -239,6 +257,7 @@ def response_view(request, pk: int, ref: str):
             "history": response_history(response, levels={level.id: level.label for level in levels}),
             "narrative_max": settings.SPR_NARRATIVE_MAX_LENGTH,
             "accepted_files": _accepted_files(),
+            "position": requirement_position(response),
         },
         status=status,
     )

@@ -303,13 +303,14 @@ def test_start_from_last_year_copies_the_record_and_resets_judgements_unless_kep
 # ----------------------------------------------------------------------------- the task list and responses
 
 
-def test_task_list_uses_the_govuk_task_list_and_groups_by_threat_and_area(staff_client, assessment):
+def test_task_list_lists_each_requirement_once_with_threats_as_tags(staff_client, assessment):
     page = staff_client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
 
     assert "You have completed 0 of 38 requirements" in page
-    assert page.count("govuk-task-list__item govuk-task-list__item--with-link") > 38
-    for heading in ("Terrorism", "Organised crime", "Capacity", "Connectivity", "By threat", "By area"):
-        assert heading in page
+    assert page.count("govuk-task-list__item govuk-task-list__item--with-link") == 38
+    assert page.count(f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(a)"])}"') == 1
+    for tag in ("Terrorism", "Organised crime", "All threats", "Capacity", "Connectivity"):
+        assert f'govuk-tag--{"grey" if tag in ("Capacity", "Connectivity") else "blue"}">{tag}</strong>' in page
     assert reverse("assessments:response", args=[assessment.pk, "3.2(a)(ii)"]) in page
     for name in ("assessments:check", "assessments:departures", "assessments:actions"):
         assert reverse(name, args=[assessment.pk]) in page
@@ -325,6 +326,15 @@ def test_response_page_shows_the_requirement_and_the_scale(staff_client, assessm
     assert 'data-module="govuk-character-count" data-maxlength="10000"' in page
     assert "You can enter up to 10000 characters" in page
     assert 'name="version" value="1"' in page
+
+
+def test_response_page_says_requirement_n_of_38_with_previous_and_next(staff_client, assessment):
+    page = staff_client.get(reverse("assessments:response", args=[assessment.pk, "3.1(b)"])).content.decode()
+    assert "Requirement 2 of 38" in page
+    assert f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(a)"])}" rel="prev"' in page
+    assert f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(c)"])}" rel="next"' in page
+    first = staff_client.get(reverse("assessments:response", args=[assessment.pk, "3.1(a)"])).content.decode()
+    assert "Requirement 1 of 38" in first and 'rel="prev"' not in first
 
 
 def test_saving_a_response_moves_progress_and_continues_to_the_next_requirement(staff_client, assessment):
