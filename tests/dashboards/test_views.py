@@ -122,11 +122,18 @@ def test_capacity_csv_export(inspector_client, spr2012):
     assert any(line.startswith("national,,2025/26,public-order-psu") for line in lines)
 
 
-def test_navigation_links_by_role(chief_client, inspector_client):
+def test_navigation_links_by_role(chief_client, inspector_client, national_admin_client, national_admin_user):
+    national_admin_user.is_staff = True  # may sign in to the admin
+    national_admin_user.save()
     chief = chief_client.get("/").content.decode()
     inspector = inspector_client.get("/").content.decode()
+    admin = national_admin_client.get("/").content.decode()
     assert 'href="/dashboard/">Dashboard' in chief and "National view" not in chief
     assert 'href="/national/">National view' in inspector
+    for page in (chief, inspector, admin):
+        assert 'href="/capacity/">Capacity' in page
+    assert 'href="/admin/">Administration' in admin
+    assert "/admin/" not in chief and "/admin/" not in inspector
 
 
 def test_no_inline_style_on_dashboard_pages(build, chief_client, inspector_client):
