@@ -27,13 +27,13 @@ from assessments.records import ANSWER_TEXT_FIELDS
 from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
 from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
+from core.templatetags.govuk import govuk_datetime
 from core.uploads import ACCEPTED_DESCRIPTION
 
 
 def _when(moment) -> str:
-    """GOV.UK style: 3 June 2025 at 2:05pm."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    """GOV.UK style, the one way times are written: 3 June 2025 at 2:05pm."""
+    return govuk_datetime(moment)
 
 
 @dataclass(frozen=True)
