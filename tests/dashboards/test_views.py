@@ -106,8 +106,11 @@ def test_national_csv_export_is_long_format_and_safe(build, inspector_client, sp
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     wm = [row for row in rows if row["force_code"] == "west-midlands"]
-    assert len(wm) == spr2012.threats.count() * spr2012.areas.count()
+    # every threat × area, and the band of requirements serving every threat once per area
+    assert len(wm) == (spr2012.threats.count() + 1) * spr2012.areas.count()
     assert {row["judgement"] for row in wm} <= {"Assured", "No requirements"}
+    band = [row for row in wm if row["threat"] == "all-threats"]
+    assert band and all(row["spread"] for row in band)
     assert {row["force_code"] for row in rows} <= {"west-midlands", "staffordshire", "warwickshire", "west-mercia"}
 
 
