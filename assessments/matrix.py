@@ -31,7 +31,8 @@ CELL_RULE = (
 )
 SPREAD_RULE = _(
     "Each cell counts the requirements that serve that threat in that area at each judgement, in words "
-    "and colour. Requirements that serve every threat are counted once, in their own row, not in every threat."
+    "and colour. Requirements that serve every threat are counted once, under “All threats (cross-cutting)”, "
+    "not in every threat."
 )
 
 
