@@ -88,6 +88,8 @@ class RegionSummary:
     assured: int = 0
     total: int = 0
     cells_by_label: dict[str, int] = field(default_factory=dict)
+    #: (label, colour, count) of every requirement judged in the region's assessments, lowest first
+    judgements: list[tuple[str, str, int]] = field(default_factory=list)
     live_departures: int = 0
     overdue_actions: int = 0
 
@@ -234,9 +236,11 @@ def national_view(
     top = top_level_ids(layout)
     assured = defaultdict(int)
     totals = defaultdict(int)
+    levels_of: dict[int, Counter] = defaultdict(Counter)
     for aid, _, lid in answers:
         totals[aid] += 1
         assured[aid] += lid in top
+        levels_of[aid][lid] += 1
     today = timezone.localdate()
     departures_qs = Departure.objects.visible_to(user).filter(assessment_id__in=ids, status=DepartureStatus.LIVE)
     actions_qs = Action.objects.visible_to(user).filter(
@@ -300,6 +304,7 @@ def national_view(
             row.assessment.edition = edition
 
     summaries: dict[int, RegionSummary] = {}
+    region_levels: dict[int, Counter] = {}
     for row in rows:
         summary = summaries.setdefault(row.force.region_id, RegionSummary(region=row.force.region))
         summary.forces += 1
@@ -312,6 +317,12 @@ def national_view(
         summary.overdue_actions += row.overdue_actions
         for item in row.cells:
             summary.cells_by_label[item.cell.label] = summary.cells_by_label.get(item.cell.label, 0) + 1
+        region_levels.setdefault(row.force.region_id, Counter()).update(levels_of[row.assessment.id])
+    ordered = sorted(layout.levels.values(), key=lambda level: (level.score is None, level.score or 0, level.id))
+    for region_id, counts in region_levels.items():
+        summaries[region_id].judgements = [
+            (level.label, level.colour, counts[level.id]) for level in ordered if counts[level.id]
+        ]
 
     # National trends: assured and answered counts per period and requirement, in SQL (rows grow
     # with periods × requirements, never with forces).

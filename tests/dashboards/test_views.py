@@ -246,6 +246,8 @@ def test_national_matrix_shows_one_c_at_a_time_with_a_plain_link_switch(build, i
     matrix = html.split('class="govuk-table spr-national"')[1].split("</table>")[0]
     assert re.search(r"\d+ partially assured</span>", matrix)  # spread in words for screen readers
     assert re.search(r'aria-hidden="true">\d+ PA<', matrix)  # and its short form beside the key
+    regions = html.split('id="regions"')[1].split("</table>")[0]
+    assert re.search(r'govuk-tag--yellow">38 partially assured<', regions)  # requirements, not cells
     other = inspector_client.get("/national/", {"area": second.code}).content.decode()
     assert f'<strong aria-current="page">{second.name}</strong>' in other
     assert inspector_client.get("/national/", {"area": "atlantis"}).status_code == 404
