@@ -17,6 +17,7 @@ from core.forms.govuk import (
     GovukDateField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
+    apply_gds_messages,
     textarea_field,
     validate_not_past,
     validate_web_address,
@@ -72,6 +73,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, forces, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["force"].queryset = forces
         self.single_force = forces.first() if forces.count() == 1 else None
         if self.single_force is not None:
@@ -130,6 +132,7 @@ class DepartureForm(forms.Form):
 
     def __init__(self, *args, requirements, evidence_items, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
@@ -159,6 +162,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, requirements, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
 

@@ -13,6 +13,7 @@ from core.forms.govuk import (
     GovukChoiceField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
+    apply_gds_messages,
     textarea_field,
     validate_web_address,
 )
@@ -50,6 +51,7 @@ class AssessmentCreateForm(forms.Form):
 
     def __init__(self, *args, forces, editions, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["force"].queryset = forces
         self.fields["edition"].queryset = editions
         self.single_force = forces.first() if forces.count() == 1 else None
@@ -95,6 +97,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, levels, evidence_items, continuing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.levels = {level.code: level for level in levels}
         self.fields["judgement"].choices = [(level.code, level.label) for level in levels]
         self.fields["judgement"].option_hints = {level.code: level.description for level in levels}

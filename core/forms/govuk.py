@@ -162,6 +162,28 @@ def validate_web_address(value: str) -> None:
         raise ValidationError(WEB_ADDRESS_ERROR, code="invalid") from None
 
 
+def apply_gds_messages(form: forms.Form) -> None:
+    """Replace Django's own wording ("Ensure this value has at most 200 characters (it has 201).",
+    "The submitted file is empty.") with GOV.UK error messages built from each field's label, where a
+    field has not said its own."""
+    defaults_file = forms.FileField.default_error_messages
+    for field in form.fields.values():
+        label = str(field.label or _("This"))
+        messages = field.error_messages
+        if isinstance(field, forms.CharField) and field.max_length and "max_length" not in messages:
+            messages["max_length"] = _("%(label)s must be %(max)s characters or fewer") % {
+                "label": label,
+                "max": f"{field.max_length:,}",
+            }
+        if isinstance(field, forms.FileField):
+            if messages.get("empty") == defaults_file["empty"]:
+                messages["empty"] = _("The selected file is empty")
+            if messages.get("invalid") == defaults_file["invalid"]:
+                messages["invalid"] = _("Select a file")
+            if messages.get("missing") == defaults_file["missing"]:
+                messages["missing"] = _("Select a file")
+
+
 def validate_not_past(value: dt.date | None, *, label: str, unchanged_from: dt.date | None = None) -> None:
     """Refuse a date before today, unless it is the date already recorded (an old action can still be
     marked done without moving its due date)."""

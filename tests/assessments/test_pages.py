@@ -700,6 +700,8 @@ def test_evidence_create_uploads_a_file_and_shows_its_details(staff_client, medi
         ),
         ({"kind": "link", "evidence_date_day": "31", "evidence_date_month": "2"}, "must be a real date", None),
         ({"kind": "link", "title": ""}, "Enter a title", "id_title"),
+        ({"kind": "link", "title": "x" * 201}, "Title must be 200 characters or fewer", "id_title"),
+        ({"kind": "reference", "reference": "x" * 301}, "Reference must be 300 characters or fewer", "id_reference"),
     ],
 )
 def test_evidence_create_shows_gds_errors_and_saves_nothing(staff_client, media, data, message, field):
