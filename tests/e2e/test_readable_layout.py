@@ -107,3 +107,16 @@ def test_registers_reflow_at_320_px(page, live_server, published):
     assert owner.evaluate("el => getComputedStyle(el).display") == "block"  # stacked, not a column
     assert owner.evaluate("el => getComputedStyle(el, '::before').content") == '"Owner: "'  # labelled
     assert_accessible(page)
+
+
+def test_dashboards_do_not_scroll_sideways_at_320_px(page, live_server, published):
+    password, _ = published
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, live_server, "chief-west-midlands", password)
+    page.goto(f"{live_server.url}/dashboard/")
+    assert not _scrolls_sideways(page)  # the heat map scrolls inside its own labelled region
+    assert page.locator("#overdue-actions + table.spr-reflow td[data-label='Owner']").is_visible()
+    sign_in(page, live_server, "inspector", password)
+    page.goto(f"{live_server.url}/national/")
+    assert not _scrolls_sideways(page)
+    assert_accessible(page)
