@@ -138,7 +138,7 @@ class ResponseForm(forms.Form):
         link_title, link_url = cleaned.get("new_link_title", "").strip(), cleaned.get("new_link_url", "").strip()
         if link_url and not link_title:
             self.add_error("new_link_title", "Enter a title for the link")
-        if link_title and not link_url:
+        if link_title and not link_url and "new_link_url" not in self.errors:
             self.add_error("new_link_url", "Enter the web address of the link")
         file_title, upload = cleaned.get("new_file_title", "").strip(), cleaned.get("new_file")
         if upload and not file_title:
