@@ -101,6 +101,10 @@ def test_registers_reflow_at_320_px(page, live_server, published):
         f"/assessments/{assessment.pk}/",  # the task list, each requirement once with its tags
         f"/assessments/{assessment.pk}/requirements/3.1(a)/",
         f"/assessments/{assessment.pk}/history/",
+        f"/assessments/{assessment.pk}/check/",
+        f"/assessments/{assessment.pk}/challenges/",
+        "/",
+        "/editions/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("main").is_visible(), path
