@@ -105,6 +105,8 @@ def test_registers_reflow_at_320_px(page, live_server, published):
         f"/assessments/{assessment.pk}/challenges/",
         "/",
         "/editions/",
+        "/editions/spr-2012/",
+        "/reports/",
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("main").is_visible(), path
