@@ -3,6 +3,11 @@
 The rule, stated wherever a heat map is shown: a cell takes the lowest judgement among the
 requirements that sit in both its threat and its area; requirements not yet assessed are counted
 and shown beside it, and a cell with nothing judged yet reads "Not yet assessed".
+
+Each cell also carries its spread (how many requirements sit at each judgement), which is what the
+dashboards show: the lowest judgement alone makes forces look alike. With `band=True` the
+requirements that serve every threat (cross-cutting ones such as 3.1(a)) leave the threat rows and
+form one band of their own (threat code `CROSS_CUTTING`), so they are counted once, not five times.
 """
 
 from __future__ import annotations
@@ -11,12 +16,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
 from capabilities.models import Area, Requirement
 from threats.models import Edition, JudgementLevel, Threat
+
+#: The threat code of the band of requirements that serve every threat.
+CROSS_CUTTING = "all-threats"
 
 CELL_RULE = (
     "Each cell shows the lowest judgement among the requirements that serve that threat in that area. "
     "Requirements not yet assessed are counted beside it; a cell with none judged reads “not yet assessed”."
+)
+SPREAD_RULE = _(
+    "Each cell counts the requirements that serve that threat in that area at each judgement, in words "
+    "and colour. Requirements that serve every threat are counted once, under “All threats (cross-cutting)”, "
+    "not in every threat."
 )
 
 
@@ -28,6 +44,25 @@ class Cell:
     level: JudgementLevel | None = None
     judged: int = 0
     unassessed: int = 0
+    spread: list[tuple[JudgementLevel, int]] = field(default_factory=list)  # lowest judgement first
+
+    @property
+    def spread_parts(self) -> list[tuple[str, str, int]]:
+        """(text, colour, count) for each judgement present, lowest first, then "not yet assessed"."""
+        parts = [(f"{count:d} {level.label.lower()}", level.colour, count) for level, count in self.spread]
+        if self.unassessed:
+            text = ngettext("%(n)d not yet assessed", "%(n)d not yet assessed", self.unassessed) % {
+                "n": self.unassessed
+            }
+            parts.append((text, "grey", self.unassessed))
+        return parts
+
+    @property
+    def spread_text(self) -> str:
+        """ "1 not assured · 3 partially assured · 4 assured", or "No requirements"."""
+        if self.is_empty:
+            return str(_("No requirements"))
+        return " · ".join(text for text, _colour, _count in self.spread_parts)
 
     @property
     def total(self) -> int:
@@ -65,10 +100,20 @@ class Layout:
     areas: list[Area]
     cells: dict[tuple[str, str], list[int]]
     levels: dict[int, JudgementLevel]
+    cross_cutting: set[int] = field(default_factory=set)  # requirements that serve every threat
+    band: bool = False  # True: cross-cutting requirements sit only in the (CROSS_CUTTING, area) cells
+
+    @property
+    def row_codes(self) -> list[str]:
+        """The threat codes of the rows, with the cross-cutting band last when there is one."""
+        codes = [threat.code for threat in self.threats]
+        return [*codes, CROSS_CUTTING] if self.band else codes
 
 
-def edition_layout(edition: Edition) -> Layout:
-    """Four queries, whatever the size of the edition."""
+def edition_layout(edition: Edition, *, band: bool = False) -> Layout:
+    """Four queries, whatever the size of the edition. With `band`, requirements linked to every
+    threat (and only when there are at least two threats) are taken out of the threat rows and put in
+    one cross-cutting band per area."""
     threats = list(Threat.objects.filter(edition=edition).order_by("position"))
     areas = list(Area.objects.filter(edition=edition).order_by("position"))
     threat_code = {threat.id: threat.code for threat in threats}
@@ -78,14 +123,29 @@ def edition_layout(edition: Edition) -> Layout:
         requirement__edition=edition
     ).values_list("requirement_id", "threat_id"):
         threats_of[requirement_id].append(threat_code[threat_id])
+    every = {threat.code for threat in threats}
+    cross_cutting = {rid for rid, codes in threats_of.items() if set(codes) >= every} if len(threats) > 1 else set()
     cells: dict[tuple[str, str], list[int]] = {(t.code, a.code): [] for t in threats for a in areas}
+    if band:
+        cells.update({(CROSS_CUTTING, a.code): [] for a in areas})
     for requirement_id, area_id in Requirement.areas.through.objects.filter(requirement__edition=edition).values_list(
         "requirement_id", "area_id"
     ):
+        if band and requirement_id in cross_cutting:
+            cells[(CROSS_CUTTING, area_code[area_id])].append(requirement_id)
+            continue
         for threat in threats_of[requirement_id]:
             cells[(threat, area_code[area_id])].append(requirement_id)
     levels = {level.id: level for level in JudgementLevel.objects.filter(edition=edition)}
-    return Layout(edition=edition, threats=threats, areas=areas, cells=cells, levels=levels)
+    return Layout(
+        edition=edition,
+        threats=threats,
+        areas=areas,
+        cells=cells,
+        levels=levels,
+        cross_cutting=cross_cutting,
+        band=band,
+    )
 
 
 def heat_maps(layout: Layout, judgements: Iterable[tuple[int, int, int]]) -> dict[int, dict[tuple[str, str], Cell]]:
@@ -101,12 +161,17 @@ def heat_maps(layout: Layout, judgements: Iterable[tuple[int, int, int]]) -> dic
 
 def _cell(key: tuple[str, str], requirement_ids: list[int], answers: dict[int, JudgementLevel]) -> Cell:
     cell = Cell(threat=key[0], area=key[1], requirement_ids=requirement_ids)
+    counts: dict[int, int] = defaultdict(int)
+    seen: dict[int, JudgementLevel] = {}
     for requirement_id in requirement_ids:
         level = answers.get(requirement_id)
         if level is None or level.score is None:
             cell.unassessed += 1
             continue
         cell.judged += 1
+        counts[level.id] += 1
+        seen[level.id] = level
         if cell.level is None or level.score < cell.level.score:
             cell.level = level
+    cell.spread = [(seen[lid], counts[lid]) for lid in sorted(seen, key=lambda lid: (seen[lid].score, seen[lid].id))]
     return cell

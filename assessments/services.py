@@ -44,6 +44,7 @@ from capabilities.models import Requirement
 from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
+from core.forms.govuk import WEB_ADDRESS_ERROR, validate_web_address
 from core.periods import previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
@@ -311,9 +312,14 @@ def response_update(*, user, response: Response, expected_version: int, answer: 
 
 
 def _clean_url(url: str) -> str:
+    """An http(s) web address, or the GOV.UK error (never Django's "Enter a valid URL.")."""
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        raise ValidationError({"url": "Enter a web address starting with https:// or http://"})
+        raise ValidationError({"url": str(WEB_ADDRESS_ERROR)})
+    try:
+        validate_web_address(url)
+    except ValidationError as exc:
+        raise ValidationError({"url": exc.messages}) from None
     return url.strip()
 
 

@@ -27,11 +27,14 @@ NATIONAL_HEADER = [
     "judged",
     "unassessed",
     "total",
+    "spread",
 ]
 
 
 def national_rows(view: NationalView) -> Iterable[list]:
-    """One row per force × threat × area; a force with no assessment the user can see gets one row."""
+    """One row per force × threat × area, then the cross-cutting band's row per area (threat
+    `all-threats`: requirements that serve every threat, counted there once); a force with no
+    assessment the user can see gets one row."""
     for row in view.rows:
         base = [
             row.force.code,
@@ -42,9 +45,9 @@ def national_rows(view: NationalView) -> Iterable[list]:
             view.period,
         ]
         if row.assessment is None:
-            yield [*base, "", "", "no assessment visible", "", "", "", "", "", "", ""]
+            yield [*base, "", "", "no assessment visible", "", "", "", "", "", "", "", ""]
             continue
-        for item in row.cells:
+        for item in [*row.cells, *row.band]:
             cell = item.cell
             yield [
                 *base,
@@ -58,6 +61,7 @@ def national_rows(view: NationalView) -> Iterable[list]:
                 cell.judged,
                 cell.unassessed,
                 cell.total,
+                cell.spread_text,
             ]
 
 

@@ -13,15 +13,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.matrix import CELL_RULE
+from assessments.matrix import CELL_RULE, CROSS_CUTTING, SPREAD_RULE
 from capacity.selectors import capacity_coverage, force_capacity
 from core.links import reverser
 from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
 from dashboards import exports, selectors, svg
 from dashboards.forms import NationalFilterForm
+from dashboards.selectors.common import short_label, tag_class
 from forces.selectors import force_choices
 
 NATIONAL_COLUMNS = [
@@ -125,6 +127,7 @@ def force_dashboard_view(request):
             "board": board,
             "force": force,
             "cell_rule": CELL_RULE,
+            "spread_rule": SPREAD_RULE,
             "charts": trend_charts(board.trends, "force", force.name),
             "chosen_force": bool(code),
             "past_review_more": board.evidence_past_review_count - len(board.evidence_past_review),
@@ -185,25 +188,41 @@ def _sort_header(view, filters, key: str, label: str) -> dict:
     return {"key": key, "label": label, "aria_sort": state, "href": f"?{_query(view, filters, sort=next_sort)}"}
 
 
-def matrix_cells_html(row: selectors.ForceRow, memo: dict | None = None) -> SafeString:
-    """One force's cells of the national matrix as escaped HTML: a GOV.UK tag in the judgement's
-    colour AND its initials, with the full label and counts for screen readers. Built here rather
-    than in the template because the matrix has ~1,150 cells and the template engine's per-variable
-    cost made it most of the page's time; every value is escaped (labels and tags come from the
-    edition's judgement scale, which the national administrator edits). Pass the same `memo` for
-    every row: most cells repeat one of a few dozen."""
+def matrix_cells_html(items: list, memo: dict | None = None) -> SafeString:
+    """One force's cells of the national matrix (one area's threats and its cross-cutting band) as
+    escaped HTML: per judgement present, a GOV.UK tag in its colour with the count and the label's
+    initials, the full words for screen readers. Built here rather than in the template because the
+    matrix has hundreds of cells and the template engine's per-variable cost made it most of the
+    page's time; every value is escaped (labels and tags come from the edition's judgement scale,
+    which the national administrator edits). Pass the same `memo` for every row: cells repeat."""
     memo = {} if memo is None else memo
     parts = []
-    for item in row.cells:
-        key = (item.tag, item.short, item.cell.label, item.cell.judged, item.cell.total)
+    for item in items:
+        cell = item.cell
+        key = (tuple((level.id, count) for level, count in cell.spread), cell.unassessed, cell.total)
         html = memo.get(key)
         if html is None:
-            html = memo[key] = (
-                f'<td class="govuk-table__cell spr-national__cell"><strong class="govuk-tag {escape(item.tag)} '
-                f'spr-cell-tag"><span aria-hidden="true">{escape(item.short)}</span><span '
-                f'class="govuk-visually-hidden">{escape(item.cell.label)}, {item.cell.judged:d} of '
-                f"{item.cell.total:d} judged</span></strong></td>"
-            )
+            if cell.is_empty:
+                inner = f'<span class="govuk-body-s spr-muted">{escape(_("None"))}</span>'
+            else:
+                tags = [
+                    (
+                        tag_class(level.colour),
+                        f"{count:d} {short_label(level.label)}",
+                        f"{count:d} {level.label.lower()}",
+                    )
+                    for level, count in cell.spread
+                ]
+                if cell.unassessed:
+                    tags.append((tag_class("grey"), f"{cell.unassessed:d} {short_label(_('Not yet assessed'))}", None))
+                inner = "".join(
+                    f'<li><strong class="govuk-tag {escape(tag)} spr-cell-tag"><span aria-hidden="true">'
+                    f'{escape(short)}</span><span class="govuk-visually-hidden">'
+                    f"{escape(full or cell.spread_parts[-1][0])}</span></strong></li>"
+                    for tag, short, full in tags
+                )
+                inner = f'<ul class="govuk-list spr-spread">{inner}</ul>'
+            html = memo[key] = f'<td class="govuk-table__cell spr-national__cell">{inner}</td>'
         parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated value went through escape()
 
@@ -224,20 +243,32 @@ def national_view(request):
     view = selectors.national_view(user=request.user, lists=True, **filters)
     _with_urls(view.departures)
     _with_urls(view.overdue_actions)
+    areas = view.layout.areas if view.layout else []
+    area = next((a for a in areas if a.code == request.GET.get("area")), areas[0] if areas else None)
+    if request.GET.get("area") and (area is None or area.code != request.GET["area"]):
+        raise Http404("No such area in this edition")
     columns = [_sort_header(view, filters, key, label) for key, label in NATIONAL_COLUMNS]
-    cell_columns = [
-        {
-            "threat": threat,
-            "area": area,
-            **_sort_header(view, filters, f"cell:{threat.code}:{area.code}", f"{threat.name}: {area.name}"),
-        }
-        for threat, area in view.columns
+    for column in columns:
+        column["href"] += f"&area={area.code}" if area else ""
+    threats = list(view.layout.threats) if view.layout else []
+    band = {"code": CROSS_CUTTING, "name": _("All threats (cross-cutting)")}
+    cell_columns = []
+    if area is not None:
+        for threat in [*({"code": t.code, "name": t.name} for t in threats), band]:
+            header = _sort_header(view, filters, f"cell:{threat['code']}:{area.code}", f"{threat['name']}")
+            header["href"] += f"&area={area.code}"
+            cell_columns.append({"threat": threat, **header})
+    area_links = [
+        {"area": a, "href": f"?{_query(view, filters)}&area={a.code}#matrix", "current": a == area} for a in areas
     ]
     query = _query(view, filters)
     memo: dict = {}
     detail = reverser("assessments:detail", int)
     for row in view.rows:
-        row.cells_html = matrix_cells_html(row, memo)
+        if area is not None and row.cells:
+            items = [row.cell(t.code, area.code) for t in threats]
+            items.append(row.cell(CROSS_CUTTING, area.code))
+            row.cells_html = matrix_cells_html([item for item in items if item is not None], memo)
         row.url = detail(row.assessment.pk) if row.assessment else ""
     return render(
         request,
@@ -248,7 +279,11 @@ def national_view(request):
             "filters": filters,
             "columns": columns,
             "cell_columns": cell_columns,
+            "area": area,
+            "area_links": area_links,
+            "sort_links": columns[1:],
             "cell_rule": CELL_RULE,
+            "spread_rule": SPREAD_RULE,
             "charts": trend_charts(view.trends, "national", "All forces shown"),
             "export_query": query,
             "capacity_query": _query(view, filters, edition="", sort="", body_type=""),

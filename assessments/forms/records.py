@@ -17,7 +17,10 @@ from core.forms.govuk import (
     GovukDateField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
+    apply_gds_messages,
     textarea_field,
+    validate_not_past,
+    validate_web_address,
 )
 from core.uploads import ACCEPTED_DESCRIPTION
 
@@ -59,11 +62,18 @@ class EvidenceForm(forms.Form):
         error_messages={"required": "Select a protective marking"},
     )
     upload = forms.FileField(label="File", required=False, help_text=f"{ACCEPTED_DESCRIPTION}")
-    url = forms.CharField(label="Web address", required=False, max_length=1000, help_text="Starting with https://")
+    url = forms.CharField(
+        label="Web address",
+        required=False,
+        max_length=1000,
+        help_text="Starting with https://",
+        validators=[validate_web_address],
+    )
     reference = forms.CharField(label="Reference", required=False, max_length=300)
 
     def __init__(self, *args, forces, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["force"].queryset = forces
         self.single_force = forces.first() if forces.count() == 1 else None
         if self.single_force is not None:
@@ -122,6 +132,7 @@ class DepartureForm(forms.Form):
 
     def __init__(self, *args, requirements, evidence_items, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
@@ -151,5 +162,11 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, requirements, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
+
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        validate_not_past(due, label=str(self.fields["due_date"].label), unchanged_from=self.initial.get("due_date"))
+        return due

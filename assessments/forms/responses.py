@@ -13,7 +13,9 @@ from core.forms.govuk import (
     GovukChoiceField,
     GovukModelChoiceField,
     GovukMultipleChoiceField,
+    apply_gds_messages,
     textarea_field,
+    validate_web_address,
 )
 from core.periods import validate_period
 
@@ -49,6 +51,7 @@ class AssessmentCreateForm(forms.Form):
 
     def __init__(self, *args, forces, editions, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.fields["force"].queryset = forces
         self.fields["edition"].queryset = editions
         self.single_force = forces.first() if forces.count() == 1 else None
@@ -81,7 +84,9 @@ class ResponseForm(forms.Form):
     narrative = textarea_field("Narrative", required=False)
     evidence = GovukMultipleChoiceField(label="Evidence from your library", required=False)
     new_link_title = forms.CharField(label="Link title", required=False, max_length=200)
-    new_link_url = forms.CharField(label="Web address", required=False, max_length=1000)
+    new_link_url = forms.CharField(
+        label="Web address", required=False, max_length=1000, validators=[validate_web_address]
+    )
     new_file_title = forms.CharField(label="File title", required=False, max_length=200)
     new_file = forms.FileField(label="Upload a file", required=False)
     version = forms.IntegerField(
@@ -92,6 +97,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, levels, evidence_items, continuing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
         self.levels = {level.code: level for level in levels}
         self.fields["judgement"].choices = [(level.code, level.label) for level in levels]
         self.fields["judgement"].option_hints = {level.code: level.description for level in levels}
@@ -132,7 +138,7 @@ class ResponseForm(forms.Form):
         link_title, link_url = cleaned.get("new_link_title", "").strip(), cleaned.get("new_link_url", "").strip()
         if link_url and not link_title:
             self.add_error("new_link_title", "Enter a title for the link")
-        if link_title and not link_url:
+        if link_title and not link_url and "new_link_url" not in self.errors:
             self.add_error("new_link_url", "Enter the web address of the link")
         file_title, upload = cleaned.get("new_file_title", "").strip(), cleaned.get("new_file")
         if upload and not file_title:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from assessments.models import (
     Assessment,
@@ -28,6 +29,8 @@ class TaskItem:
     url: str
     hint: str
     status: ResponseStatus
+    threats: tuple[str, ...] = ()  # names, or just "All threats" for a requirement that serves every one
+    areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class TaskList:
     responses: list[Response]
     by_threat: list[TaskGroup]
     by_area: list[TaskGroup]
+    by_section: list[TaskGroup] = field(default_factory=list)  # each requirement once, in document order
 
     @property
     def counts(self) -> Counter:
@@ -89,6 +93,7 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
             "version",
             "requirement__id",
             "requirement__ref",
+            "requirement__section",
             "requirement__text",
             "judgement__id",
             "judgement__label",
@@ -99,10 +104,11 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
 
 
 def task_list(*, assessment: Assessment) -> TaskList:
-    """The GOV.UK task list: responses grouped by threat and by area, with their statuses, in five
+    """The GOV.UK task list: responses grouped by the edition's sections (each requirement once, with
+    its threats and areas to show as tags), and by threat and by area, with their statuses, in five
     queries whatever the size of the edition.
 
-    A requirement serving several threats appears under each of them.
+    In `by_threat` a requirement serving several threats appears under each of them.
     """
     responses = list(task_responses(assessment=assessment))
     page = reverser("assessments:response", int, str)
@@ -123,22 +129,41 @@ def task_list(*, assessment: Assessment) -> TaskList:
         "requirement_id", "area_id"
     ):
         areas_of[rid].append(area_id)
+    threat_name = {threat.id: threat.name for threat in threats}
+    area_name = {area.id: area.name for area in areas}
+    order = {threat.id: n for n, threat in enumerate(threats)}
+    by_section: dict[str, TaskGroup] = {}
     for response in responses:
         requirement = response.requirement
         hint = short_text(requirement.text, 140)
         if response.judgement.score is not None:
             hint = f"{hint} Judgement: {response.judgement.label}."
+        mine = threats_of[requirement.id]
+        every = len(threats) > 1 and len(set(mine)) == len(threats)
         item = TaskItem(
             ref=requirement.ref,
             url=page(assessment.pk, requirement.ref),
             hint=hint,
             status=response.status,
+            threats=(str(_("All threats")),)
+            if every
+            else tuple(threat_name[t] for t in sorted(mine, key=order.__getitem__)),
+            areas=tuple(area_name[a] for a in sorted(areas_of[requirement.id], key=list(area_name).index)),
         )
+        section = by_section.setdefault(
+            requirement.section, TaskGroup(f"section-{len(by_section) + 1}", requirement.section)
+        )
+        section.rows.append(TaskRow(item, f"{section.code}-{len(section.rows) + 1}"))
         for groups, members, prefix in ((by_threat, threats_of, "threat"), (by_area, areas_of, "area")):
             for group_id in members[requirement.id]:
                 group = groups[group_id]
                 group.rows.append(TaskRow(item, f"{prefix}-{group.code}-{len(group.rows) + 1}"))
-    return TaskList(responses=responses, by_threat=list(by_threat.values()), by_area=list(by_area.values()))
+    return TaskList(
+        responses=responses,
+        by_threat=list(by_threat.values()),
+        by_area=list(by_area.values()),
+        by_section=list(by_section.values()),
+    )
 
 
 def answers_list(*, assessment: Assessment) -> TaskList:

@@ -28,13 +28,13 @@ from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
 from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
 from core.people import display_name
+from core.templatetags.govuk import govuk_datetime
 from core.uploads import ACCEPTED_DESCRIPTION
 
 
 def _when(moment) -> str:
-    """GOV.UK style: 3 June 2025 at 2:05pm."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    """GOV.UK style, the one way times are written: 3 June 2025 at 2:05pm."""
+    return govuk_datetime(moment)
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,24 @@ def _next_url(response: Response) -> str:
     return reverse("assessments:response", kwargs={"pk": response.assessment_id, "ref": following})
 
 
+def requirement_position(response: Response) -> dict:
+    """ "Requirement n of 38" and the previous and next requirements' pages (one query)."""
+    refs = list(selectors.requirements_of(response.assessment).order_by("position").values_list("ref", flat=True))
+    index = refs.index(response.requirement.ref) if response.requirement.ref in refs else 0
+
+    def page(ref: str | None) -> dict | None:
+        if ref is None:
+            return None
+        return {"ref": ref, "url": reverse("assessments:response", kwargs={"pk": response.assessment_id, "ref": ref})}
+
+    return {
+        "number": index + 1,
+        "total": len(refs),
+        "previous": page(refs[index - 1] if index > 0 else None),
+        "next": page(refs[index + 1] if index + 1 < len(refs) else None),
+    }
+
+
 @require_http_methods(FORM_METHODS)
 @login_required
 @conflict_page
@@ -242,6 +260,7 @@ def response_view(request, pk: int, ref: str):
             "history": response_history(response, levels={level.id: level.label for level in levels}),
             "narrative_max": settings.SPR_NARRATIVE_MAX_LENGTH,
             "accepted_files": _accepted_files(),
+            "position": requirement_position(response),
         },
         status=status,
     )

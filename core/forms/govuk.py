@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.forms.boundfield import BoundField
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 NARRATIVE_MAX = settings.SPR_NARRATIVE_MAX_LENGTH
 
@@ -143,6 +146,51 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+#: The GOV.UK error for a web address that is not one (Django's own is "Enter a valid URL.").
+WEB_ADDRESS_ERROR = _("Enter a web address in the correct format, like https://www.example.police.uk")
+
+
+def validate_web_address(value: str) -> None:
+    """A full web address (http or https), or the GOV.UK error message."""
+    if not value or not value.strip():
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(value.strip())
+    except ValidationError:
+        raise ValidationError(WEB_ADDRESS_ERROR, code="invalid") from None
+
+
+def apply_gds_messages(form: forms.Form) -> None:
+    """Replace Django's own wording ("Ensure this value has at most 200 characters (it has 201).",
+    "The submitted file is empty.") with GOV.UK error messages built from each field's label, where a
+    field has not said its own."""
+    defaults_file = forms.FileField.default_error_messages
+    for field in form.fields.values():
+        label = str(field.label or _("This"))
+        messages = field.error_messages
+        if isinstance(field, forms.CharField) and field.max_length and "max_length" not in messages:
+            messages["max_length"] = _("%(label)s must be %(max)s characters or fewer") % {
+                "label": label,
+                "max": f"{field.max_length:,}",
+            }
+        if isinstance(field, forms.FileField):
+            if messages.get("empty") == defaults_file["empty"]:
+                messages["empty"] = _("The selected file is empty")
+            if messages.get("invalid") == defaults_file["invalid"]:
+                messages["invalid"] = _("Select a file")
+            if messages.get("missing") == defaults_file["missing"]:
+                messages["missing"] = _("Select a file")
+
+
+def validate_not_past(value: dt.date | None, *, label: str, unchanged_from: dt.date | None = None) -> None:
+    """Refuse a date before today, unless it is the date already recorded (an old action can still be
+    marked done without moving its due date)."""
+    if value is None or value == unchanged_from:
+        return
+    if value < timezone.localdate():
+        raise ValidationError(_("%(label)s must be today or in the future") % {"label": label}, code="past")
 
 
 def textarea_field(label: str, *, required: bool = True, max_length: int = NARRATIVE_MAX, empty: str = ""):

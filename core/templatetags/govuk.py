@@ -46,3 +46,22 @@ def govuk_date(value) -> str:
 def display_name(user) -> str:
     """A person as every page names them: "Name, job title" (core.people.display_name)."""
     return _display_name(user)
+
+
+@register.filter(expects_localtime=True)
+def govuk_datetime(value) -> str:
+    """A date and time as GOV.UK writes it, "5 January 2026 at 2:15pm" (UK time; "midday" and
+    "midnight" in words). The one way times are written on every page; anything else gives ""."""
+    if not isinstance(value, dt.datetime):
+        return govuk_date(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if (value.hour, value.minute) == (12, 0):
+        time = "midday"
+    elif (value.hour, value.minute) == (0, 0):
+        time = "midnight"
+    else:
+        hour = value.hour % 12 or 12
+        suffix = "am" if value.hour < 12 else "pm"
+        time = f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+    return f"{govuk_date(value)} at {time}"

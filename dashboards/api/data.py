@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessments.matrix import CELL_RULE, Cell
+from assessments.matrix import CELL_RULE, CROSS_CUTTING, Cell
 from dashboards import selectors
 
 
@@ -28,6 +28,8 @@ def _cell(cell: Cell) -> dict:
         "judged": cell.judged,
         "unassessed": cell.unassessed,
         "total": cell.total,
+        "spread": [{"code": level.code, "label": level.label, "count": count} for level, count in cell.spread],
+        "spread_text": cell.spread_text,
     }
 
 
@@ -49,6 +51,7 @@ def _axes(layout) -> dict:
         return {"threats": [], "areas": []}
     return {
         "threats": [{"code": t.code, "name": t.name} for t in layout.threats],
+        "cross_cutting_threat": CROSS_CUTTING if layout.band and layout.cross_cutting else None,
         "areas": [{"code": a.code, "name": a.name} for a in layout.areas],
     }
 

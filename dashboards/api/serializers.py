@@ -16,6 +16,12 @@ class CodeNameSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class SpreadSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class CellSerializer(serializers.Serializer):
     """One heat-map cell: the lowest judgement of the requirements serving both its threat and area."""
 
@@ -27,6 +33,8 @@ class CellSerializer(serializers.Serializer):
     judged = serializers.IntegerField()
     unassessed = serializers.IntegerField()
     total = serializers.IntegerField()
+    spread = SpreadSerializer(many=True, help_text="How many requirements sit at each judgement, lowest first.")
+    spread_text = serializers.CharField(help_text="The spread in words, e.g. “1 not assured · 4 assured”.")
 
 
 class DashboardCellSerializer(CellSerializer):
@@ -79,6 +87,10 @@ class ForceDashboardSerializer(serializers.Serializer):
     previous_assessment = AssessmentRefSerializer(allow_null=True)
     periods = serializers.ListField(child=serializers.CharField(), help_text="Periods you can see, newest first")
     threats = CodeNameSerializer(many=True)
+    cross_cutting_threat = serializers.CharField(
+        allow_null=True,
+        help_text="The threat code of the band of requirements that serve every threat (counted once), if any.",
+    )
     areas = CodeNameSerializer(many=True)
     cell_rule = serializers.CharField()
     cells = DashboardCellSerializer(many=True)
@@ -158,6 +170,10 @@ class NationalSerializer(serializers.Serializer):
     policing_body_type = serializers.CharField(allow_null=True)
     cell_rule = serializers.CharField()
     threats = CodeNameSerializer(many=True)
+    cross_cutting_threat = serializers.CharField(
+        allow_null=True,
+        help_text="The threat code of the band of requirements that serve every threat (counted once), if any.",
+    )
     areas = CodeNameSerializer(many=True)
     forces = NationalForceSerializer(many=True)
     regions = RegionSummarySerializer(many=True)

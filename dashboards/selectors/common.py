@@ -11,7 +11,7 @@ from django.db.models import (
     QuerySet,
 )
 
-from assessments.matrix import Cell, Layout
+from assessments.matrix import CROSS_CUTTING, Cell, Layout
 from assessments.models import (
     Assessment,
 )
@@ -57,11 +57,13 @@ def top_level_ids(layout: Layout) -> set[int]:
 
 
 def requirements_by(layout: Layout) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Requirement ids per threat code and per area code, from the layout's cells."""
+    """Requirement ids per threat code and per area code, from the layout's cells (a cross-cutting
+    band's requirements count towards every threat, as they serve them all)."""
     by_threat: dict[str, set[int]] = {threat.code: set() for threat in layout.threats}
     by_area: dict[str, set[int]] = {area.code: set() for area in layout.areas}
     for (threat, area), ids in layout.cells.items():
-        by_threat[threat].update(ids)
+        for code in by_threat if threat == CROSS_CUTTING else (threat,):
+            by_threat[code].update(ids)
         by_area[area].update(ids)
     return by_threat, by_area
 

@@ -10,8 +10,9 @@ from django.db.models import (
     ExpressionWrapper,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from assessments.matrix import Cell, Layout, edition_layout, heat_maps
+from assessments.matrix import CROSS_CUTTING, Cell, Layout, edition_layout, heat_maps
 from assessments.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -63,8 +64,20 @@ class DashboardCell:
 
 @dataclass
 class DashboardRow:
-    threat: object
+    threat: object  # a Threat, or the cross-cutting Band
     cells: list[DashboardCell]
+
+    @property
+    def is_band(self) -> bool:
+        return self.threat.code == CROSS_CUTTING
+
+
+@dataclass(frozen=True)
+class Band:
+    """The heat map's row of requirements that serve every threat, shown once."""
+
+    code: str = CROSS_CUTTING
+    name: str = _("All threats (cross-cutting)")
 
 
 @dataclass
@@ -126,7 +139,7 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     # The trend periods: the latest ones up to the current period (which also covers the previous).
     trend_periods = sorted({a.period for a in same_edition if a.period <= current.period}, reverse=True)
     same_edition = [a for a in same_edition if a.period in trend_periods[:TREND_PERIODS]]
-    layout = board.layout = edition_layout(current.edition)
+    layout = board.layout = edition_layout(current.edition, band=True)
 
     read = list(
         Response.objects.filter(assessment_id__in=[a.id for a in same_edition])
@@ -142,7 +155,7 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     requirements = {
         r.id: r for r in Requirement.objects.filter(edition_id=current.edition_id).only("id", "ref", "text", "position")
     }
-    for threat in layout.threats:
+    for threat in [*layout.threats, Band()] if layout.cross_cutting else layout.threats:
         cells = []
         for area in layout.areas:
             key = (threat.code, area.code)

@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assessments.matrix import Cell, Layout, edition_layout, heat_maps
+from assessments.matrix import CROSS_CUTTING, Cell, Layout, edition_layout, heat_maps
 from assessments.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -56,7 +56,8 @@ class ForceRow:
     force: Force
     body_type: str
     assessment: Assessment | None
-    cells: list[NationalCell]
+    cells: list[NationalCell]  # threat × area, cross-cutting requirements left out (they are in `band`)
+    band: list[NationalCell] = field(default_factory=list)  # per area: the requirements serving every threat
     assured: int = 0  # requirements judged at the scale's top level
     total: int = 0
     live_departures: int = 0
@@ -73,7 +74,7 @@ class ForceRow:
         return BodyType(self.body_type).label if self.body_type in BodyType.values else "Not recorded"
 
     def cell(self, threat: str, area: str) -> NationalCell | None:
-        for item in self.cells:
+        for item in [*self.cells, *self.band]:
             if item.cell.threat == threat and item.cell.area == area:
                 return item
         return None
@@ -87,6 +88,8 @@ class RegionSummary:
     assured: int = 0
     total: int = 0
     cells_by_label: dict[str, int] = field(default_factory=dict)
+    #: (label, colour, count) of every requirement judged in the region's assessments, lowest first
+    judgements: list[tuple[str, str, int]] = field(default_factory=list)
     live_departures: int = 0
     overdue_actions: int = 0
 
@@ -220,7 +223,7 @@ def national_view(
         return NationalView(
             None, period, periods, None, [], [], [], [], None, capacity_summary(period=period, region=region), []
         )
-    layout = edition_layout(edition)
+    layout = edition_layout(edition, band=True)
     scoped = latest_visible(user).filter(edition=edition, force_id__in=force_ids)
     assessments = {a.force_id: a for a in scoped.filter(period=period)}
     ids = [a.id for a in assessments.values()]
@@ -233,9 +236,11 @@ def national_view(
     top = top_level_ids(layout)
     assured = defaultdict(int)
     totals = defaultdict(int)
+    levels_of: dict[int, Counter] = defaultdict(Counter)
     for aid, _, lid in answers:
         totals[aid] += 1
         assured[aid] += lid in top
+        levels_of[aid][lid] += 1
     today = timezone.localdate()
     departures_qs = Departure.objects.visible_to(user).filter(assessment_id__in=ids, status=DepartureStatus.LIVE)
     actions_qs = Action.objects.visible_to(user).filter(
@@ -260,18 +265,23 @@ def national_view(
     rows = []
     for force in forces:
         assessment = assessments.get(force.id)
-        cells = []
+        cells, band = [], []
         if assessment is not None:
             if assessment.id in maps:
                 heat = maps[assessment.id]
                 cells = [NationalCell(heat[(t.code, a.code)]) for t in layout.threats for a in layout.areas]
+                band = [NationalCell(heat[(CROSS_CUTTING, a.code)]) for a in layout.areas]
             else:  # an assessment with no responses (an edition without requirements)
                 cells = [
                     NationalCell(Cell(t.code, a.code, layout.cells[(t.code, a.code)]))
                     for t in layout.threats
                     for a in layout.areas
                 ]
-            for item in cells:
+                band = [
+                    NationalCell(Cell(CROSS_CUTTING, a.code, layout.cells[(CROSS_CUTTING, a.code)]))
+                    for a in layout.areas
+                ]
+            for item in [*cells, *band]:
                 item.short = short_label(item.cell.label)
                 item.tag = tag_class(item.cell.colour)
         rows.append(
@@ -280,6 +290,7 @@ def national_view(
                 body_type=force.current_body_type,
                 assessment=assessment,
                 cells=cells,
+                band=band,
                 assured=assured[assessment.id] if assessment else 0,
                 total=totals[assessment.id] if assessment else 0,
                 live_departures=departure_counts.get(assessment.id, 0) if assessment else 0,
@@ -293,6 +304,7 @@ def national_view(
             row.assessment.edition = edition
 
     summaries: dict[int, RegionSummary] = {}
+    region_levels: dict[int, Counter] = {}
     for row in rows:
         summary = summaries.setdefault(row.force.region_id, RegionSummary(region=row.force.region))
         summary.forces += 1
@@ -305,6 +317,12 @@ def national_view(
         summary.overdue_actions += row.overdue_actions
         for item in row.cells:
             summary.cells_by_label[item.cell.label] = summary.cells_by_label.get(item.cell.label, 0) + 1
+        region_levels.setdefault(row.force.region_id, Counter()).update(levels_of[row.assessment.id])
+    ordered = sorted(layout.levels.values(), key=lambda level: (level.score is None, level.score or 0, level.id))
+    for region_id, counts in region_levels.items():
+        summaries[region_id].judgements = [
+            (level.label, level.colour, counts[level.id]) for level in ordered if counts[level.id]
+        ]
 
     # National trends: assured and answered counts per period and requirement, in SQL (rows grow
     # with periods × requirements, never with forces).

@@ -179,14 +179,21 @@ def test_evidence_link_and_reference(staff):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JavaScript://example.org/%0aalert(1)", "data:text/html,x", "ftp://x/y", "example.org"],
+    [
+        "javascript:alert(1)",
+        "JavaScript://example.org/%0aalert(1)",
+        "data:text/html,x",
+        "ftp://x/y",
+        "example.org",
+        "https://not a web address",
+    ],
 )
 def test_evidence_link_with_an_unsafe_scheme_is_400(staff, url):
     answer = staff.post(
         LIST, {"kind": "link", "title": "Bad", "owner": "x", "evidence_date": "2025-01-01", "url": url}, format="json"
     )
     assert answer.status_code == 400
-    assert "url" in answer.json()
+    assert "Enter a web address in the correct format, like https://www.example.police.uk" in str(answer.json()["url"])
     assert Evidence.objects.count() == 0
 
 

@@ -187,3 +187,15 @@ def test_record_list_queries_do_not_grow(
     with django_assert_max_num_queries(7) as ten:
         assert staff.get(url).json()["count"] == 10
     assert len(ten) == len(one)
+
+
+def test_action_due_date_in_the_past_is_refused_but_a_recorded_one_may_stay(staff, staff_user, assessment):
+    refused = staff.post(
+        reverse("api-action-list"), {**ACTION, "assessment": assessment.pk, "due_date": "2020-01-01"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "Due date must be today or in the future" in str(refused.json())
+    late = make_action(staff_user, assessment, "6.4", due_date=dt.date(2020, 1, 1))
+    url = reverse("api-action-detail", args=[late.pk])
+    assert staff.patch(url, {"status": "done", "due_date": "2020-01-01"}, format="json").status_code == 200
+    assert staff.patch(url, {"due_date": "2020-02-01"}, format="json").status_code == 400

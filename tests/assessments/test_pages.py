@@ -303,13 +303,14 @@ def test_start_from_last_year_copies_the_record_and_resets_judgements_unless_kep
 # ----------------------------------------------------------------------------- the task list and responses
 
 
-def test_task_list_uses_the_govuk_task_list_and_groups_by_threat_and_area(staff_client, assessment):
+def test_task_list_lists_each_requirement_once_with_threats_as_tags(staff_client, assessment):
     page = staff_client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
 
     assert "You have completed 0 of 38 requirements" in page
-    assert page.count("govuk-task-list__item govuk-task-list__item--with-link") > 38
-    for heading in ("Terrorism", "Organised crime", "Capacity", "Connectivity", "By threat", "By area"):
-        assert heading in page
+    assert page.count("govuk-task-list__item govuk-task-list__item--with-link") == 38
+    assert page.count(f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(a)"])}"') == 1
+    for tag in ("Terrorism", "Organised crime", "All threats", "Capacity", "Connectivity"):
+        assert f'govuk-tag--{"grey" if tag in ("Capacity", "Connectivity") else "blue"}">{tag}</strong>' in page
     assert reverse("assessments:response", args=[assessment.pk, "3.2(a)(ii)"]) in page
     for name in ("assessments:check", "assessments:departures", "assessments:actions"):
         assert reverse(name, args=[assessment.pk]) in page
@@ -325,6 +326,15 @@ def test_response_page_shows_the_requirement_and_the_scale(staff_client, assessm
     assert 'data-module="govuk-character-count" data-maxlength="10000"' in page
     assert "You can enter up to 10000 characters" in page
     assert 'name="version" value="1"' in page
+
+
+def test_response_page_says_requirement_n_of_38_with_previous_and_next(staff_client, assessment):
+    page = staff_client.get(reverse("assessments:response", args=[assessment.pk, "3.1(b)"])).content.decode()
+    assert "Requirement 2 of 38" in page
+    assert f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(a)"])}" rel="prev"' in page
+    assert f'href="{reverse("assessments:response", args=[assessment.pk, "3.1(c)"])}" rel="next"' in page
+    first = staff_client.get(reverse("assessments:response", args=[assessment.pk, "3.1(a)"])).content.decode()
+    assert "Requirement 1 of 38" in first and 'rel="prev"' not in first
 
 
 def test_saving_a_response_moves_progress_and_continues_to_the_next_requirement(staff_client, assessment):
@@ -436,7 +446,7 @@ HTML = b"<!DOCTYPE html><script>alert(1)</script>"
         ({"evidence": ["999999"]}, "Choose evidence from your force&#x27;s library", "id_evidence"),
         (
             {"new_link_title": "Bad", "new_link_url": "javascript:alert(1)"},
-            "Enter a web address starting with https:// or http://",
+            "Enter a web address in the correct format, like https://www.example.police.uk",
             "id_new_link_url",
         ),
         ({"new_link_title": ""}, "Enter a title for the link", "id_new_link_title"),
@@ -670,7 +680,16 @@ def test_evidence_create_uploads_a_file_and_shows_its_details(staff_client, medi
     [
         ({"kind": ""}, "Select the kind of evidence", "id_kind"),
         ({"kind": "link", "url": ""}, "Enter the web address", "id_url"),
-        ({"kind": "link", "url": "javascript:alert(1)"}, "Enter a web address starting with https://", "id_url"),
+        (
+            {"kind": "link", "url": "javascript:alert(1)"},
+            "Enter a web address in the correct format, like https://www.example.police.uk",
+            "id_url",
+        ),
+        (
+            {"kind": "link", "url": "https://not a web address"},
+            "Enter a web address in the correct format, like https://www.example.police.uk",
+            "id_url",
+        ),
         ({"kind": "reference", "reference": ""}, "Enter the reference", "id_reference"),
         ({"kind": "file"}, "Select a file", "id_upload"),
         ({"kind": "file", "upload": SimpleUploadedFile("x.pdf", EXE)}, "The selected file must be a PDF", "id_upload"),
@@ -681,6 +700,8 @@ def test_evidence_create_uploads_a_file_and_shows_its_details(staff_client, medi
         ),
         ({"kind": "link", "evidence_date_day": "31", "evidence_date_month": "2"}, "must be a real date", None),
         ({"kind": "link", "title": ""}, "Enter a title", "id_title"),
+        ({"kind": "link", "title": "x" * 201}, "Title must be 200 characters or fewer", "id_title"),
+        ({"kind": "reference", "reference": "x" * 301}, "Reference must be 300 characters or fewer", "id_reference"),
     ],
 )
 def test_evidence_create_shows_gds_errors_and_saves_nothing(staff_client, media, data, message, field):
@@ -794,9 +815,20 @@ def _action_data(**changes):
 def test_actions_register_records_an_action_and_flags_it_overdue(staff_client, records):
     assessment = records["assessment"]
 
-    answer = staff_client.post(reverse("assessments:action-create", args=[assessment.pk]), _action_data())
+    # a due date in the past is refused, with a clear message
+    before = Action.objects.count()
+    refused = staff_client.post(reverse("assessments:action-create", args=[assessment.pk]), _action_data())
+    assert refused.status_code == 400
+    assert "Due date must be today or in the future" in refused.content.decode()
+    assert Action.objects.count() == before
 
+    answer = staff_client.post(
+        reverse("assessments:action-create", args=[assessment.pk]), _action_data(due_date_year="2099")
+    )
     assert answer.status_code == 302
+    Action.objects.filter(due_date=dt.date(2099, 1, 1)).update(
+        due_date=dt.date(2020, 1, 1)
+    )  # time passes: the action is now overdue
     page = staff_client.get(reverse("assessments:actions", args=[assessment.pk])).content.decode()
     assert page.count('>Overdue<span class="govuk-visually-hidden">: this action is past its due date</span>') == 1
     action = Action.objects.get(due_date=dt.date(2020, 1, 1))

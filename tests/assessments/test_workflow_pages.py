@@ -516,7 +516,7 @@ def test_history_shows_who_when_and_what_after_an_edit(clients, build, people):
 
     page = clients["pcc"].get(reverse("assessments:history", args=[draft.pk])).content.decode()
 
-    assert "Draft → Submitted" in page and "Submitted → Draft" in page
+    assert "Moved from Draft to Submitted" in page and "Moved from Submitted to Draft" in page
     assert "Say more about &lt;i&gt;3.2&lt;/i&gt;" in page
     assert "staff-home" in page and "chief-home" in page
     assert f"Response: {draft} — {REF}" in page

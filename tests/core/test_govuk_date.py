@@ -41,3 +41,21 @@ def test_a_utc_time_after_midnight_in_summer_is_the_next_uk_day():
 @pytest.mark.parametrize("value", [None, "", "2026-01-05", 42])
 def test_anything_that_is_not_a_date_gives_nothing(value):
     assert govuk_date(value) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (dt.datetime(2026, 1, 5, 14, 15, tzinfo=dt.UTC), "5 January 2026 at 2:15pm"),
+        (dt.datetime(2026, 7, 5, 13, 0, tzinfo=dt.UTC), "5 July 2026 at 2pm"),  # British Summer Time
+        (dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC), "5 January 2026 at midday"),
+        (dt.datetime(2026, 1, 5, 0, 0, tzinfo=dt.UTC), "5 January 2026 at midnight"),
+        (dt.datetime(2026, 1, 5, 9, 5, tzinfo=dt.UTC), "5 January 2026 at 9:05am"),
+        (dt.date(2026, 1, 5), "5 January 2026"),
+        (None, ""),
+    ],
+)
+def test_govuk_datetime_writes_times_one_way(value, expected):
+    from core.templatetags.govuk import govuk_datetime
+
+    assert govuk_datetime(value) == expected

@@ -13,7 +13,11 @@ def test_force_dashboard_api_returns_the_matrix(build, chief_client, spr2012):
     body = chief_client.get("/api/v1/dashboard/force/west-midlands/").json()
     assert body["assessment"]["id"] == current.id
     assert body["previous_assessment"]["period"] == "2024/25"
-    assert len(body["cells"]) == spr2012.threats.count() * spr2012.areas.count()
+    # one row per threat plus the band of requirements that serve every threat, counted once
+    assert body["cross_cutting_threat"] == "all-threats"
+    assert len(body["cells"]) == (spr2012.threats.count() + 1) * spr2012.areas.count()
+    band = [c for c in body["cells"] if c["threat"] == "all-threats"]
+    assert sum(c["total"] for c in band) and all(c["spread_text"] for c in band)
     cell = next(c for c in body["cells"] if c["total"])
     assert set(cell) >= {"threat", "area", "code", "label", "judged", "unassessed", "total", "change"}
     assert cell["label"] == "Partially assured" and cell["change"] == "worse"

@@ -20,10 +20,16 @@ def test_force_dashboard_shows_heat_map_with_text_rule_and_links(build, chief_cl
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Each cell shows the lowest judgement" in html
-    assert 'govuk-tag govuk-tag--red">Not assured' in html  # colour and text together
+    assert "Each cell counts the requirements" in html
+    # the spread, in colour and words together
+    assert re.search(r'govuk-tag govuk-tag--red">\d+ not assured<', html)
     assert "Worse: was assured" in html
     assert 'href="#cell-terrorism-capacity"' in html and 'id="cell-terrorism-capacity"' in html
+    # requirements serving every threat (3.1(a)) sit once in their own band, not under each threat
+    assert "All threats (cross-cutting)" in html
+    band = html.split('id="cell-all-threats-capacity"')[1].split("</section>")[0]
+    terrorism = html.split('id="cell-terrorism-capacity"')[1].split("</section>")[0]
+    assert ">3.1(a)<" in band and ">3.1(a)<" not in terrorism
     assert reverse("assessments:response", args=[current.pk, "3.1(a)"]) in html or "/requirements/" in html
     assert "Overdue actions" in html and "Evidence past its review date" in html
     assert '<svg class="spr-chart" role="img"' in html and "style=" not in html.split("<main")[1]
@@ -100,8 +106,11 @@ def test_national_csv_export_is_long_format_and_safe(build, inspector_client, sp
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     wm = [row for row in rows if row["force_code"] == "west-midlands"]
-    assert len(wm) == spr2012.threats.count() * spr2012.areas.count()
+    # every threat × area, and the band of requirements serving every threat once per area
+    assert len(wm) == (spr2012.threats.count() + 1) * spr2012.areas.count()
     assert {row["judgement"] for row in wm} <= {"Assured", "No requirements"}
+    band = [row for row in wm if row["threat"] == "all-threats"]
+    assert band and all(row["spread"] for row in band)
     assert {row["force_code"] for row in rows} <= {"west-midlands", "staffordshire", "warwickshire", "west-mercia"}
 
 
@@ -116,11 +125,18 @@ def test_capacity_csv_export(inspector_client, spr2012):
     assert any(line.startswith("national,,2025/26,public-order-psu") for line in lines)
 
 
-def test_navigation_links_by_role(chief_client, inspector_client):
+def test_navigation_links_by_role(chief_client, inspector_client, national_admin_client, national_admin_user):
+    national_admin_user.is_staff = True  # may sign in to the admin
+    national_admin_user.save()
     chief = chief_client.get("/").content.decode()
     inspector = inspector_client.get("/").content.decode()
+    admin = national_admin_client.get("/").content.decode()
     assert 'href="/dashboard/">Dashboard' in chief and "National view" not in chief
     assert 'href="/national/">National view' in inspector
+    for page in (chief, inspector, admin):
+        assert 'href="/capacity/">Capacity' in page
+    assert 'href="/admin/">Administration' in admin
+    assert "/admin/" not in chief and "/admin/" not in inspector
 
 
 def test_no_inline_style_on_dashboard_pages(build, chief_client, inspector_client):
@@ -216,3 +232,22 @@ def test_every_dashboard_and_capacity_url_for_every_role(request, role, build, c
     for url, statuses in EXPECTED.items():
         assert signed_in.get(url).status_code == statuses[role], (role, url)
         assert client.get(url).status_code in (302, 401, 403), url  # anonymous: never the data
+
+
+def test_national_matrix_shows_one_c_at_a_time_with_a_plain_link_switch(build, inspector_client, spr2012):
+    build("west-midlands", "2025/26", judgement="partially_assured")
+    html = inspector_client.get("/national/").content.decode()
+    areas = list(spr2012.areas.order_by("position"))
+    first, second = areas[0], areas[1]
+    # the first C is shown; the others are GET links that work without JavaScript
+    assert f'<strong aria-current="page">{first.name}</strong>' in html
+    assert f"area={second.code}#matrix" in html
+    assert "All threats (cross-cutting)" in html
+    matrix = html.split('class="govuk-table spr-national"')[1].split("</table>")[0]
+    assert re.search(r"\d+ partially assured</span>", matrix)  # spread in words for screen readers
+    assert re.search(r'aria-hidden="true">\d+ PA<', matrix)  # and its short form beside the key
+    regions = html.split('id="regions"')[1].split("</table>")[0]
+    assert re.search(r'govuk-tag--yellow">38 partially assured<', regions)  # requirements, not cells
+    other = inspector_client.get("/national/", {"area": second.code}).content.decode()
+    assert f'<strong aria-current="page">{second.name}</strong>' in other
+    assert inspector_client.get("/national/", {"area": "atlantis"}).status_code == 404

@@ -44,9 +44,9 @@ def test_chief_constable_follows_a_red_cell_to_its_requirements(page, live_serve
     assert page.get_by_role("heading", name="West Midlands Police: SPR dashboard").is_visible()
     assert_accessible(page)
 
-    red = page.locator("a.spr-heat-map__link[data-colour='red']").first
-    assert "Not assured" in red.inner_text()
-    red.click()
+    red = page.locator("td.spr-heat-map__cell:has(a.spr-heat-map__link[data-colour='red'])").first
+    assert "not assured" in red.inner_text()  # the spread, in words beside the colour
+    red.locator("a.spr-heat-map__link").click()
     anchor = page.url.split("#", 1)[1]
     section = page.locator(f"section#{anchor}")
     assert section.is_visible()

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from assessments import services
-from assessments.models import Assessment, Evidence
+from assessments.models import Action, Assessment, Evidence
 from assessments.records import ResponseAnswer
 from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -190,7 +190,13 @@ def test_staff_start_answer_and_check_a_self_assessment(page, live_server, kent)
     page.get_by_label("Month").fill("1")
     page.get_by_label("Year").fill("2020")
     page.get_by_role("button", name="Add action").click()
+    assert "Due date must be today or in the future" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Year").fill("2099")
+    page.get_by_role("button", name="Add action").click()
     assert "Action on 6.4 recorded" in page.content()
+    # time passes: the action is now past its due date, and the register says so
+    Action.objects.filter(gap="The plan has not been tested.").update(due_date=dt.date(2020, 1, 1))
+    page.reload()
     assert page.locator(".govuk-tag--red", has_text="Overdue").count() == 1
     assert_accessible(page)
 
@@ -228,7 +234,8 @@ def test_the_core_path_works_without_javascript(nojs_page, browser, live_server,
     page.get_by_label("Web address").fill("javascript:alert(1)")
     page.get_by_role("button", name="Save as draft").click()
     assert page.title().startswith("Error: ")
-    assert "Enter a web address starting with https:// or http://" in page.locator(".govuk-error-summary").inner_text()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter a web address in the correct format, like https://www.example.police.uk" in summary
     accessible(page)
 
     page.get_by_role("link", name="Back to the task list").click()

@@ -162,5 +162,5 @@ def test_the_accountability_chain_from_submission_to_hmic(browser, live_server, 
     assert "I am assured, subject to the actions recorded." in inspector.locator("#statements").inner_text()
     assert_accessible(inspector)
     inspector.get_by_role("link", name="History and audit trail").click()
-    assert "Signed off → Published" in inspector.content()
+    assert "Moved from Signed off to Published" in inspector.content()
     assert_accessible(inspector)

@@ -4,6 +4,7 @@ the user may see) and the requirement's reference."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from assessments.api.serializers.common import (
@@ -20,6 +21,7 @@ from assessments.models import (
     Departure,
     DepartureStatus,
 )
+from core.forms.govuk import validate_not_past
 
 # Output ---------------------------------------------------------------------------------------------
 
@@ -122,5 +124,13 @@ class ActionInputSerializer(_AssessmentRecordInput):
     gap = text_field()
     description = text_field()
     owner = StrictCharField()
-    due_date = serializers.DateField()
+    due_date = serializers.DateField(help_text="Today or later (an action's recorded due date may stay as it is)")
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+
+    def validate_due_date(self, value):
+        """A new or moved due date in the past is refused, as on the page."""
+        try:
+            validate_not_past(value, label="Due date", unchanged_from=getattr(self.instance, "due_date", None))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value

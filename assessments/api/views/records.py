@@ -97,7 +97,7 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def partial_update(self, request, pk=None):
         record = self.get_object()
-        data = validated(self.endpoint.input_serializer, request, partial=True)
+        data = validated(self.endpoint.input_serializer, request, partial=True, instance=record)
         self.endpoint.save(user=request.user, assessment=record.assessment, record=record, **data)
         return ApiResponse(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
