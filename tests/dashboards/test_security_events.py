@@ -32,9 +32,9 @@ def test_the_page_has_its_url():
 
 def test_sign_in_failure_and_sign_out_are_recorded_in_the_chain(staff_user, forces):
     client = Client()
-    client.post(reverse("login"), {"username": staff_user.username, "password": "wrong-password-123"})
-    client.post(reverse("login"), {"username": "nobody-by-this-name", "password": "guess"})
-    client.post(reverse("login"), {"username": staff_user.username, "password": PASSWORD})
+    client.post(reverse("login"), {"login": staff_user.username, "password": "wrong-password-123"})
+    client.post(reverse("login"), {"login": "nobody-by-this-name", "password": "guess"})
+    client.post(reverse("login"), {"login": staff_user.username, "password": PASSWORD})
     client.post(reverse("logout"))
 
     failed, unknown = _events(Kind.SIGN_IN_FAILED)

@@ -9,11 +9,17 @@ from django.db import transaction
 
 from core.roles import Role
 from people import services
-from tests.reports.support import start_worker, stop_worker
+
+
+def _mail_text(folder) -> str:
+    return "\n".join(path.read_text(errors="replace") for path in sorted(folder.glob("*.log")))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_invitation_with_its_absolute_link(make_user, forces, tmp_path, settings):
+def test_a_real_worker_sends_the_invitation_with_its_absolute_link(
+    celery_worker_process, worker_mail_dir, make_user, forces, settings
+):
+    """The session's worker (tests/conftest.py) writes its e-mail to files, which the test reads."""
     admin = make_user(Role.NATIONAL_ADMIN, None, "worker-admin")
     with transaction.atomic():
         _invitation, link = services.invitation_create(
@@ -24,18 +30,10 @@ def test_a_real_worker_sends_the_invitation_with_its_absolute_link(make_user, fo
             role="chief",
             force=forces["dyfed-powys"],
         )
-    log = tmp_path / "worker.log"
-    # The console backend writes the message to the worker's output, which the test reads.
-    process = start_worker(
-        log, name="people-mail", extra_env={"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-    try:
-        deadline = time.monotonic() + 45
-        while time.monotonic() < deadline and link not in log.read_text(errors="replace"):
-            time.sleep(0.3)
-    finally:
-        stop_worker(process)
-    text = log.read_text(errors="replace")
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline and link not in _mail_text(worker_mail_dir):
+        time.sleep(0.3)
+    text = _mail_text(worker_mail_dir)
     assert link in text, text[-3000:]
     assert link.startswith(settings.SITE_URL)
     assert "To: worker.invitee@example.police.uk" in text
