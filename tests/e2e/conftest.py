@@ -89,6 +89,7 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, live_server, username: str, password: str) -> None:
+    page.context.clear_cookies()  # a signed-in person is sent away from the sign-in page
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)

@@ -60,7 +60,7 @@ def test_inspector_filters_national_view_and_downloads_csv(nojs_page, page, live
     # Without JavaScript: the GET form filters by region.
     sign_in(nojs_page, live_server, "inspector", password)
     nojs_page.goto(f"{live_server.url}/national/")
-    nojs_page.get_by_label("Region").select_option(label="West Midlands")
+    nojs_page.get_by_label("Region", exact=True).select_option(label="West Midlands")
     nojs_page.get_by_role("button", name="Apply filters").click()
     assert "region=west-midlands" in nojs_page.url
     table = nojs_page.locator("table.spr-national")

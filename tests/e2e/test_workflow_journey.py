@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from assessments.models import Assessment, AssessmentStatus, Challenge, Snapshot
+from core.people import display_name
 from demo.accounts import demo_accounts_create
 from tests.e2e.conftest import _new_page, assert_accessible, sign_in
 from tests.e2e.test_self_assessment_journey import _accessible_without_js
@@ -145,7 +146,9 @@ def test_the_accountability_chain_from_submission_to_hmic(browser, live_server, 
     pcc.get_by_role("button", name="Publish to HMIC").click()
     assert "published to HMIC" in _success(pcc)
     banner = pcc.locator("#published-banner").inner_text()
-    assert re.match(r"Published on \d+ \w+ \d{4} by Commissioner Kent Police\. This version cannot change\.", banner)
+    # The signatory is named "Name, job title", never by login.
+    signatory = re.escape(display_name(get_user_model().objects.get(username="pcc-kent")))
+    assert re.match(rf"Published on \d+ \w+ \d{{4}} by {signatory}\. This version cannot change\.", banner)
     assert Snapshot.objects.get(assessment=assessment).sha256 == pcc.locator("#snapshot-sha").inner_text()
     assert_accessible(pcc)
     assert _status(assessment) == AssessmentStatus.PUBLISHED
