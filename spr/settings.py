@@ -200,7 +200,12 @@ ACCOUNT_RATE_LIMITS = {
 # (sign-up is closed: "You do not have access yet"). The ID token's signature is always checked
 # (core.signin.SignedIDTokenAdapter); an `amr` claim holding "mfa" counts as the second factor.
 SPR_OIDC_ISSUER = os.environ.get("SPR_OIDC_ISSUER", "")
-SOCIALACCOUNT_ADAPTER = "core.signin.SocialAccountAdapter"
+# Group or app-role claims map to a role and force through people.SsoGroupMapping (edited under
+# /people/sso/): a mapped person is created or updated at sign-in; an unmapped one sees "You do not
+# have access yet" and their administrators are told. Entra ID sends group object ids in "groups"
+# (with the groups claim configured on the app registration) or app role values in "roles".
+SOCIALACCOUNT_ADAPTER = "people.signin.SsoSocialAccountAdapter"
+SPR_OIDC_GROUPS_CLAIM = os.environ.get("SPR_OIDC_GROUPS_CLAIM", "groups")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
