@@ -1,0 +1,110 @@
+"""The single sign-on group mapping pages under /people/sso/, the access requests on the people page,
+and the Django admin's mapping pages: who may map what, and every change in the audit trail."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.models import AuditEntry
+from people import sso
+from people.models import PendingSsoUser, SsoGroupMapping
+from tests.conftest import HOME_FORCE, OTHER_FORCE
+
+
+def _audits(action):
+    return AuditEntry.objects.filter(model="people.ssogroupmapping", action=action)
+
+
+def test_a_national_administrator_maps_a_group_on_the_page(national_admin_client, forces):
+    page = national_admin_client.get(reverse("people:sso-mapping-new"))
+    assert page.status_code == 200 and "Group claim value" in page.content.decode()
+    response = national_admin_client.post(
+        reverse("people:sso-mapping-new"), {"group": " kent-chiefs ", "role": "chief", "force": OTHER_FORCE}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("people:sso-mappings")
+    mapping = SsoGroupMapping.objects.get()
+    assert (mapping.group, mapping.role, mapping.force.code) == ("kent-chiefs", "chief", OTHER_FORCE)
+    listing = national_admin_client.get(reverse("people:sso-mappings")).content.decode()
+    assert "kent-chiefs" in listing and "Chief constable" in listing and "Kent" in listing
+    entry = _audits(AuditEntry.Action.CREATED).get()
+    assert entry.changes == {"group": "kent-chiefs", "role": "chief", "force": OTHER_FORCE}
+
+    again = national_admin_client.post(
+        reverse("people:sso-mapping-new"), {"group": "kent-chiefs", "role": "staff", "force": OTHER_FORCE}
+    )
+    assert again.status_code == 400 and "This group is already mapped" in again.content.decode()
+    missing_force = national_admin_client.post(reverse("people:sso-mapping-new"), {"group": "x", "role": "staff"})
+    assert missing_force.status_code == 400 and "Select the force they will work for" in missing_force.content.decode()
+
+
+def test_a_force_administrator_maps_only_to_their_own_force_and_force_roles(home_force_admin_client, forces):
+    url = reverse("people:sso-mapping-new")
+    form = home_force_admin_client.get(url).content.decode()
+    assert "Kent" not in form and "National administrator" not in form
+    assert home_force_admin_client.post(url, {"group": "g", "role": "staff", "force": OTHER_FORCE}).status_code == 400
+    assert home_force_admin_client.post(url, {"group": "g", "role": "inspector"}).status_code == 400
+    assert not SsoGroupMapping.objects.exists()
+    assert home_force_admin_client.post(url, {"group": "g", "role": "pcc", "force": HOME_FORCE}).status_code == 302
+    assert SsoGroupMapping.objects.get().force.code == HOME_FORCE
+
+
+def test_a_force_administrator_sees_and_removes_only_their_forces_mappings(
+    home_force_admin_client, national_admin_user, forces
+):
+    ours = sso.mapping_create(user=national_admin_user, group="wm-staff", role="staff", force=forces[HOME_FORCE])
+    theirs = sso.mapping_create(user=national_admin_user, group="kent-staff", role="staff", force=forces[OTHER_FORCE])
+    listing = home_force_admin_client.get(reverse("people:sso-mappings")).content.decode()
+    assert "wm-staff" in listing and "kent-staff" not in listing
+    assert home_force_admin_client.post(reverse("people:sso-mapping-delete", args=[theirs.pk])).status_code == 404
+    assert home_force_admin_client.post(reverse("people:sso-mapping-delete", args=[ours.pk])).status_code == 302
+    assert list(SsoGroupMapping.objects.values_list("group", flat=True)) == ["kent-staff"]
+    assert _audits(AuditEntry.Action.DELETED).get().changes["group"] == "wm-staff"
+
+
+def test_people_without_administration_cannot_reach_the_mapping_pages(staff_client):
+    assert staff_client.get(reverse("people:sso-mappings")).status_code == 403
+    assert staff_client.post(reverse("people:sso-mapping-new"), {"group": "g", "role": "admin"}).status_code == 403
+    assert not SsoGroupMapping.objects.exists()
+
+
+def test_administrators_see_and_dismiss_access_requests(
+    national_admin_client, home_force_admin_client, other_force_admin_client, forces
+):
+    pending = PendingSsoUser.objects.create(
+        provider="sso",
+        uid="u1",
+        email="nia@west-midlands.police.uk",
+        name="Nia Newcomer",
+        groups=["g-1"],
+        force=forces[HOME_FORCE],
+    )
+    for client in (national_admin_client, home_force_admin_client):
+        page = client.get(reverse("people:list")).content.decode()
+        assert "Asking for access" in page and "Nia Newcomer" in page and "g-1" in page
+    assert "Nia Newcomer" not in other_force_admin_client.get(reverse("people:list")).content.decode()
+    dismiss = reverse("people:sso-request-dismiss", args=[pending.pk])
+    assert other_force_admin_client.post(dismiss).status_code == 404
+    assert home_force_admin_client.post(dismiss).status_code == 302
+    pending.refresh_from_db()
+    assert pending.dismissed_at is not None
+    assert "Nia Newcomer" not in national_admin_client.get(reverse("people:list")).content.decode()
+    entry = AuditEntry.objects.get(model="people.pendingssouser", object_id=str(pending.pk))
+    assert entry.changes["dismissed"] == [False, True]
+
+
+def test_the_django_admin_edits_mappings_with_an_audit_trail(admin_client, forces):
+    add = reverse("admin:people_ssogroupmapping_add")
+    response = admin_client.post(add, {"group": "kent-pcc", "role": "pcc", "force": forces[OTHER_FORCE].pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    mapping = SsoGroupMapping.objects.get()
+    change = reverse("admin:people_ssogroupmapping_change", args=[mapping.pk])
+    admin_client.post(change, {"group": "kent-pcc", "role": "chief", "force": forces[OTHER_FORCE].pk})
+    admin_client.post(reverse("admin:people_ssogroupmapping_delete", args=[mapping.pk]), {"post": "yes"})
+    assert not SsoGroupMapping.objects.exists()
+    entries = list(AuditEntry.objects.filter(model="people.ssogroupmapping").order_by("id"))
+    assert [e.action for e in entries] == [
+        AuditEntry.Action.CREATED,
+        AuditEntry.Action.CHANGED,
+        AuditEntry.Action.DELETED,
+    ]
+    assert entries[1].changes == {"role": ["pcc", "chief"]}
