@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -378,8 +377,8 @@ REST_FRAMEWORK = {
         # Personal API tokens (`Authorization: Bearer <token>`): hashed, expiring, owned (core.tokens).
         # First, so a refused call answers 401 with `WWW-Authenticate: Bearer`.
         "core.api.authentication.PersonalTokenAuthentication",
+        # Only these two: DRF's unhashed `Authorization: Token` keys are retired.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
