@@ -24,13 +24,16 @@ class SsoSocialAccountAdapter(SocialAccountAdapter):
         super().pre_social_login(request, sociallogin)
         claims = sso.claims_of(sociallogin)
         mapping = sso.mapping_for(sso.groups_of(claims))
+        account = sociallogin.account
         if sociallogin.is_existing:
             if mapping is not None and sociallogin.user.is_active:
                 sso.sso_person_update(person=sociallogin.user, mapping=mapping)
+            sso.pending_resolve(provider=account.provider, uid=account.uid, email=sociallogin.user.email)
             return
         person = sso.sso_person_provision(claims=claims, mapping=mapping) if mapping is not None else None
         if person is not None:
             sociallogin.connect(request, person)
+            sso.pending_resolve(provider=account.provider, uid=account.uid, email=person.email)
             return
-        sso.pending_record(provider=sociallogin.account.provider, uid=sociallogin.account.uid, claims=claims)
+        sso.pending_record(provider=account.provider, uid=account.uid, claims=claims)
         raise ImmediateHttpResponse(render(request, "account/signup_closed.html", {"sso_pending": True}, status=403))

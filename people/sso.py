@@ -252,6 +252,16 @@ def _enqueue_notice(pending_id: int) -> None:
         mail.sso_access_request_email_send(pending_id=pending_id)
 
 
+def pending_resolve(*, provider: str, uid: str, email: str = "") -> int:
+    """Close the access requests of someone who has just signed in with an account (mapped, invited
+    or made by hand meanwhile): they no longer wait. Answers how many were closed."""
+    match = Q(provider=provider, uid=uid)
+    if email:
+        match |= Q(email__iexact=email)
+    deleted, _by_model = PendingSsoUser.objects.filter(match).delete()
+    return deleted
+
+
 def pending_list(*, user) -> QuerySet[PendingSsoUser]:
     """Open access requests the user may see: all for a national administrator, their forces' for a
     force administrator."""

@@ -154,3 +154,29 @@ def test_an_unverified_address_of_an_existing_account_makes_no_second_account(pr
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     assert get_user_model().objects.count() == users
+
+
+def test_once_their_group_is_mapped_the_waiting_person_gets_in_and_their_request_closes(
+    provider,  # noqa: F811
+    national_admin_user,
+    forces,
+):
+    provider.person = newcomer(groups=["late-group"])
+    assert sso_sign_in(Client(), provider).status_code == 403
+    assert PendingSsoUser.objects.count() == 1
+    sso.mapping_create(user=national_admin_user, group="late-group", role="pcc", force=forces[OTHER_FORCE])
+    client = Client()
+    assert sso_sign_in(client, provider).status_code == 302
+    assert "_auth_user_id" in client.session
+    assert not PendingSsoUser.objects.exists()
+
+
+def test_a_mapping_never_moves_the_last_national_administrator(provider, national_admin_user, forces):  # noqa: F811
+    sso.mapping_create(user=national_admin_user, group="everyone", role="staff", force=forces[HOME_FORCE])
+    provider.person = person(national_admin_user, groups=["everyone"])
+    client = Client()
+    sso_sign_in(client, provider)
+    assert client.session["_auth_user_id"] == str(national_admin_user.pk)
+    fresh = get_user_model().objects.get(pk=national_admin_user.pk)
+    assert roles_of(fresh) == {Role.NATIONAL_ADMIN}
+    assert not Membership.objects.filter(user=fresh).exists()

@@ -108,3 +108,31 @@ def test_the_django_admin_edits_mappings_with_an_audit_trail(admin_client, force
         AuditEntry.Action.DELETED,
     ]
     assert entries[1].changes == {"role": ["pcc", "chief"]}
+
+
+def _requests(forces, start: int, count: int) -> None:
+    for n in range(start, start + count):
+        PendingSsoUser.objects.create(
+            provider="sso", uid=f"u{n}", email=f"p{n}@kent.police.uk", name=f"Person {n}", force=forces[OTHER_FORCE]
+        )
+
+
+def test_the_mapping_list_and_access_requests_take_constant_queries(
+    national_admin_client, national_admin_user, forces, django_assert_max_num_queries
+):
+    for n in range(2):
+        sso.mapping_create(user=national_admin_user, group=f"g{n}", role="staff", force=forces[OTHER_FORCE])
+    _requests(forces, 0, 2)
+    with django_assert_max_num_queries(20) as few_mappings:
+        national_admin_client.get(reverse("people:sso-mappings"))
+    with django_assert_max_num_queries(20) as few_people:
+        national_admin_client.get(reverse("people:list"))
+    for n in range(2, 12):
+        sso.mapping_create(user=national_admin_user, group=f"g{n}", role="pcc", force=forces[HOME_FORCE])
+    _requests(forces, 2, 10)
+    with django_assert_max_num_queries(len(few_mappings.captured_queries)):
+        page = national_admin_client.get(reverse("people:sso-mappings")).content.decode()
+    assert "g11" in page
+    with django_assert_max_num_queries(len(few_people.captured_queries)):
+        page = national_admin_client.get(reverse("people:list")).content.decode()
+    assert "Person 11" in page
