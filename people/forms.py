@@ -113,3 +113,11 @@ class SsoMappingForm(PersonFields):
         super().__init__(*args, **kwargs)
         del self.fields["name"]
         del self.fields["job_title"]
+
+
+class SsoMappingChangeForm(SsoMappingForm):
+    """The role and force a mapped group gives (the group's value stays)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["group"]

@@ -101,11 +101,10 @@ def mapping_for(groups: list[str]) -> SsoGroupMapping | None:
 def mapping_list(*, user) -> QuerySet[SsoGroupMapping]:
     """The mappings the user may see: all for a national administrator, their forces' for a force
     administrator, none for anyone else."""
-    mappings = SsoGroupMapping.objects.select_related("force")
-    if not can_manage_people(user):
-        return mappings.none()
-    managed = managed_force_ids(user)
-    return mappings if managed is None else mappings.filter(force_id__in=managed)
+    # Scoped by force (a force administrator's forces are the ones they manage); a miss on a mapping
+    # the user may not see is recorded as a denied access.
+    scoped = SsoGroupMapping.objects.select_related("force").visible_to(user)
+    return scoped if can_manage_people(user) else scoped.none()
 
 
 def mapping_get(*, user, pk) -> SsoGroupMapping:
@@ -137,6 +136,28 @@ def mapping_create(*, user, group: str, role: str, force: Force | None) -> SsoGr
         raise ValidationError({"group": _("This group is already mapped")}) from None
     audit_record(actor=user, action=CREATED, instance=mapping, changes=_describe(mapping))
     return mapping
+
+
+@transaction.atomic
+def mapping_update(*, user, mapping: SsoGroupMapping, role: str, force: Force | None) -> SsoGroupMapping:
+    """Change the role and force a mapped group gives (people it made move at their next sign-in);
+    audited. A force administrator changes only their forces' mappings, to what they may grant."""
+    if not can_manage_people(user):
+        raise PermissionDenied(_("You cannot map single sign-on groups"))
+    locked = SsoGroupMapping.objects.select_for_update().get(pk=mapping.pk)
+    managed = managed_force_ids(user)
+    if managed is not None and locked.force_id not in managed:
+        raise PermissionDenied(_("You cannot change this mapping"))
+    granted = _role(role)
+    force = _check_role_and_force(user, granted, force)
+    before = _describe(locked)
+    locked.role, locked.force = granted.slug, force
+    locked.save(update_fields=["role", "force"])
+    after = _describe(locked)
+    changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+    if changes:
+        audit_record(actor=user, action=CHANGED, instance=locked, changes=changes)
+    return locked
 
 
 @transaction.atomic
@@ -265,11 +286,8 @@ def pending_resolve(*, provider: str, uid: str, email: str = "") -> int:
 def pending_list(*, user) -> QuerySet[PendingSsoUser]:
     """Open access requests the user may see: all for a national administrator, their forces' for a
     force administrator."""
-    pending = PendingSsoUser.objects.select_related("force").filter(dismissed_at__isnull=True)
-    if not can_manage_people(user):
-        return pending.none()
-    managed = managed_force_ids(user)
-    return pending if managed is None else pending.filter(force_id__in=managed)
+    scoped = PendingSsoUser.objects.select_related("force").visible_to(user).filter(dismissed_at__isnull=True)
+    return scoped if can_manage_people(user) else scoped.none()
 
 
 def pending_get(*, user, pk) -> PendingSsoUser:

@@ -18,7 +18,14 @@ from core.forms.govuk import add_service_errors
 from core.people import display_name, job_title_of
 from core.roles import ROLES_BY_SLUG
 from people import selectors, services, sso
-from people.forms import AcceptForm, InviteForm, OwnDetailsForm, PersonFields, SsoMappingForm
+from people.forms import (
+    AcceptForm,
+    InviteForm,
+    OwnDetailsForm,
+    PersonFields,
+    SsoMappingChangeForm,
+    SsoMappingForm,
+)
 from people.permissions import can_manage_people, role_of
 
 FORM_METHODS = ["GET", "POST"]
@@ -292,6 +299,31 @@ def sso_mapping_create_view(request):
             return redirect("people:sso-mappings")
     return render(
         request, "people/sso_mapping_new.html", {"form": form}, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def sso_mapping_change_view(request, pk: int):
+    """Change the role and force a mapped group gives."""
+    mapping = sso.mapping_get(user=request.user, pk=pk)  # first: another force's mapping is a 404
+    _require_manager(request)
+    initial = {"role": mapping.role, "force": mapping.force.code if mapping.force else None}
+    form = SsoMappingChangeForm(request.POST if request.method == "POST" else None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sso.mapping_update(user=request.user, mapping=mapping, role=data["role"], force=data["force"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Group %(group)s mapping saved") % {"group": mapping.group})
+            return redirect("people:sso-mappings")
+    return render(
+        request,
+        "people/sso_mapping_change.html",
+        {"form": form, "mapping": mapping},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

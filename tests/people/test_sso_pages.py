@@ -12,7 +12,7 @@ from tests.conftest import HOME_FORCE, OTHER_FORCE
 
 
 def _audits(action):
-    return AuditEntry.objects.filter(model="people.ssogroupmapping", action=action)
+    return AuditEntry.objects.filter(model="people.ssogroupmapping", action=action, kind=AuditEntry.Kind.RECORD)
 
 
 def test_a_national_administrator_maps_a_group_on_the_page(national_admin_client, forces):
@@ -88,7 +88,9 @@ def test_administrators_see_and_dismiss_access_requests(
     pending.refresh_from_db()
     assert pending.dismissed_at is not None
     assert "Nia Newcomer" not in national_admin_client.get(reverse("people:list")).content.decode()
-    entry = AuditEntry.objects.get(model="people.pendingssouser", object_id=str(pending.pk))
+    entry = AuditEntry.objects.get(
+        model="people.pendingssouser", object_id=str(pending.pk), kind=AuditEntry.Kind.RECORD
+    )
     assert entry.changes["dismissed"] == [False, True]
 
 
@@ -136,3 +138,20 @@ def test_the_mapping_list_and_access_requests_take_constant_queries(
     with django_assert_max_num_queries(len(few_people.captured_queries)):
         page = national_admin_client.get(reverse("people:list")).content.decode()
     assert "Person 11" in page
+
+
+def test_an_administrator_changes_what_a_group_gives(
+    home_force_admin_client, other_force_admin_client, national_admin_user, forces
+):
+    mapping = sso.mapping_create(user=national_admin_user, group="wm-staff", role="staff", force=forces[HOME_FORCE])
+    url = reverse("people:sso-mapping-change", args=[mapping.pk])
+    assert other_force_admin_client.get(url).status_code == 404
+    assert other_force_admin_client.post(url, {"role": "pcc", "force": OTHER_FORCE}).status_code == 404
+    page = home_force_admin_client.get(url)
+    assert page.status_code == 200 and "wm-staff" in page.content.decode()
+    assert home_force_admin_client.post(url, {"role": "inspector"}).status_code == 400
+    assert home_force_admin_client.post(url, {"role": "pcc", "force": OTHER_FORCE}).status_code == 400
+    assert home_force_admin_client.post(url, {"role": "pcc", "force": HOME_FORCE}).status_code == 302
+    mapping.refresh_from_db()
+    assert (mapping.role, mapping.force.code) == ("pcc", HOME_FORCE)
+    assert _audits(AuditEntry.Action.CHANGED).get().changes == {"role": ["staff", "pcc"]}
