@@ -155,3 +155,34 @@ def test_an_administrator_changes_what_a_group_gives(
     mapping.refresh_from_db()
     assert (mapping.role, mapping.force.code) == ("pcc", HOME_FORCE)
     assert _audits(AuditEntry.Action.CHANGED).get().changes == {"role": ["staff", "pcc"]}
+
+
+def test_the_api_twin_maps_changes_and_removes_groups_within_scope(
+    home_force_admin_client, other_force_admin_client, staff_client, national_admin_user, forces
+):
+    url = "/api/v1/sso-mappings/"
+    made = home_force_admin_client.post(
+        url, {"group": "wm-pcc", "role": "pcc", "force": HOME_FORCE}, "application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["force"] == HOME_FORCE and made.json()["role"] == "pcc"
+    pk = made.json()["id"]
+    refused = home_force_admin_client.post(url, {"group": "x", "role": "admin"}, "application/json")
+    assert refused.status_code in (400, 403)
+    assert (
+        staff_client.post(url, {"group": "y", "role": "staff", "force": HOME_FORCE}, "application/json").status_code
+        == 403
+    )
+    assert other_force_admin_client.get(f"{url}{pk}/").status_code == 404
+    assert other_force_admin_client.delete(f"{url}{pk}/").status_code == 404
+    assert [m["group"] for m in other_force_admin_client.get(url).json()["results"]] == []
+    changed = home_force_admin_client.patch(f"{url}{pk}/", {"role": "chief", "force": HOME_FORCE}, "application/json")
+    assert changed.status_code == 200 and changed.json()["role"] == "chief"
+    assert home_force_admin_client.delete(f"{url}{pk}/").status_code == 204
+    assert not SsoGroupMapping.objects.exists()
+    actions = list(
+        AuditEntry.objects.filter(model="people.ssogroupmapping", kind=AuditEntry.Kind.RECORD)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [AuditEntry.Action.CREATED, AuditEntry.Action.CHANGED, AuditEntry.Action.DELETED]

@@ -227,6 +227,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "person": world["person"].pk,
         "invitation": world["invitation"].pk,
         "token": world["api_token"].pk,
+        "sso": world["sso_mapping"].pk,
     }
     values = {}
     for kwarg in kwargs:
