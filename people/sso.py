@@ -189,7 +189,11 @@ def sso_person_provision(*, claims: dict, mapping: SsoGroupMapping):
         return None
     person = get_user_model()(username=email, email=email, is_active=True)
     person.set_unusable_password()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # the same person signing in twice at once: the other sign-in made it
+        return None
     role = ROLES_BY_SLUG[mapping.role]
     changes = person_name_set(person, name=name_of(claims) or email, job_title="")
     changes |= _assign(actor=None, person=person, role=role, force=mapping.force)
