@@ -18,7 +18,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete, post_save
 
 from core.audit import audit_event
-from core.models import AuditEntry
+from core.models import ApiToken, AuditEntry
 
 logger = logging.getLogger(__name__)
 Kind = AuditEntry.Kind
@@ -86,10 +86,12 @@ def on_mfa_failed(sender, request=None, user=None, authenticator=None, **kwargs)
     )
 
 
-def on_token_saved(sender, instance, created: bool, **kwargs) -> None:
-    """An API token issued (never its key)."""
+def on_token_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A personal API token issued or revoked (never its secret)."""
     if created:
         audit_event(kind=Kind.TOKEN_CHANGED, user=instance.user, details={"change": "created"})
+    elif update_fields and "revoked_at" in update_fields and instance.revoked_at is not None:
+        audit_event(kind=Kind.TOKEN_CHANGED, user=instance.user, details={"change": "revoked"})
 
 
 def on_token_deleted(sender, instance, **kwargs) -> None:
@@ -112,11 +114,8 @@ def connect() -> None:
     user_logged_in.connect(on_sign_in, dispatch_uid="spr-audit-sign-in")
     user_logged_out.connect(on_sign_out, dispatch_uid="spr-audit-sign-out")
     user_login_failed.connect(on_sign_in_failed, dispatch_uid="spr-audit-sign-in-failed")
-    if apps.is_installed("rest_framework.authtoken"):
-        from rest_framework.authtoken.models import Token
-
-        post_save.connect(on_token_saved, sender=Token, dispatch_uid="spr-audit-token-saved")
-        post_delete.connect(on_token_deleted, sender=Token, dispatch_uid="spr-audit-token-deleted")
+    post_save.connect(on_token_saved, sender=ApiToken, dispatch_uid="spr-audit-token-saved")
+    post_delete.connect(on_token_deleted, sender=ApiToken, dispatch_uid="spr-audit-token-deleted")
     # The sign-in libraries are optional here: each is listened to once it is installed.
     if apps.is_installed("axes"):
         from axes.signals import user_locked_out

@@ -92,3 +92,32 @@ class AcceptForm(SetPasswordForm):
         self.fields["new_password1"].error_messages["required"] = _("Enter a password")
         self.fields["new_password2"].label = _("Confirm your password")
         self.fields["new_password2"].error_messages["required"] = _("Confirm your password")
+
+
+class SsoMappingForm(PersonFields):
+    """A single sign-on group claim value and the role (and force) it gives."""
+
+    field_order = ["group", "role", "force"]
+
+    group = forms.CharField(
+        label=_("Group claim value"),
+        max_length=200,
+        help_text=_(
+            "Exactly as the provider sends it. For Microsoft Entra ID, the group's object ID (in the "
+            "groups claim) or the app role's value (in the roles claim)"
+        ),
+        error_messages={"required": _("Enter the group claim value")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]
+        del self.fields["job_title"]
+
+
+class SsoMappingChangeForm(SsoMappingForm):
+    """The role and force a mapped group gives (the group's value stays)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["group"]

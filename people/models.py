@@ -84,3 +84,65 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.status == InvitationStatus.PENDING and not self.is_expired
+
+
+class SsoGroupMapping(models.Model):
+    """A value of the single sign-on provider's groups claim (Entra ID: a group's object id, or an
+    app role's value when the claim is "roles") and the role, and for a force role the force, that a
+    person signing in with it gets."""
+
+    group = models.CharField(_("group claim value"), max_length=200, unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, null=True, blank=True, related_name="sso_group_mappings")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    force_path = "force"
+    objects = ForceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = _("single sign-on group mapping")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[slug for slug, _ in ROLE_CHOICES]), name="sso_group_mapping_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.group
+
+
+class PendingSsoUser(models.Model):
+    """Someone who signed in through single sign-on with no account and no mapped group: nothing else
+    is made for them; their administrators see this request on the people page (and are e-mailed)."""
+
+    provider = models.CharField(max_length=100)
+    uid = models.CharField(max_length=255)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    name = models.CharField(_("full name"), max_length=NAME_MAX, blank=True)
+    groups = models.JSONField(default=list, blank=True)
+    #: The force whose people share the person's e-mail domain, if exactly one does (whose force
+    #: administrators are told and see the request).
+    force = models.ForeignKey(Force, on_delete=models.SET_NULL, null=True, blank=True, related_name="pending_sso_users")
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=1)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    force_path = "force"
+    objects = ForceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = _("single sign-on access request")
+        constraints = [models.UniqueConstraint(fields=["provider", "uid"], name="pending_sso_user_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.uid

@@ -17,8 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms.govuk import add_service_errors
 from core.people import display_name, job_title_of
 from core.roles import ROLES_BY_SLUG
-from people import selectors, services
-from people.forms import AcceptForm, InviteForm, OwnDetailsForm, PersonFields
+from people import selectors, services, sso
+from people.forms import (
+    AcceptForm,
+    InviteForm,
+    OwnDetailsForm,
+    PersonFields,
+    SsoMappingChangeForm,
+    SsoMappingForm,
+)
 from people.permissions import can_manage_people, role_of
 
 FORM_METHODS = ["GET", "POST"]
@@ -50,7 +57,8 @@ def person_list_view(request):
     _require_manager(request)
     rows = [_row(person) for person in selectors.person_list(user=request.user)]
     pending = selectors.invitation_list(user=request.user, pending_only=True).count()
-    return render(request, "people/person_list.html", {"rows": rows, "pending": pending})
+    requests = list(sso.pending_list(user=request.user)[:100])
+    return render(request, "people/person_list.html", {"rows": rows, "pending": pending, "access_requests": requests})
 
 
 @require_GET
@@ -258,3 +266,81 @@ def accept_view(request, token: str):
         {"form": form, "invitation": invitation, "role_name": ROLES_BY_SLUG[invitation.role].value},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+# --- Single sign-on group mapping and access requests ------------------------------------------------
+
+
+@require_GET
+@login_required
+def sso_mapping_list_view(request):
+    """The group claim values that give a role (and force) at single sign-on."""
+    _require_manager(request)
+    mappings = list(sso.mapping_list(user=request.user))
+    for mapping in mappings:
+        mapping.role_name = ROLES_BY_SLUG[mapping.role].value
+    return render(request, "people/sso_mapping_list.html", {"mappings": mappings})
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def sso_mapping_create_view(request):
+    """Map a group claim value to a role (force administrators: a force role in their own force)."""
+    _require_manager(request)
+    form = SsoMappingForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mapping = sso.mapping_create(user=request.user, group=data["group"], role=data["role"], force=data["force"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Group %(group)s mapped") % {"group": mapping.group})
+            return redirect("people:sso-mappings")
+    return render(
+        request, "people/sso_mapping_new.html", {"form": form}, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def sso_mapping_change_view(request, pk: int):
+    """Change the role and force a mapped group gives."""
+    mapping = sso.mapping_get(user=request.user, pk=pk)  # first: another force's mapping is a 404
+    _require_manager(request)
+    initial = {"role": mapping.role, "force": mapping.force.code if mapping.force else None}
+    form = SsoMappingChangeForm(request.POST if request.method == "POST" else None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sso.mapping_update(user=request.user, mapping=mapping, role=data["role"], force=data["force"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Group %(group)s mapping saved") % {"group": mapping.group})
+            return redirect("people:sso-mappings")
+    return render(
+        request,
+        "people/sso_mapping_change.html",
+        {"form": form, "mapping": mapping},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def sso_mapping_delete_view(request, pk: int):
+    mapping = sso.mapping_get(user=request.user, pk=pk)  # first: another force's mapping is a 404
+    sso.mapping_delete(user=request.user, mapping=mapping)
+    messages.success(request, _("Group %(group)s is no longer mapped") % {"group": mapping.group})
+    return redirect("people:sso-mappings")
+
+
+@require_POST
+@login_required
+def sso_request_dismiss_view(request, pk: int):
+    pending = sso.pending_get(user=request.user, pk=pk)  # first: another force's request is a 404
+    sso.pending_dismiss(user=request.user, pending=pending)
+    who = pending.name or pending.email
+    messages.success(request, _("Access request from %(who)s dismissed") % {"who": who})
+    return redirect("people:list")

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -200,7 +199,12 @@ ACCOUNT_RATE_LIMITS = {
 # (sign-up is closed: "You do not have access yet"). The ID token's signature is always checked
 # (core.signin.SignedIDTokenAdapter); an `amr` claim holding "mfa" counts as the second factor.
 SPR_OIDC_ISSUER = os.environ.get("SPR_OIDC_ISSUER", "")
-SOCIALACCOUNT_ADAPTER = "core.signin.SocialAccountAdapter"
+# Group or app-role claims map to a role and force through people.SsoGroupMapping (edited under
+# /people/sso/): a mapped person is created or updated at sign-in; an unmapped one sees "You do not
+# have access yet" and their administrators are told. Entra ID sends group object ids in "groups"
+# (with the groups claim configured on the app registration) or app role values in "roles".
+SOCIALACCOUNT_ADAPTER = "people.signin.SsoSocialAccountAdapter"
+SPR_OIDC_GROUPS_CLAIM = os.environ.get("SPR_OIDC_GROUPS_CLAIM", "groups")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
@@ -373,8 +377,8 @@ REST_FRAMEWORK = {
         # Personal API tokens (`Authorization: Bearer <token>`): hashed, expiring, owned (core.tokens).
         # First, so a refused call answers 401 with `WWW-Authenticate: Bearer`.
         "core.api.authentication.PersonalTokenAuthentication",
+        # Only these two: DRF's unhashed `Authorization: Token` keys are retired.
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [

@@ -4,7 +4,8 @@ It speaks the real protocol over HTTP: a discovery document, an authorisation en
 with a code (the person is whoever the test says is at the keyboard), a token endpoint that checks the
 client's secret, the code and its PKCE verifier and answers an RS256-signed ID token (PyJWT with
 `cryptography`), a userinfo endpoint and the public keys. `tamper` makes it change a claim after
-signing, as an attacker between the two would.
+signing, as an attacker between the two would. Every claim of `person` (a `groups` or `roles` list
+included, as Entra ID sends them) goes into the signed ID token and the userinfo answer.
 """
 
 from __future__ import annotations

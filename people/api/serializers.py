@@ -1,4 +1,4 @@
-"""What the API shows of people and invitations, and what it accepts to invite someone."""
+"""What the API shows of people, invitations and single sign-on group mappings, and what it accepts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rest_framework import serializers
 from core.people import display_name, job_title_of
 from core.roles import ROLE_SLUGS
 from forces.models import Force
-from people.models import JOB_TITLE_MAX, NAME_MAX, ROLE_CHOICES, Invitation
+from people.models import JOB_TITLE_MAX, NAME_MAX, ROLE_CHOICES, Invitation, SsoGroupMapping
 from people.permissions import role_of
 
 
@@ -113,3 +113,41 @@ class PersonUpdateSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(dict.fromkeys(sorted(unknown), ["This field cannot be set here"]))
         return super().to_internal_value(data)
+
+
+class _NoUnknownFields:
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) if hasattr(data, "keys") else set()
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), ["This field cannot be set here"]))
+        return super().to_internal_value(data)
+
+
+class SsoMappingSerializer(serializers.ModelSerializer):
+    """A groups claim value and the role (slug) and force (code) it gives at single sign-on."""
+
+    force = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SsoGroupMapping
+        fields = ["id", "group", "role", "force", "created_at", "created_by"]
+        read_only_fields = fields
+
+    def get_created_by(self, mapping) -> str:
+        return display_name(mapping.created_by)
+
+
+class SsoMappingCreateSerializer(_NoUnknownFields, serializers.Serializer):
+    group = serializers.CharField(max_length=200, help_text="The claim value, exactly as the provider sends it")
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, help_text="The role's slug")
+    force = serializers.SlugRelatedField(
+        slug_field="code", queryset=Force.objects.all(), required=False, allow_null=True, help_text="The force's code"
+    )
+
+
+class SsoMappingUpdateSerializer(_NoUnknownFields, serializers.Serializer):
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, help_text="The role's slug")
+    force = serializers.SlugRelatedField(
+        slug_field="code", queryset=Force.objects.all(), required=False, allow_null=True, help_text="The force's code"
+    )

@@ -1,5 +1,6 @@
-"""API twins of the people pages: people (list and detail) and invitations (list, detail, create),
-scoped as the pages are: another force's person or invitation is a 404."""
+"""API twins of the people pages: people (list and detail), invitations (list, detail, create) and
+single sign-on group mappings, scoped as the pages are: another force's person, invitation or mapping
+is a 404."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.people import job_title_of
-from people import selectors, services
+from people import selectors, services, sso
 from people.api.serializers import (
     InvitationCreatedSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
     PersonSerializer,
     PersonUpdateSerializer,
+    SsoMappingCreateSerializer,
+    SsoMappingSerializer,
+    SsoMappingUpdateSerializer,
 )
 from people.permissions import can_manage_people, role_of
 
@@ -98,3 +102,45 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """Cancel a pending invitation: its link stops working."""
         invitation = services.invitation_cancel(user=request.user, invitation=self.get_object())
         return Response(InvitationSerializer(invitation).data)
+
+
+class SsoMappingViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Single sign-on group mappings: every one for a national administrator, their own forces' for a
+    force administrator (who maps only to force roles there). PATCH changes the role and force."""
+
+    serializer_class = SsoMappingSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return sso.mapping_list(user=self.request.user)
+
+    def _require_manager(self):
+        if not can_manage_people(self.request.user):
+            raise PermissionDenied("Only a national or force administrator can map single sign-on groups")
+
+    @extend_schema(request=SsoMappingCreateSerializer, responses={201: SsoMappingSerializer})
+    def create(self, request, *args, **kwargs):
+        self._require_manager()
+        serializer = SsoMappingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        mapping = sso.mapping_create(user=request.user, group=data["group"], role=data["role"], force=data.get("force"))
+        return Response(SsoMappingSerializer(mapping).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SsoMappingUpdateSerializer, responses={200: SsoMappingSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        mapping = self.get_object()
+        self._require_manager()
+        serializer = SsoMappingUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        mapping = sso.mapping_update(user=request.user, mapping=mapping, role=data["role"], force=data.get("force"))
+        return Response(SsoMappingSerializer(mapping).data)
+
+    def destroy(self, request, *args, **kwargs):
+        mapping = self.get_object()
+        self._require_manager()
+        sso.mapping_delete(user=request.user, mapping=mapping)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from capabilities.api.urls import router as capabilities_router
+from core.tokens import token_create
 from forces.api.urls import router as forces_router
 from threats.api.urls import router as threats_router
 
@@ -93,14 +93,25 @@ def test_api_deeply_nested_json_is_not_a_server_error(staff_client, client, refe
         assert client.post(url, DEEP_JSON, content_type="application/json").status_code in (401, 403)
 
 
-def test_api_accepts_a_token(staff_user, reference):
-    token = Token.objects.create(user=staff_user)
+def test_api_accepts_a_personal_token(staff_user, reference):
+    secret = token_create(user=staff_user, name="Script").secret
     client = Client()
-    response = client.get(reverse("api-edition-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(reverse("api-edition-list"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     assert response.json()["results"][0]["code"] == reference.code
 
 
 def test_api_refuses_a_wrong_token(reference):
-    response = Client().get(reverse("api-edition-list"), HTTP_AUTHORIZATION="Token not-a-real-key")
+    response = Client().get(reverse("api-edition-list"), HTTP_AUTHORIZATION="Bearer spr_not-a-real-key")
+    assert response.status_code == 401
+
+
+def test_the_old_unhashed_token_scheme_is_refused(staff_user, reference, settings):
+    """DRF's `Authorization: Token` keys are retired: not an installed app, not an accepted scheme,
+    even with a personal token's secret."""
+    assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
+    classes = settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+    assert "rest_framework.authentication.TokenAuthentication" not in classes
+    secret = token_create(user=staff_user, name="Script").secret
+    response = Client().get(reverse("api-edition-list"), HTTP_AUTHORIZATION=f"Token {secret}")
     assert response.status_code in (401, 403)

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from people.models import PendingSsoUser
 from tests.oidc_provider import LoopbackProvider
 
 
@@ -84,6 +85,7 @@ def test_someone_without_an_account_gets_no_access_and_nothing_is_made(provider,
     assert "_auth_user_id" not in client.session
     assert get_user_model().objects.count() == users
     assert not SocialAccount.objects.exists()
+    assert list(PendingSsoUser.objects.values_list("email", flat=True)) == ["stranger@example.police.uk"]
 
 
 def test_the_providers_mfa_counts_as_the_second_factor(provider, staff_user, settings):

@@ -61,14 +61,14 @@ def test_a_lockout_is_recorded(staff_user, rf):
 
 
 def test_mfa_changes_and_api_tokens_are_recorded(staff_user, rf):
-    from rest_framework.authtoken.models import Token
+    from core.tokens import token_create, token_revoke
 
     authenticator = type("Authenticator", (), {"type": "totp"})()
     on_mfa_changed(sender=None, request=rf.post("/"), user=staff_user, authenticator=authenticator, change="added")
     on_mfa_failed(sender=None, request=rf.post("/"), user=staff_user, authenticator=authenticator)
-    token = Token.objects.create(user=staff_user)
-    key = token.key
-    token.delete()
+    made = token_create(user=staff_user, name="Script")
+    key = made.secret
+    token_revoke(token=made.token, user=staff_user)
 
     assert _events(Kind.MFA_CHANGED).get().changes["change"] == "added"
     assert _events(Kind.SIGN_IN_FAILED).get().changes["factor"] == "mfa"

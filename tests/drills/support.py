@@ -242,8 +242,8 @@ SEED = """
 import json
 from django.core.management import call_command
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from core.roles import Role, grant
+from core.tokens import token_create
 from forces.models import Force, Membership
 from tests.factories import make_assessment
 from tests.reference import load_editions, load_forces
@@ -258,7 +258,7 @@ force = Force.objects.get(code="west-midlands")
 Membership.objects.create(user=user, force=force)
 assessment = make_assessment(user=user, force=force, edition=Edition.objects.get(code="spr-2012"))
 print(json.dumps({
-    "token": Token.objects.create(user=user).key,
+    "token": token_create(user=user, name="Drill").secret,
     "assessment": assessment.pk,
     "responses": list(assessment.responses.order_by("pk").values_list("pk", flat=True)),
 }))

@@ -39,7 +39,7 @@ class Client(threading.Thread):
     def __init__(self, number: int, base: str, token: str, responses: list[int], stop: threading.Event):
         super().__init__(daemon=True)
         self.number, self.base, self.responses, self.stop = number, base, responses, stop
-        self.headers = {"Authorization": f"Token {token}"}
+        self.headers = {"Authorization": f"Bearer {token}"}
         self.acknowledged: list[tuple[int, str]] = []
         self.answers: list[tuple[float, str, int, dict, object]] = []
 

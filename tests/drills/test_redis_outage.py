@@ -65,7 +65,7 @@ def test_broker_outage_keeps_the_service_working_and_loses_nothing(drill_databas
     with private_redis() as redis:
         env = app_environment(cluster.url(DATABASE), redis.url(0), drill_folder)
         with running_app(env, drill_folder) as app:
-            api = {"Authorization": f"Token {data['token']}"}
+            api = {"Authorization": f"Bearer {data['token']}"}
             redis.stop()
             assert not redis.answers()
 

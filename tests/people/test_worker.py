@@ -38,3 +38,30 @@ def test_a_real_worker_sends_the_invitation_with_its_absolute_link(
     assert link.startswith(settings.SITE_URL)
     assert "To: worker.invitee@example.police.uk" in text
     assert "Wyn Jones" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_tells_administrators_of_an_access_request(make_user, forces, tmp_path):
+    from people import sso
+
+    admin = make_user(Role.NATIONAL_ADMIN, None, "worker-sso-admin")
+    with transaction.atomic():
+        sso.pending_record(
+            provider="sso",
+            uid="worker-newcomer",
+            claims={"email": "rhys.newcomer@example.police.uk", "name": "Rhys Newcomer", "groups": ["g-unmapped"]},
+        )
+    log = tmp_path / "worker.log"
+    process = start_worker(
+        log, name="people-sso-mail", extra_env={"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+    try:
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline and "g-unmapped" not in log.read_text(errors="replace"):
+            time.sleep(0.3)
+    finally:
+        stop_worker(process)
+    text = log.read_text(errors="replace")
+    assert "g-unmapped" in text, text[-3000:]
+    assert f"To: {admin.email}" in text
+    assert "Rhys Newcomer" in text

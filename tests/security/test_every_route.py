@@ -6,7 +6,7 @@ closed challenge, a report job and capacity figures), each carrying a marker str
 - anonymous users are sent to sign in (pages) or refused (API) on every route;
 - every signed-in role gets no server error anywhere;
 - PCC office staff and the force administrator of another force (Kent) get 404 for every West
-  Midlands object (people and invitations included), by GET and by
+  Midlands object (people, invitations, single sign-on mappings and access requests included), by GET and by
   POST, and never see a marker in any list, filter or count.
 
 A new route fails this test until it is given a value below, so nothing escapes the walk.
@@ -31,6 +31,8 @@ from core.roles import Role
 from core.tokens import token_create
 from forces.models import Force
 from people import services as people_services
+from people import sso as people_sso
+from people.models import PendingSsoUser
 from reports.models import ReportJob
 from tests.factories import make_assessment, make_link_evidence
 from tests.workflow_support import advance
@@ -182,7 +184,13 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         role="staff",
         force=home,
     )
+    mapping = people_sso.mapping_create(user=admin, group=f"{MARKER}-group", role="staff", force=home)
+    access_request = PendingSsoUser.objects.create(
+        provider="sso", uid="wm-uid", email="wm.newcomer@example.police.uk", name=f"{MARKER} newcomer", force=home
+    )
     return {
+        "sso_mapping": mapping,
+        "sso_request": access_request,
         "expected": expected,
         "api_token": token,
         "assessment": published,
@@ -219,6 +227,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "person": world["person"].pk,
         "invitation": world["invitation"].pk,
         "token": world["api_token"].pk,
+        "sso": world["sso_mapping"].pk,
     }
     values = {}
     for kwarg in kwargs:
@@ -233,6 +242,10 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = world["job"].pk
             elif name.startswith("account:token"):
                 values["pk"] = world["api_token"].pk
+            elif name.startswith("people:sso-mapping"):
+                values["pk"] = world["sso_mapping"].pk
+            elif name.startswith("people:sso-request"):
+                values["pk"] = world["sso_request"].pk
             elif name.startswith("people:invitation"):
                 values["pk"] = world["invitation"].pk
             elif name.startswith("people:"):

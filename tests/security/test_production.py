@@ -16,7 +16,8 @@ import pytest
 import yaml
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
+
+from core.tokens import token_create
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -158,9 +159,9 @@ def test_signed_in_pages_and_api_answers_are_no_store(staff_client, staff_user, 
         response = staff_client.get(path)
         assert "no-store" in response["Cache-Control"], (path, response.get("Cache-Control"))
 
-    token = Token.objects.create(user=staff_user)
+    secret = token_create(user=staff_user, name="Cache check").secret
     for path in ("/api/v1/assessments/", "/api/v1/editions/", "/api/v1/no-such-thing/"):
-        response = Client().get(path, HTTP_AUTHORIZATION=f"Token {token.key}")
+        response = Client().get(path, HTTP_AUTHORIZATION=f"Bearer {secret}")
         assert response["Cache-Control"] == "no-store", path
     assert "no-store" in Client().get("/api/v1/editions/")["Cache-Control"]  # a refusal too
 

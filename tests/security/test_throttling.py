@@ -7,11 +7,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
+
+from core.tokens import token_create
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ def test_signed_in_user_over_the_rate_gets_429_with_retry_after(low_rates, staff
 
 
 def test_token_and_session_count_against_the_same_user(low_rates, staff_user, staff_client):
-    token = Token.objects.create(user=staff_user).key
-    token_client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    secret = token_create(user=staff_user, name="Throttle check").secret
+    token_client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     url = reverse("api-force-list")
     for _ in range(3):
         assert staff_client.get(url).status_code == 200
