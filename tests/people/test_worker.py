@@ -1,4 +1,4 @@
-"""The invitation e-mail leaves through a real Celery worker, after the invitation has committed."""
+"""Invitations and SSO access requests are e-mailed by a real Celery worker, after the commit."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def test_a_real_worker_sends_the_invitation_with_its_absolute_link(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_tells_administrators_of_an_access_request(make_user, forces, tmp_path):
+def test_a_real_worker_tells_administrators_of_an_access_request(
+    celery_worker_process, worker_mail_dir, make_user, forces
+):
     from people import sso
 
     admin = make_user(Role.NATIONAL_ADMIN, None, "worker-sso-admin")
@@ -51,17 +53,10 @@ def test_a_real_worker_tells_administrators_of_an_access_request(make_user, forc
             uid="worker-newcomer",
             claims={"email": "rhys.newcomer@example.police.uk", "name": "Rhys Newcomer", "groups": ["g-unmapped"]},
         )
-    log = tmp_path / "worker.log"
-    process = start_worker(
-        log, name="people-sso-mail", extra_env={"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-    try:
-        deadline = time.monotonic() + 45
-        while time.monotonic() < deadline and "g-unmapped" not in log.read_text(errors="replace"):
-            time.sleep(0.3)
-    finally:
-        stop_worker(process)
-    text = log.read_text(errors="replace")
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline and "g-unmapped" not in _mail_text(worker_mail_dir):
+        time.sleep(0.3)
+    text = _mail_text(worker_mail_dir)
     assert "g-unmapped" in text, text[-3000:]
     assert f"To: {admin.email}" in text
     assert "Rhys Newcomer" in text
