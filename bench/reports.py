@@ -30,6 +30,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spr.settings")
 os.environ.setdefault("DEBUG", "true")
+# The benchmark databases keep their own audit checkpoints, apart from the app's (core/checkpoints.py).
+os.environ.setdefault("SPR_AUDIT_CHECKPOINT_DIR", str(Path(__file__).resolve().parent.parent / "var" / "bench-audit"))
 BENCH_DB = BASE_DIR / "var" / "bench-reports.sqlite3"
 os.environ.setdefault("SPR_REPORTS_ROOT", str(BASE_DIR / "var" / "bench-reports"))
 os.environ.setdefault("SPR_BROKER_DIR", str(BASE_DIR / "var" / "broker-bench"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ from django.test import Client
 from core.roles import Role, grant
 from forces.models import Force, Membership
 from tests.reference import load_editions, load_forces
+
+# Every process the tests start (Celery workers, the drills' gunicorn and manage.py) inherits this:
+# a report frozen in a test worker appends its audit checkpoint here, never to the real
+# var/audit/checkpoints.jsonl that `verify_audit` holds the app's own database against.
+os.environ["SPR_AUDIT_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="spr-test-audit-")
 
 HOME_FORCE = "west-midlands"
 OTHER_FORCE = "kent"
