@@ -6,6 +6,8 @@ PYTHON_BIN ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+# The slowest tests are listed after each run, so a creeping suite shows where it creeps.
+PYTEST_ARGS ?= --durations=20
 # Local work runs with DEBUG on unless the caller says otherwise; production sets its own env.
 export DEBUG ?= true
 export DJANGO_SETTINGS_MODULE := spr.settings

@@ -89,7 +89,8 @@ ROLE_WORDS = {
 def _name(user_id: int | None) -> str:
     """Someone as an e-mail names them: "Name, job title"; never a login (an account with no name is
     named by its role)."""
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    # The profile (job title) with the user: one query a name, not two.
+    user = get_user_model().objects.select_related("profile").filter(pk=user_id).first() if user_id else None
     if user is None:
         return _("Someone")
     person = person_of(user)
