@@ -17,16 +17,17 @@ from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import selectors, services
-from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, add_service_errors
+from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, ResponseOwnerForm, add_service_errors
 from assessments.models import Evidence, EvidenceKind, Response
 from assessments.permissions import can_edit_assessment
 from assessments.records import ANSWER_TEXT_FIELDS
 from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
-from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
+from assessments.views.common import FORM_METHODS, conflict_page, form_status, refuse_change, workflow_context
 from core.people import display_name
 from core.templatetags.govuk import govuk_datetime
 from core.uploads import ACCEPTED_DESCRIPTION
@@ -245,6 +246,13 @@ def response_view(request, pk: int, ref: str):
                 status = 400
         else:
             form = ResponseForm(initial=ResponseForm.initial_for(response), **form_kwargs)
+    owner_form = None
+    if can_edit:
+        owner_form = ResponseOwnerForm(
+            initial={"owner": response.owner_id},
+            people=selectors.assignable_people(force_id=assessment.force_id),
+            prefix="assign",
+        )
     return render(
         request,
         "assessments/response.html",
@@ -253,6 +261,7 @@ def response_view(request, pk: int, ref: str):
             "response": response,
             "requirement": response.requirement,
             "form": form,
+            "owner_form": owner_form,
             "stale": stale,
             "can_edit": can_edit,
             **workflow_context(request.user, assessment),
@@ -263,4 +272,45 @@ def response_view(request, pk: int, ref: str):
             "position": requirement_position(response),
         },
         status=status,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+@conflict_page
+def response_owner_view(request, pk: int, ref: str):
+    """Assign a requirement to a person of the force (or to nobody): the response page's "Owner" form
+    posts here; the page on its own shows the form again with any error. Not a change to the answer,
+    so nobody's open edit of it is made stale."""
+    response = selectors.response_workflow_get(user=request.user, assessment_pk=pk, ref=ref)
+    assessment = response.assessment
+    if not can_edit_assessment(request.user, assessment):
+        refuse_change(request.user, assessment)
+    people = selectors.assignable_people(force_id=assessment.force_id)
+    form = ResponseOwnerForm(
+        request.POST if request.method == "POST" else None,
+        initial={"owner": response.owner_id},
+        people=people,
+        prefix="assign",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.response_assign(user=request.user, response=response, owner=form.cleaned_data["owner"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if saved.owner_id:
+                text = _("Requirement %(ref)s is now owned by %(name)s") % {
+                    "ref": saved.requirement.ref,
+                    "name": display_name(saved.owner),
+                }
+            else:
+                text = _("Requirement %(ref)s no longer has an owner") % {"ref": saved.requirement.ref}
+            messages.success(request, text)
+            return redirect("assessments:response", pk=assessment.pk, ref=saved.requirement.ref)
+    return render(
+        request,
+        "assessments/response_owner.html",
+        {"assessment": assessment, "response": response, "requirement": response.requirement, "form": form},
+        status=form_status(form),
     )

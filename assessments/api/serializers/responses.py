@@ -75,7 +75,7 @@ class PreconditionFailedSerializer(serializers.Serializer):
 
 
 class ResponseUpdateSerializer(StrictInputSerializer):
-    """The three things a response records. A field left out is unchanged."""
+    """The three things a response records, and who owns it. A field left out is unchanged."""
 
     # The fields of records.ResponseAnswer, which the view builds from the validated data
     # (`ResponseAnswer.from_data`). The docstring above is the schema's description.
@@ -89,6 +89,16 @@ class ResponseUpdateSerializer(StrictInputSerializer):
         required=False,
         allow_empty=True,
         help_text="Ids of the force's evidence items; replaces the list linked",
+    )
+
+    owner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=(
+            "The id of the person of the assessment's force who owns the requirement, or null for nobody. "
+            "Not part of the answer: sent alone, it leaves the version as it is."
+        ),
     )
 
     def get_fields(self):
