@@ -36,6 +36,10 @@ class ResponseSerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=ResponseStatus.choices, read_only=True)
     updated_by = person_field()
+    owner = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the person of the force who owns the requirement"
+    )
+    owner_name = person_field(source="owner", help_text='The owner as "Name, job title"')
 
     class Meta:
         model = Response
