@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -73,10 +74,11 @@ def _text_change(name: str, before, after) -> TextChange:
 
 
 def response_history(response: Response, *, levels: dict[int, str]) -> list[HistoryEntry]:
-    """Who changed what and when, newest first, in three queries however long the history.
+    """Who changed what and when, newest first, in three queries however long the history (four when
+    it names an owner).
 
-    Changes to the judgement and the answer's written fields (records.ANSWER_TEXT_FIELDS) come from
-    `diff_against`; evidence changes from the historical link rows, read in one query rather than per
+    Changes to the judgement, the owner and the answer's written fields (records.ANSWER_TEXT_FIELDS)
+    come from `diff_against`; evidence changes from the historical link rows, read in one query rather than per
     record as `diff_against` would.
     """
     history_model = Response.history.model
@@ -91,6 +93,16 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
         links[history_id].add(evidence_id)
     mentioned = set().union(*links.values()) if links else set()
     titles = dict(Evidence.objects.filter(id__in=mentioned).values_list("id", "title"))
+    # Owners by name and job title; read only when the history names any (most responses: none).
+    owner_ids = {record.owner_id for record in records if record.owner_id}
+    owners = (
+        {
+            person.pk: display_name(person)
+            for person in get_user_model().objects.filter(pk__in=owner_ids).select_related("profile")
+        }
+        if owner_ids
+        else {}
+    )
 
     entries = []
     previous = None
@@ -99,10 +111,18 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
         if previous is None:
             entry.created = True
         else:
-            delta = record.diff_against(previous, included_fields=["judgement", *ANSWER_TEXT_FIELDS])
+            delta = record.diff_against(previous, included_fields=["judgement", "owner", *ANSWER_TEXT_FIELDS])
             for change in delta.changes:
                 if change.field == "judgement":
                     entry.judgement = (levels.get(change.old, "none"), levels.get(change.new, "none"))
+                elif change.field == "owner":
+                    entry.texts.append(
+                        TextChange(
+                            field_label(Response, "owner"),
+                            before=owners.get(change.old, _("nobody")),
+                            after=owners.get(change.new, _("nobody")),
+                        )
+                    )
                 else:
                     entry.texts.append(_text_change(change.field, change.old, change.new))
             before, after = links[previous.history_id], links[record.history_id]

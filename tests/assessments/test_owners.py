@@ -207,6 +207,7 @@ def test_response_page_assigns_an_owner_from_the_forces_people(staff_client, ass
     assert Response.objects.get(assessment=assessment, requirement__ref=REF).owner == colleague
     shown = staff_client.get(page_url).content.decode()
     assert "Requirement 3.1(a) is now owned by Priya Shah, Head of Public Order" in shown
+    assert "Owner changed from nobody to Priya Shah, Head of Public Order" in shown  # the change history
 
 
 def test_response_owner_page_refuses_another_forces_person_with_an_error(staff_client, assessment, outsider):
