@@ -7,6 +7,7 @@ force's assessment id gives an empty list, exactly as a made-up id does.
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -68,12 +69,21 @@ class ResponseFilter(filters.FilterSet):
         "requirement__threats__code", queryset=Threat.objects.all(), noun="threat", label="Threat code", distinct=True
     )
 
+    owner = filters.CharFilter(
+        method="filter_owner",
+        validators=[RegexValidator(r"^(me|[1-9][0-9]{0,9})$", "Enter me or a person's id")],
+        help_text="`me`, or a person's id: the responses they own (the task list's filter by owner).",
+    )
+
     class Meta:
         model = Response
-        fields = ["assessment", "status", "area", "threat"]
+        fields = ["assessment", "status", "area", "threat", "owner"]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(response_status_q(value))
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(owner_id=self.request.user.pk if value == "me" else int(value))
 
 
 class EvidenceFilter(filters.FilterSet):

@@ -68,6 +68,23 @@ def test_response_owner_is_set_by_id_and_shown_with_name_and_job_title(staff, as
     assert (cleared.json()["owner"], cleared.json()["owner_name"]) == (None, None)
 
 
+def test_responses_filter_by_owner(staff, staff_user, assessment, colleague):
+    services.response_assign(user=staff_user, response=assessment.responses.get(requirement__ref=REF), owner=colleague)
+    services.response_assign(
+        user=staff_user, response=assessment.responses.get(requirement__ref="3.1(b)"), owner=staff_user
+    )
+    listing = reverse("api-response-list")
+
+    def refs(owner):
+        answer = staff.get(listing, {"assessment": assessment.pk, "owner": owner})
+        return [row["requirement"] for row in answer.json()["results"]]
+
+    assert refs(colleague.pk) == [REF]
+    assert refs("me") == ["3.1(b)"]
+    refused = staff.get(listing, {"owner": "someone"})
+    assert refused.status_code == 400 and "owner" in refused.json()
+
+
 def test_response_owner_from_another_force_or_not_an_id_is_a_400_that_writes_nothing(
     staff, assessment, outsider, national_admin_user
 ):

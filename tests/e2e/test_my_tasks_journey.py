@@ -1,6 +1,6 @@
-"""Named owners and "My tasks" in the browser: a PCC office member assigns an action to a colleague
-(chosen by name and job title), and the colleague signs in and finds it under "My tasks", from where
-it opens. axe-core runs on every page visited."""
+"""Named owners and "My tasks" in the browser: a PCC office member assigns an action and a
+requirement to a colleague (chosen by name and job title), and the colleague signs in and finds both
+under "My tasks", from where the action opens. axe-core runs on every page visited."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ def test_an_action_assigned_to_a_colleague_is_under_their_my_tasks(browser, live
     assert "Action on 3.1(a) recorded" in staff.content()
     assert "Priya Shah, Head of Public Order" in staff.locator("table").inner_text()
     assert_accessible(staff)
+    # ...and makes the colleague the owner of a requirement, on its page.
+    staff.goto(f"{live_server.url}/assessments/{assessment.pk}/requirements/3.1(b)/")
+    staff.get_by_label("Owner", exact=True).select_option(label="Priya Shah, Head of Public Order")
+    staff.get_by_role("button", name="Assign owner").click()
+    assert "Requirement 3.1(b) is now owned by Priya Shah, Head of Public Order" in staff.content()
+    assert_accessible(staff)
     context.close()
     action = Action.objects.get()
     assert action.owner_user.username == "colleague-kent"
@@ -72,6 +78,7 @@ def test_an_action_assigned_to_a_colleague_is_under_their_my_tasks(browser, live
     assert row.count() == 1
     assert f"{due.day} {due:%B %Y}" in row.inner_text()
     assert "Kent Police 2025/26" in row.inner_text()
+    assert colleague.locator("#my-tasks tbody tr").filter(has_text="Answer requirement 3.1(b)").count() == 1
     assert_accessible(colleague)
     row.get_by_role("link", name=re.compile("Action on 3.1\\(a\\)")).click()
     assert colleague.get_by_role("heading", level=1).inner_text() == "Change the action on 3.1(a)"
