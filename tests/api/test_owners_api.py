@@ -107,6 +107,8 @@ def test_response_owner_still_needs_the_current_version(staff, assessment, colle
     stale = staff.patch(url, {"owner": colleague.pk}, format="json", headers={"If-Match": '"7"'})
     assert stale.status_code == 412
     assert Response.objects.get(assessment=assessment, requirement__ref=REF).owner_id is None
+    empty = staff.patch(url, {}, format="json", headers={"If-Match": '"1"'})
+    assert empty.status_code == 400 and "evidence or owner" in str(empty.json())
 
 
 def test_another_forces_response_and_action_are_404_to_assign(assessment, staff_user, other_staff_user, outsider):

@@ -114,6 +114,6 @@ class ResponseUpdateSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if not attrs:
-            *others, last = records.ResponseAnswer.names()
+            *others, last = [*records.ResponseAnswer.names(), "owner"]
             raise serializers.ValidationError(f"Send at least one of {', '.join(others)} or {last}")
         return attrs
