@@ -45,6 +45,23 @@ def assessment_id_filter() -> IdFilter:
     )
 
 
+class OwnerFilter(filters.CharFilter):
+    """`me`, or a person's id: the rows that person owns (`field_name` is the owner's id column)."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{self.field_name: self.parent.request.user.pk if value == "me" else int(value)})
+
+
+def owner_filter(field_name: str, what: str) -> OwnerFilter:
+    return OwnerFilter(
+        field_name=field_name,
+        validators=[RegexValidator(r"^(me|[1-9][0-9]{0,9})$", "Enter me or a person's id")],
+        help_text=f"`me`, or a person's id: {what}.",
+    )
+
+
 class AssessmentFilter(filters.FilterSet):
     force = force_filter()
     edition = edition_filter()
@@ -69,11 +86,7 @@ class ResponseFilter(filters.FilterSet):
         "requirement__threats__code", queryset=Threat.objects.all(), noun="threat", label="Threat code", distinct=True
     )
 
-    owner = filters.CharFilter(
-        method="filter_owner",
-        validators=[RegexValidator(r"^(me|[1-9][0-9]{0,9})$", "Enter me or a person's id")],
-        help_text="`me`, or a person's id: the responses they own (the task list's filter by owner).",
-    )
+    owner = owner_filter("owner_id", "the responses they own (the task list's filter by owner)")
 
     class Meta:
         model = Response
@@ -81,9 +94,6 @@ class ResponseFilter(filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(response_status_q(value))
-
-    def filter_owner(self, queryset, name, value):
-        return queryset.filter(owner_id=self.request.user.pk if value == "me" else int(value))
 
 
 class EvidenceFilter(filters.FilterSet):
@@ -117,10 +127,11 @@ class ActionFilter(filters.FilterSet):
     overdue = StrictBooleanFilter(
         method="filter_overdue", help_text="`true` for open actions past their due date, `false` for the rest."
     )
+    owner_user = owner_filter("owner_user_id", "the actions they own")
 
     class Meta:
         model = Action
-        fields = ["assessment", "status", "overdue"]
+        fields = ["assessment", "status", "overdue", "owner_user"]
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())

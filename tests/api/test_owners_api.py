@@ -143,6 +143,10 @@ def test_action_owner_user_on_create_and_change(staff, assessment, colleague):
     assert body["owner_user"] == colleague.pk
     assert body["owner_user_name"] == body["owner"] == "Priya Shah, Head of Public Order"
     url = reverse("api-action-detail", kwargs={"pk": body["id"]})
+    listing = reverse("api-action-list")
+    assert [row["id"] for row in staff.get(listing, {"owner_user": colleague.pk}).json()["results"]] == [body["id"]]
+    assert staff.get(listing, {"owner_user": "me"}).json()["results"] == []
+    assert staff.get(listing, {"owner_user": "x"}).status_code == 400
     outside = staff.patch(url, {"owner_user": None, "owner": "Regional planner"}, format="json").json()
     assert (outside["owner_user"], outside["owner_user_name"], outside["owner"]) == (None, None, "Regional planner")
 

@@ -350,6 +350,23 @@ def test_my_tasks_lists_what_is_mine_soonest_first(client, colleague, assessment
     assert 'href="/my-tasks/"' in body  # in the navigation
 
 
+def test_my_tasks_tags_evidence_past_its_review_date(client, colleague, forces):
+    item = make_link_evidence(
+        user=colleague,
+        force=forces[HOME_FORCE],
+        title="Gold group terms of reference",
+        review_by=timezone.localdate() - dt.timedelta(days=5),
+    )
+    client.force_login(colleague)
+
+    body = client.get(reverse("assessments:my-tasks")).content.decode()
+
+    row = body[body.index("Review Gold group terms of reference") :]
+    row = row[: row.index("</tr>")]
+    assert "Review date passed" in row and "Overdue" in row and "West Midlands Police evidence library" in row
+    assert reverse("assessments:evidence-detail", args=[item.pk]) in body
+
+
 def test_my_tasks_shows_a_chief_constable_the_challenges_waiting(chief_client, staff_user, pcc_user, assessment):
     from assessments import workflow
     from tests.workflow_support import advance
