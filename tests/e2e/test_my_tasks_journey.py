@@ -80,6 +80,9 @@ def test_an_action_assigned_to_a_colleague_is_under_their_my_tasks(browser, live
     assert "Kent Police 2025/26" in row.inner_text()
     assert colleague.locator("#my-tasks tbody tr").filter(has_text="Answer requirement 3.1(b)").count() == 1
     assert_accessible(colleague)
+    colleague.set_viewport_size({"width": 320, "height": 800})  # the table reflows (WCAG 1.4.10)
+    assert colleague.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    colleague.set_viewport_size({"width": 1280, "height": 900})
     row.get_by_role("link", name=re.compile("Action on 3.1\\(a\\)")).click()
     assert colleague.get_by_role("heading", level=1).inner_text() == "Change the action on 3.1(a)"
     assert_accessible(colleague)
