@@ -382,6 +382,22 @@ def test_my_tasks_shows_a_chief_constable_the_challenges_waiting(chief_client, s
     assert "Waiting for your reply" in body
 
 
+def test_my_tasks_lists_a_carried_over_action_once_in_the_newest_assessment(forces, spr2012, staff_user, colleague):
+    from assessments.selectors import my_tasks
+
+    last_year = make_assessment(user=staff_user, force=forces[HOME_FORCE], edition=spr2012, period="2024/25")
+    new_action(staff_user, last_year, owner_user=colleague, description="Carried over")
+    this_year = services.assessment_create(
+        user=staff_user, force=forces[HOME_FORCE], edition=spr2012, period="2025/26", start_from_previous=True
+    )
+
+    actions = [task for task in my_tasks(user=colleague) if task.kind == "action"]
+
+    assert [(task.assessment_id, task.assessment_label) for task in actions] == [
+        (this_year.pk, "West Midlands Police 2025/26")
+    ]
+
+
 def test_my_tasks_for_someone_with_nothing(other_staff_client, assigned):
     body = other_staff_client.get(reverse("assessments:my-tasks")).content.decode()
 
