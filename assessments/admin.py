@@ -79,7 +79,9 @@ class AssessmentAdmin(FrozenWhenPublishedAdmin):
 class ResponseAdmin(FrozenWhenPublishedAdmin):
     list_display = ["assessment", "requirement", "judgement", "version", "updated_at"]
     list_select_related = ["assessment__force", "assessment__edition", "requirement", "judgement"]
-    readonly_fields = ["assessment", "requirement", "version", "updated_by", "updated_at"]
+    # The owner is assigned on the requirement's page or through the API, whose service checks that
+    # they are a member of the force; the admin would offer every account.
+    readonly_fields = ["assessment", "requirement", "version", "updated_by", "updated_at", "owner"]
     raw_id_fields = ["evidence"]
 
 
@@ -125,7 +127,8 @@ class DepartureAdmin(FrozenWhenPublishedAdmin):
 class ActionAdmin(FrozenWhenPublishedAdmin):
     list_display = ["assessment", "requirement", "owner", "due_date", "status"]
     list_select_related = ["assessment__force", "assessment__edition", "requirement"]
-    readonly_fields = ["assessment", "created_by"]
+    # As a response's owner: assigned through the pages or the API, which check force membership.
+    readonly_fields = ["assessment", "created_by", "owner_user"]
 
 
 @admin.register(Challenge)

@@ -174,6 +174,16 @@ class Response(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who in the force owns answering this requirement (a member of the assessment's force: the
+    # services check). Assigning an owner is not a change to the answer: `version` stays as it is.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_responses",
+        help_text="The person of the force who owns this requirement",
+    )
 
     force_path = "assessment__force"
     objects = AssessmentScopedQuerySet.as_manager()
@@ -182,7 +192,7 @@ class Response(models.Model):
     history = HistoricalRecords(
         m2m_fields=[evidence],
         excluded_fields=["updated_at"],
-        no_db_index=["assessment", "requirement", "judgement", "updated_by"],
+        no_db_index=["assessment", "requirement", "judgement", "updated_by", "owner"],
     )
 
     class Meta:
@@ -398,7 +408,18 @@ class Action(TimeStampedModel):
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="actions")
     gap = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH, help_text="What is missing")
     description = models.TextField(max_length=settings.SPR_NARRATIVE_MAX_LENGTH, help_text="What will be done")
-    owner = models.CharField(max_length=150)
+    # Who owns it, as a person reads it. For a person of the force (`owner_user`) it is their name and
+    # job title, written by the services; for someone outside the service, the name entered.
+    owner = models.CharField(max_length=150, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name="owner in the service",
+        help_text="The person of the force who owns the action (a member of the assessment's force)",
+    )
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -415,6 +436,10 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Action on {self.requirement.ref}: {self.description[:50]}"
+
+    def clean(self) -> None:
+        if not self.owner_user_id and not self.owner.strip():
+            raise ValidationError({"owner": "Choose the owner, or enter the name of someone outside the service"})
 
     @cached_property
     def is_overdue(self) -> bool:

@@ -10,12 +10,14 @@ module; split into a package, each part would import them back and the patch poi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,6 +47,7 @@ from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.forms.govuk import WEB_ADDRESS_ERROR, validate_web_address
+from core.people import display_name
 from core.periods import previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
@@ -169,8 +172,9 @@ def _create_responses(
     most of a second through bulk_create_with_history and audit_bulk_written.
 
     A requirement found in `carried` (requirement id -> an earlier assessment's response) starts with
-    that response's written answer (records.ANSWER_TEXT_FIELDS: its narrative...), and its judgement
-    if `keep_judgements`; the others start blank. Answers {requirement id: new response id}.
+    that response's written answer (records.ANSWER_TEXT_FIELDS: its narrative...), its owner if they
+    are still an active member of the force, and its judgement if `keep_judgements`; the others start
+    blank. Answers {requirement id: new response id}.
     """
     carried = carried or {}
     blank = unassessed_level(assessment.edition)
@@ -178,6 +182,17 @@ def _create_responses(
     count = len(requirements)
     now = timezone.now()
     earlier = [carried.get(requirement_id) for requirement_id, _ in requirements]
+    # An owner carries over while they are still an active member of the force.
+    owners = {old.owner_id for old in earlier if old and old.owner_id}
+    members = (
+        set(
+            get_user_model()
+            .objects.filter(pk__in=owners, is_active=True, memberships__force_id=assessment.force_id)
+            .values_list("pk", flat=True)
+        )
+        if owners
+        else set()
+    )
     written = {}
     for name in ANSWER_TEXT_FIELDS:
         empty = Response._meta.get_field(name).get_default()
@@ -189,6 +204,7 @@ def _create_responses(
             "requirement_id": [requirement_id for requirement_id, _ in requirements],
             "judgement_id": [old.judgement_id if old and keep_judgements else blank.pk for old in earlier],
             **written,
+            "owner_id": [old.owner_id if old and old.owner_id in members else None for old in earlier],
             "version": [1] * count,
             "updated_at": [now] * count,
             "updated_by_id": [user.pk] * count,
@@ -207,7 +223,9 @@ def populate_from(*, source: Assessment, target: Assessment, user, keep_judgemen
     copy its open actions and live departures."""
     previous = {
         response.requirement_id: response
-        for response in source.responses.order_by().only("id", "requirement_id", "judgement_id", *ANSWER_TEXT_FIELDS)
+        for response in source.responses.order_by().only(
+            "id", "requirement_id", "judgement_id", "owner_id", *ANSWER_TEXT_FIELDS
+        )
     }
     created = _create_responses(assessment=target, user=user, carried=previous, keep_judgements=keep_judgements)
     through = Response.evidence.through
@@ -228,6 +246,7 @@ def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
             gap=action.gap,
             description=action.description,
             owner=action.owner,
+            owner_user_id=action.owner_user_id,
             due_date=action.due_date,
             status=action.status,
             created_by=user,
@@ -259,18 +278,70 @@ def _evidence_for(force_id: int, evidence_ids: Iterable[int]) -> list[Evidence]:
     return found
 
 
+#: `owner=UNCHANGED` (the default) leaves a response's owner as it is; None takes it away.
+UNCHANGED = object()
+
+NOT_A_MEMBER = "Choose someone who works for {force}"
+
+
+def force_member(force: Force, person) -> object:
+    """The active user who is `person` (a user or a user's id) and a member of `force`, with their
+    profile; ValidationError otherwise (another force's person, or no such person: the message does
+    not say which)."""
+    person_id = getattr(person, "pk", person)
+    found = None
+    if isinstance(person_id, int) and not isinstance(person_id, bool):
+        found = (
+            get_user_model()
+            .objects.filter(pk=person_id, is_active=True, memberships__force_id=force.pk)
+            .select_related("profile")
+            .first()
+        )
+    if found is None:
+        raise ValidationError(NOT_A_MEMBER.format(force=force.name))
+    return found
+
+
+def _owner_of(force: Force, person, field: str):
+    """`force_member`, its refusal said against `field`; None stays None (no owner)."""
+    if person is None:
+        return None
+    try:
+        return force_member(force, person)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 @transaction.atomic
-def response_update(*, user, response: Response, expected_version: int, answer: ResponseAnswer) -> Response:
+def response_assign(*, user, response: Response, owner) -> Response:
+    """Make `owner` (a user or a user's id; None for nobody) the owner of a response: a person of the
+    assessment's force, while the assessment is an editable draft. The answer and its version are
+    unchanged (an owner is not part of the answer), so nobody's open edit is made stale. Audited
+    through the response's history.
+    """
+    _require_editable(user, response.assessment)
+    current = Response.objects.select_for_update(of=("self",)).select_related("assessment__force").get(pk=response.pk)
+    current.owner = _owner_of(current.assessment.force, owner, "owner")
+    _save_with_history(current, user)
+    return current
+
+
+@transaction.atomic
+def response_update(
+    *, user, response: Response, expected_version: int, answer: ResponseAnswer, owner=UNCHANGED
+) -> Response:
     """Save the answer to a response if it is still at `expected_version`; the version then rises by one.
 
-    Fields of the answer left as None are unchanged. Raises StaleVersion (with the stored response)
-    when someone else saved first, ValidationError for bad values, PermissionDenied for a user who may
-    not edit. Nothing is written unless everything is valid.
+    Fields of the answer left as None are unchanged. `owner` (a person of the force, their id, or None)
+    assigns the response as `response_assign` does; given alone it leaves the version as it is.
+    Raises StaleVersion (with the stored response) when someone else saved first, ValidationError for
+    bad values, PermissionDenied for a user who may not edit. Nothing is written unless everything is
+    valid.
     """
     _require_editable(user, response.assessment)
     current = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("assessment__force", "assessment__edition", "judgement", "requirement")
+        .select_related("assessment__force", "assessment__edition", "judgement", "requirement", "owner__profile")
         .get(pk=response.pk)
     )
     if current.version != expected_version:
@@ -298,14 +369,20 @@ def response_update(*, user, response: Response, expected_version: int, answer: 
             evidence = _evidence_for(current.assessment.force_id, answer.evidence_ids)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    if owner is not UNCHANGED:
+        try:
+            current.owner = _owner_of(current.assessment.force, owner, "owner")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.updated_by = user
+    if owner is UNCHANGED or any(getattr(answer, f.name) is not None for f in dataclasses.fields(answer)):
+        current.version += 1
+        current.updated_at = timezone.now()
+        current.updated_by = user
     # Field rules and the edition check; the relations were just read under lock, and the version
     # and uniqueness constraints cannot be broken by this change, so no extra queries to re-prove them.
-    current.clean_fields(exclude=["evidence", "assessment", "requirement", "judgement", "updated_by"])
+    current.clean_fields(exclude=["evidence", "assessment", "requirement", "judgement", "updated_by", "owner"])
     current.clean()
     _save_with_history(current, user, evidence=evidence)
     return current
@@ -488,8 +565,21 @@ ACTION_FIELDS = ("gap", "description", "owner", "due_date", "status")
 
 
 @transaction.atomic
-def action_save(*, user, assessment: Assessment, action: Action | None = None, requirement=None, **fields) -> Action:
-    """Record a new action against a gap, or change one; the assessment must be an editable draft."""
+def action_save(
+    *,
+    user,
+    assessment: Assessment,
+    action: Action | None = None,
+    requirement=None,
+    owner_user=UNCHANGED,
+    **fields,
+) -> Action:
+    """Record a new action against a gap, or change one; the assessment must be an editable draft.
+
+    `owner_user` (a person of the assessment's force, their id, or None) names its owner in the
+    service; the free-text `owner` is then their name and job title, and is kept for someone outside
+    the service when there is none. Anyone else, another force's people included, is refused.
+    """
     _require_editable(user, assessment)
     unknown = set(fields) - set(ACTION_FIELDS)
     if unknown:
@@ -502,6 +592,10 @@ def action_save(*, user, assessment: Assessment, action: Action | None = None, r
         action.requirement = _requirement_of(assessment, requirement)
     for field, value in fields.items():
         setattr(action, field, value)
+    if owner_user is not UNCHANGED:
+        action.owner_user = _owner_of(assessment.force, owner_user, "owner_user")
+    if action.owner_user_id:
+        action.owner = display_name(action.owner_user)[: Action._meta.get_field("owner").max_length]
     action.full_clean()
     _save_with_history(action, user)
     return action

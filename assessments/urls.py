@@ -12,11 +12,13 @@ DEPARTURES = {"register": "departures"}
 ACTIONS = {"register": "actions"}
 
 urlpatterns = [
+    path("my-tasks/", views.my_tasks_view, name="my-tasks"),
     path("assessments/", views.assessment_list_view, name="list"),
     path("assessments/new/", views.assessment_create_view, name="create"),
     path("assessments/<id:pk>/", views.assessment_detail_view, name="detail"),
     path("assessments/<id:pk>/check/", views.check_answers_view, name="check"),
     path("assessments/<id:pk>/requirements/<text:ref>/", views.response_view, name="response"),
+    path("assessments/<id:pk>/requirements/<text:ref>/owner/", views.response_owner_view, name="response-owner"),
     path(
         "assessments/<id:pk>/requirements/<text:ref>/challenges/",
         views.response_challenge_view,

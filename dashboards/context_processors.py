@@ -12,6 +12,8 @@ def navigation(request):
     return {
         "dashboard_links": {
             "force": force,
+            # What is assigned to the person in their forces (assessments' "My tasks").
+            "my_tasks": force,
             "national": national,
             "capacity": force or national,
             "admin": user.is_staff and has_role(user, Role.NATIONAL_ADMIN),

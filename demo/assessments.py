@@ -18,7 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services, workflow
-from assessments.models import Action, Assessment, AssessmentStatus, Challenge, Evidence, Snapshot, Transition
+from assessments.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    Assessment,
+    AssessmentStatus,
+    Challenge,
+    Evidence,
+    Snapshot,
+    Transition,
+)
 from assessments.records import ResponseAnswer
 from assessments.snapshots import snapshot_payload, snapshot_sha256
 from core.periods import current_period, previous_period
@@ -274,6 +283,25 @@ def _publish_last_year(assessment: Assessment, people: dict) -> None:
     _date_publication(assessment)
 
 
+#: How many of the draft's requirements the demo assigns to its PCC office member (in document order).
+OWNED_REQUIREMENTS = 4
+
+
+def _assign_owners(assessment: Assessment, people: dict, force_admin) -> None:
+    """Give the draft named owners, as a PCC office would share out the work, so every demo force
+    person has something under "My tasks": the first requirements to the PCC office member, the next
+    to the chief constable, and the open actions in turn to the chief constable and the PCC office."""
+    responses = list(assessment.responses.select_related("requirement").order_by("requirement__position"))
+    owners = [people["staff"]] * OWNED_REQUIREMENTS + [people["chief"]] * 2
+    for response, owner in zip(responses, owners, strict=False):
+        services.response_assign(user=people["staff"], response=response, owner=owner)
+    takers = [people["chief"], people["staff"]] + ([force_admin] if force_admin else [])
+    for number, action in enumerate(assessment.actions.filter(status__in=OPEN_ACTION_STATUSES).order_by("id")):
+        services.action_save(
+            user=people["staff"], assessment=assessment, action=action, owner_user=takers[number % len(takers)]
+        )
+
+
 def _advance_this_year(assessment: Assessment, people: dict, state: str, library, rng) -> None:
     if state == AssessmentStatus.DRAFT:
         return
@@ -316,6 +344,7 @@ def demo_assessments_create(force_codes: tuple[str, ...]) -> int:
                 user=people["staff"], force=force, edition=edition, period=this_year, start_from_previous=True
             )
             _fill(this, people["staff"], library, rng, share=0.3)
+            _assign_owners(this, people, users.filter(username=f"force-admin-{code}").first())
             _advance_this_year(this, people, THIS_YEAR_STATE.get(code, AssessmentStatus.DRAFT), library, rng)
             created += 1
     return created

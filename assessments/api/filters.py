@@ -7,6 +7,7 @@ force's assessment id gives an empty list, exactly as a made-up id does.
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 from django_filters import rest_framework as filters
@@ -44,6 +45,23 @@ def assessment_id_filter() -> IdFilter:
     )
 
 
+class OwnerFilter(filters.CharFilter):
+    """`me`, or a person's id: the rows that person owns (`field_name` is the owner's id column)."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{self.field_name: self.parent.request.user.pk if value == "me" else int(value)})
+
+
+def owner_filter(field_name: str, what: str) -> OwnerFilter:
+    return OwnerFilter(
+        field_name=field_name,
+        validators=[RegexValidator(r"^(me|[1-9][0-9]{0,9})$", "Enter me or a person's id")],
+        help_text=f"`me`, or a person's id: {what}.",
+    )
+
+
 class AssessmentFilter(filters.FilterSet):
     force = force_filter()
     edition = edition_filter()
@@ -68,9 +86,11 @@ class ResponseFilter(filters.FilterSet):
         "requirement__threats__code", queryset=Threat.objects.all(), noun="threat", label="Threat code", distinct=True
     )
 
+    owner = owner_filter("owner_id", "the responses they own (the task list's filter by owner)")
+
     class Meta:
         model = Response
-        fields = ["assessment", "status", "area", "threat"]
+        fields = ["assessment", "status", "area", "threat", "owner"]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(response_status_q(value))
@@ -107,10 +127,11 @@ class ActionFilter(filters.FilterSet):
     overdue = StrictBooleanFilter(
         method="filter_overdue", help_text="`true` for open actions past their due date, `false` for the rest."
     )
+    owner_user = owner_filter("owner_user_id", "the actions they own")
 
     class Meta:
         model = Action
-        fields = ["assessment", "status", "overdue"]
+        fields = ["assessment", "status", "overdue", "owner_user"]
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=OPEN_ACTION_STATUSES, due_date__lt=timezone.localdate())

@@ -1,4 +1,7 @@
+from django.urls import path
+
 from assessments.api import views
+from assessments.api.views.tasks import MyTasksAPIView
 from core.api.routers import Router
 
 # core.api.routers.Router, as in the other apps: a SimpleRouter (several routers share /api/v1/ and each
@@ -11,4 +14,7 @@ router.register("departures", views.DepartureViewSet, basename="api-departure")
 router.register("actions", views.ActionViewSet, basename="api-action")
 router.register("challenges", views.ChallengeViewSet, basename="api-challenge")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("my-tasks/", MyTasksAPIView.as_view(), name="api-my-tasks"),
+    *router.urls,
+]

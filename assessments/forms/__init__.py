@@ -12,7 +12,14 @@ that start an assessment and answer a requirement, `records` those for evidence,
 actions, and `workflow` those of the workflow and challenges; callers import from this package.
 """
 
-from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm
+from assessments.forms.records import (
+    ActionForm,
+    DepartureForm,
+    EvidenceForm,
+    PersonChoiceField,
+    ResponseOwnerForm,
+    TaskOwnerFilterForm,
+)
 from assessments.forms.responses import RESPONSE_ERROR_FIELDS, AssessmentCreateForm, ResponseForm
 from assessments.forms.workflow import (
     ChallengeForm,
@@ -59,11 +66,14 @@ __all__ = [
     "GovukRadioSelect",
     "Option",
     "OptionsBoundField",
+    "PersonChoiceField",
     "ReplyForm",
     "RespondForm",
     "ResponseForm",
+    "ResponseOwnerForm",
     "ReturnForm",
     "SignOffForm",
     "SubmitForm",
+    "TaskOwnerFilterForm",
     "add_service_errors",
 ]

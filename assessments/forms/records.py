@@ -4,6 +4,7 @@ registers, each tied to a requirement of the assessment's edition."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from assessments.models import (
     ActionStatus,
@@ -22,7 +23,77 @@ from core.forms.govuk import (
     validate_not_past,
     validate_web_address,
 )
+from core.people import display_name
 from core.uploads import ACCEPTED_DESCRIPTION
+
+# ----------------------------------------------------------------------------- owners
+
+NOT_A_MEMBER_CHOICE = gettext_lazy("Choose someone who works for the force")
+
+
+class PersonChoiceField(GovukChoiceField):
+    """A GOV.UK select of a force's people by name and job title (includes/field_select.html), whose
+    value is the person's id (None for nobody). The services check again that they are a member."""
+
+    widget = forms.Select
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"invalid_choice": NOT_A_MEMBER_CHOICE})
+        super().__init__(choices=[], **kwargs)
+        self.empty_label = empty_label
+
+    def set_people(self, people) -> None:
+        self.choices = [("", self.empty_label), *((str(person.pk), display_name(person)) for person in people)]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return int(value) if value else None
+
+
+class TaskOwnerFilterForm(forms.Form):
+    """The task list's filter by owner (a GET form: `?owner=me` or a person's id)."""
+
+    ME = "me"
+
+    owner = GovukChoiceField(
+        label=gettext_lazy("Show the requirements owned by"),
+        required=False,
+        widget=forms.Select,
+        choices=[],
+        error_messages={"invalid_choice": gettext_lazy("Choose a person of the force from the list")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        field.choices = [
+            ("", gettext_lazy("Everyone")),
+            (self.ME, gettext_lazy("Me")),
+            *((str(person.pk), display_name(person)) for person in people),
+        ]
+
+    def owner_id(self, user) -> int | None:
+        """The id of the person to filter by (None: everyone, or input that was not valid)."""
+        if not self.is_valid() or not self.cleaned_data["owner"]:
+            return None
+        value = self.cleaned_data["owner"]
+        return user.pk if value == self.ME else int(value)
+
+
+class ResponseOwnerForm(forms.Form):
+    """Who owns a requirement of the assessment: one of the force's people, or nobody."""
+
+    owner = PersonChoiceField(
+        label=gettext_lazy("Owner"),
+        empty_label=gettext_lazy("Nobody"),
+        help_text=gettext_lazy("The person of the force who answers this requirement; it shows under their My tasks"),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].set_people(people)
+
 
 # ----------------------------------------------------------------------------- evidence
 
@@ -143,11 +214,16 @@ class ActionForm(forms.Form):
     requirement = _requirement_field()
     gap = textarea_field("Gap", empty="Enter the gap the action closes")
     description = textarea_field("What will be done", empty="Enter what will be done")
+    owner_user = PersonChoiceField(
+        label=gettext_lazy("Owner"),
+        empty_label=gettext_lazy("Someone outside the service (enter their name below)"),
+        help_text=gettext_lazy("A person of the force; the action shows under their My tasks"),
+    )
     owner = forms.CharField(
-        label="Owner",
+        label=gettext_lazy("Or the name of an owner outside the service"),
+        required=False,
         max_length=150,
-        help_text="A named role, for example Head of Public Order",
-        error_messages={"required": "Enter who owns the action"},
+        help_text=gettext_lazy("A named role, for example Head of Public Order"),
     )
     due_date = GovukDateField(
         label="Due date", help_text="For example, 31 3 2026", error_messages={"required": "Enter the due date"}
@@ -160,11 +236,20 @@ class ActionForm(forms.Form):
         error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
     )
 
-    def __init__(self, *args, requirements, **kwargs):
+    def __init__(self, *args, requirements, people, **kwargs):
         super().__init__(*args, **kwargs)
         apply_gds_messages(self)
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
+        self.fields["owner_user"].set_people(people)
+
+    def clean(self):
+        data = super().clean()
+        if "owner_user" in data and not data.get("owner_user") and not data.get("owner", "").strip():
+            self.add_error(
+                "owner_user", gettext_lazy("Choose the owner, or enter the name of someone outside the service")
+            )
+        return data
 
     def clean_due_date(self):
         due = self.cleaned_data.get("due_date")

@@ -122,6 +122,7 @@ def response_record(response: Response) -> ResponseRecord:
         evidence=tuple(item.pk for item in response.evidence.all()),
         status=response.status.value,
         updated_by=person_of(response.updated_by) if response.updated_by_id else None,
+        owner=person_of(response.owner) if response.owner_id else None,
     )
 
 
@@ -201,7 +202,7 @@ def assessment_content(assessment: Assessment) -> AssessmentContent:
     )
     by_id = Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
     responses = list(
-        assessment.responses.select_related("requirement", "judgement", "updated_by__profile")
+        assessment.responses.select_related("requirement", "judgement", "updated_by__profile", "owner__profile")
         .prefetch_related("requirement__areas", "requirement__threats", by_id)
         .order_by("requirement__position")
     )

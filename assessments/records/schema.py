@@ -20,6 +20,8 @@ Shapes:
 - 3: each `capacity` item adds `expected` (the force's expected contribution, null: none set) and
   `illustrative`; an item may have null figures (expected but not reported). Upgraded items get
   `expected: null` and `illustrative: true` (not known to be official).
+- 4: each response adds its owner in the force, `owner_id` and `owner` (a person). Upgraded
+  responses get null for both (owners were not recorded then).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Callable
 from assessments.records.base import from_json, to_json
 from assessments.records.shapes import AssessmentContent
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: version n -> the function that turns a payload of shape n into one of shape n + 1.
 STEPS: dict[int, Callable[[dict], dict]] = {}
@@ -146,4 +148,13 @@ def _capacity_against_expected(payload: dict) -> dict:
         if capacity is None
         else [{**item, "expected": None, "illustrative": True} for item in capacity],
         "capacity_coverage": None,
+    }
+
+
+@step(3)
+def _responses_with_owners(payload: dict) -> dict:
+    """3 -> 4: responses gain `owner_id` and `owner` (not recorded then: null)."""
+    return {
+        **payload,
+        "responses": [{**response, "owner_id": None, "owner": None} for response in payload["responses"]],
     }

@@ -102,6 +102,10 @@ class ResponseRecord:
     status: str | None = field()
     updated_at: dt.datetime | None = field()
     updated_by: Person | None = field()
+    #: The person of the force who owns the requirement (schema 4; None in older snapshots). The API
+    #: shows their id as `owner` (what a PATCH takes) and "Name, job title" as `owner_name`.
+    owner_id: int | None = field(api="owner")
+    owner: Person | None = field(api="owner_name")
     judgement_label: str = field(api=False, source="judgement__label")
 
 

@@ -6,7 +6,8 @@ items there are (the tests hold them to it).
 `common` holds the response status filter and the assessments with their progress, `responses` the
 responses as the API and the response page read them, `tasks` the task list and check answers,
 `records` evidence, departures, actions and requirements, `workflow` what the workflow pages read and
-`waiting` what is waiting for each user; callers import from this package.
+`waiting` what is waiting for each user, `owners` the people a requirement or action may be assigned
+to and each person's "My tasks"; callers import from this package.
 """
 
 from assessments.selectors.common import (
@@ -14,6 +15,13 @@ from assessments.selectors.common import (
     assessment_list,
     assessments_with_progress,
     response_status_q,
+)
+from assessments.selectors.owners import (
+    REVIEW_SOON_DAYS,
+    MyTask,
+    TaskKind,
+    assignable_people,
+    my_tasks,
 )
 from assessments.selectors.records import (
     action_list,
@@ -46,6 +54,7 @@ from assessments.selectors.waiting import (
     WAITING_LIMIT,
     WaitingItem,
     challenge_url,
+    challenges_waiting_for,
     waiting_for,
 )
 from assessments.selectors.workflow import (
@@ -59,15 +68,19 @@ from assessments.selectors.workflow import (
 
 __all__ = [
     "RECENTLY_PUBLISHED_DAYS",
+    "REVIEW_SOON_DAYS",
     "RESPONSE_ROW_FIELDS",
     "WAITING_LIMIT",
     "TaskGroup",
     "TaskItem",
     "TaskList",
     "TaskRow",
+    "MyTask",
+    "TaskKind",
     "WaitingItem",
     "action_list",
     "answers_list",
+    "assignable_people",
     "assessment_get",
     "assessment_list",
     "assessment_workflow_get",
@@ -75,9 +88,11 @@ __all__ = [
     "audit_trail_of",
     "challenge_list",
     "challenge_url",
+    "challenges_waiting_for",
     "departure_list",
     "evidence_get",
     "evidence_list",
+    "my_tasks",
     "overdue_actions",
     "requirements_of",
     "response_evidence_ids",

@@ -47,7 +47,7 @@ def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[De
 
 def action_list(*, user, assessment: Assessment | None = None) -> QuerySet[Action]:
     queryset = Action.objects.visible_to(user).select_related(
-        "assessment", "assessment__force", "requirement", "created_by", "created_by__profile"
+        "assessment", "assessment__force", "requirement", "created_by", "created_by__profile", "owner_user__profile"
     )
     if assessment is not None:
         queryset = queryset.filter(assessment=assessment)

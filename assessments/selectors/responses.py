@@ -18,7 +18,7 @@ def response_list(*, user) -> QuerySet[Response]:
     what the API shows of each (requirement, judgement, editor, evidence ids) fetched up front."""
     return (
         Response.objects.visible_to(user)
-        .select_related("requirement", "judgement", "updated_by", "updated_by__profile")
+        .select_related("requirement", "judgement", "updated_by", "updated_by__profile", "owner", "owner__profile")
         # The API shows a requirement's ref and paragraph, not its text: leave the long columns behind.
         .defer("requirement__text", "requirement__lead_in", "requirement__group_heading", "judgement__description")
         .prefetch_related(_evidence_ids())
@@ -75,6 +75,8 @@ def response_get(*, user, assessment_pk, ref: str) -> Response:
             "judgement",
             "updated_by",
             "updated_by__profile",
+            "owner",
+            "owner__profile",
         )
         .prefetch_related("evidence", "requirement__areas", "requirement__threats"),
         assessment_id=assessment_pk,

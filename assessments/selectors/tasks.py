@@ -17,6 +17,7 @@ from assessments.models import (
 )
 from capabilities.models import Area, Requirement
 from core.links import reverser
+from core.people import display_name
 from core.text import short_text
 from threats.models import Threat
 
@@ -31,6 +32,7 @@ class TaskItem:
     status: ResponseStatus
     threats: tuple[str, ...] = ()  # names, or just "All threats" for a requirement that serves every one
     areas: tuple[str, ...] = ()
+    owner: str = ""  # "Name, job title" of the person who owns it, "" for nobody
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
     what its status needs (no evidence, editor or long requirement columns)."""
     return (
         Response.objects.filter(assessment=assessment)
-        .select_related("requirement", "judgement")
+        .select_related("requirement", "judgement", "owner__profile")
         .only(
             "id",
             "assessment_id",
@@ -98,17 +100,26 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
             "judgement__id",
             "judgement__label",
             "judgement__score",
+            "owner_id",
+            "owner__id",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__profile__id",
+            "owner__profile__job_title",
         )
         .order_by("requirement__position")
     )
 
 
-def task_list(*, assessment: Assessment) -> TaskList:
+def task_list(*, assessment: Assessment, owner_id: int | None = None) -> TaskList:
     """The GOV.UK task list: responses grouped by the edition's sections (each requirement once, with
-    its threats and areas to show as tags), and by threat and by area, with their statuses, in five
-    queries whatever the size of the edition.
+    its threats and areas to show as tags), and by threat and by area, with their statuses and owners,
+    in five queries whatever the size of the edition.
 
-    In `by_threat` a requirement serving several threats appears under each of them.
+    In `by_threat` a requirement serving several threats appears under each of them. With `owner_id`
+    the groups list only the requirements that person owns (groups left empty are left out); the
+    counts of the whole assessment (`responses`) stay whole.
     """
     responses = list(task_responses(assessment=assessment))
     page = reverser("assessments:response", int, str)
@@ -134,6 +145,8 @@ def task_list(*, assessment: Assessment) -> TaskList:
     order = {threat.id: n for n, threat in enumerate(threats)}
     by_section: dict[str, TaskGroup] = {}
     for response in responses:
+        if owner_id is not None and response.owner_id != owner_id:
+            continue
         requirement = response.requirement
         hint = short_text(requirement.text, 140)
         if response.judgement.score is not None:
@@ -149,6 +162,7 @@ def task_list(*, assessment: Assessment) -> TaskList:
             if every
             else tuple(threat_name[t] for t in sorted(mine, key=order.__getitem__)),
             areas=tuple(area_name[a] for a in sorted(areas_of[requirement.id], key=list(area_name).index)),
+            owner=display_name(response.owner) if response.owner_id else "",
         )
         section = by_section.setdefault(
             requirement.section, TaskGroup(f"section-{len(by_section) + 1}", requirement.section)
@@ -158,10 +172,14 @@ def task_list(*, assessment: Assessment) -> TaskList:
             for group_id in members[requirement.id]:
                 group = groups[group_id]
                 group.rows.append(TaskRow(item, f"{prefix}-{group.code}-{len(group.rows) + 1}"))
+    threat_groups, area_groups = list(by_threat.values()), list(by_area.values())
+    if owner_id is not None:
+        threat_groups = [group for group in threat_groups if group.rows]
+        area_groups = [group for group in area_groups if group.rows]
     return TaskList(
         responses=responses,
-        by_threat=list(by_threat.values()),
-        by_area=list(by_area.values()),
+        by_threat=threat_groups,
+        by_area=area_groups,
         by_section=list(by_section.values()),
     )
 

@@ -67,6 +67,28 @@ def _open_challenges(user):
     )
 
 
+def challenges_waiting_for(*, user):
+    """Open challenges of the user's forces waiting for the user's answer, in one query: for a chief
+    constable those whose latest message is not theirs, for the PCC and their office those whose
+    latest message is a chief constable's reply (as `waiting_for` lists them)."""
+    from django.contrib.auth import get_user_model
+
+    from core.roles import Role, has_role
+
+    conditions = []
+    if has_role(user, Role.CHIEF_CONSTABLE):
+        conditions.append(Q(last_author_id__isnull=True) | ~Q(last_author_id=user.pk))
+    if has_role(user, Role.PCC, Role.PCC_STAFF):
+        chiefs = get_user_model().objects.filter(groups__name=Role.CHIEF_CONSTABLE.value).values("pk")
+        conditions.append(Q(last_author_id__in=chiefs))
+    if not conditions:
+        return Challenge.objects.none()
+    either = conditions[0]
+    for condition in conditions[1:]:
+        either |= condition
+    return _open_challenges(user).filter(either)
+
+
 def waiting_for(*, user) -> list[WaitingItem]:
     """What is waiting for the user, by role, each item linking to the page where it is done.
 

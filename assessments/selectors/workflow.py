@@ -139,7 +139,13 @@ def response_workflow_get(*, user, assessment_pk, ref: str) -> Response:
         Response.objects.visible_to(user)
         .annotate(has_challenges=Exists(Challenge.objects.filter(response=OuterRef("pk"))))
         .select_related(
-            "assessment", "assessment__force", "assessment__edition", "requirement", "judgement", "updated_by"
+            "assessment",
+            "assessment__force",
+            "assessment__edition",
+            "requirement",
+            "judgement",
+            "updated_by",
+            "owner__profile",
         )
         .prefetch_related("evidence", "requirement__areas", "requirement__threats"),
         assessment_id=assessment_pk,

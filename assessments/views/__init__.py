@@ -12,7 +12,7 @@ that does not allow it now gets the 409 page.
 the assessment list, creation, the task list and check answers, `responses` a requirement's page,
 `evidence` the evidence library, `registers` the departures and actions registers, `workflow`
 submitting and the other workflow transitions, `workbook` the workbook's download and import,
-`challenges` the PCC's challenges and `history` the
+`challenges` the PCC's challenges, `tasks` each person's "My tasks" and `history` the
 history page; callers import from this package.
 """
 
@@ -38,7 +38,8 @@ from assessments.views.evidence import (
 )
 from assessments.views.history import history_view
 from assessments.views.registers import REGISTERS, register_form_view, register_list_view
-from assessments.views.responses import response_view
+from assessments.views.responses import response_owner_view, response_view
+from assessments.views.tasks import my_tasks_view
 from assessments.views.workbook import (
     workbook_confirm_view,
     workbook_download_view,
@@ -68,11 +69,13 @@ __all__ = [
     "evidence_download_view",
     "evidence_list_view",
     "history_view",
+    "my_tasks_view",
     "register_form_view",
     "register_list_view",
     "render_check_answers",
     "response_challenge_view",
     "response_challenges_context",
+    "response_owner_view",
     "response_view",
     "submit_view",
     "task_list_context",

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import selectors, services
-from assessments.forms import AssessmentCreateForm, add_service_errors
+from assessments.forms import AssessmentCreateForm, TaskOwnerFilterForm, add_service_errors
 from assessments.permissions import can_create_assessment, can_edit_assessment
 from assessments.views.common import FORM_METHODS, form_status, manageable_forces, post_data
 from assessments.views.workflow import render_check_answers, task_list_context
@@ -74,18 +74,27 @@ def assessment_create_view(request):
 @require_GET
 @login_required
 def assessment_detail_view(request, pk: int):
-    """The task list: every requirement grouped by threat and by area, with its status, the
-    statements given so far and the workflow actions the user may take."""
+    """The task list: every requirement grouped by threat and by area, with its status and owner, the
+    statements given so far and the workflow actions the user may take; `?owner=me` or `?owner=<id>`
+    lists only the requirements that person owns (a value not on the list is a 400 with the error)."""
     assessment = selectors.assessment_workflow_get(user=request.user, pk=pk)
+    owner_filter = TaskOwnerFilterForm(
+        request.GET if "owner" in request.GET else None,
+        people=selectors.assignable_people(force_id=assessment.force_id),
+    )
+    owner_id = owner_filter.owner_id(request.user) if owner_filter.is_bound else None
     return render(
         request,
         "assessments/assessment_detail.html",
         {
             **task_list_context(request.user, assessment),
             "assessment": assessment,
-            "tasks": selectors.task_list(assessment=assessment),
+            "tasks": selectors.task_list(assessment=assessment, owner_id=owner_id),
+            "owner_filter": owner_filter,
+            "filtered_by_owner": owner_id is not None,
             "can_edit": can_edit_assessment(request.user, assessment),
         },
+        status=form_status(owner_filter),
     )
 
 

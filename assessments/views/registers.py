@@ -81,7 +81,9 @@ def _action_initial(action: Action) -> dict:
         "requirement": action.requirement.ref,
         "gap": action.gap,
         "description": action.description,
-        "owner": action.owner,
+        "owner_user": action.owner_user_id,
+        # A person of the force is named by the select; the name is for someone outside the service.
+        "owner": "" if action.owner_user_id else action.owner,
         "due_date": action.due_date,
         "status": action.status,
     }
@@ -111,7 +113,10 @@ REGISTERS = {
         plural="actions",
         selector=selectors.action_list,
         form=ActionForm,
-        form_kwargs=lambda user, assessment: {"requirements": selectors.requirements_of(assessment)},
+        form_kwargs=lambda user, assessment: {
+            "requirements": selectors.requirements_of(assessment),
+            "people": selectors.assignable_people(force_id=assessment.force_id),
+        },
         initial=_action_initial,
         save=_action_save,
         recorded="Action on {ref} recorded",

@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments import selectors, services
-from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, add_service_errors
+from assessments.forms import RESPONSE_ERROR_FIELDS, ResponseForm, ResponseOwnerForm, add_service_errors
 from assessments.models import Evidence, EvidenceKind, Response
 from assessments.permissions import can_edit_assessment
 from assessments.records import ANSWER_TEXT_FIELDS
 from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
-from assessments.views.common import FORM_METHODS, conflict_page, refuse_change, workflow_context
+from assessments.views.common import FORM_METHODS, conflict_page, form_status, refuse_change, workflow_context
 from core.people import display_name
 from core.templatetags.govuk import govuk_datetime
 from core.uploads import ACCEPTED_DESCRIPTION
@@ -72,10 +74,11 @@ def _text_change(name: str, before, after) -> TextChange:
 
 
 def response_history(response: Response, *, levels: dict[int, str]) -> list[HistoryEntry]:
-    """Who changed what and when, newest first, in three queries however long the history.
+    """Who changed what and when, newest first, in three queries however long the history (four when
+    it names an owner).
 
-    Changes to the judgement and the answer's written fields (records.ANSWER_TEXT_FIELDS) come from
-    `diff_against`; evidence changes from the historical link rows, read in one query rather than per
+    Changes to the judgement, the owner and the answer's written fields (records.ANSWER_TEXT_FIELDS)
+    come from `diff_against`; evidence changes from the historical link rows, read in one query rather than per
     record as `diff_against` would.
     """
     history_model = Response.history.model
@@ -90,6 +93,16 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
         links[history_id].add(evidence_id)
     mentioned = set().union(*links.values()) if links else set()
     titles = dict(Evidence.objects.filter(id__in=mentioned).values_list("id", "title"))
+    # Owners by name and job title; read only when the history names any (most responses: none).
+    owner_ids = {record.owner_id for record in records if record.owner_id}
+    owners = (
+        {
+            person.pk: display_name(person)
+            for person in get_user_model().objects.filter(pk__in=owner_ids).select_related("profile")
+        }
+        if owner_ids
+        else {}
+    )
 
     entries = []
     previous = None
@@ -98,10 +111,18 @@ def response_history(response: Response, *, levels: dict[int, str]) -> list[Hist
         if previous is None:
             entry.created = True
         else:
-            delta = record.diff_against(previous, included_fields=["judgement", *ANSWER_TEXT_FIELDS])
+            delta = record.diff_against(previous, included_fields=["judgement", "owner", *ANSWER_TEXT_FIELDS])
             for change in delta.changes:
                 if change.field == "judgement":
                     entry.judgement = (levels.get(change.old, "none"), levels.get(change.new, "none"))
+                elif change.field == "owner":
+                    entry.texts.append(
+                        TextChange(
+                            field_label(Response, "owner"),
+                            before=owners.get(change.old, _("nobody")),
+                            after=owners.get(change.new, _("nobody")),
+                        )
+                    )
                 else:
                     entry.texts.append(_text_change(change.field, change.old, change.new))
             before, after = links[previous.history_id], links[record.history_id]
@@ -245,6 +266,13 @@ def response_view(request, pk: int, ref: str):
                 status = 400
         else:
             form = ResponseForm(initial=ResponseForm.initial_for(response), **form_kwargs)
+    owner_form = None
+    if can_edit:
+        owner_form = ResponseOwnerForm(
+            initial={"owner": response.owner_id},
+            people=selectors.assignable_people(force_id=assessment.force_id),
+            prefix="assign",
+        )
     return render(
         request,
         "assessments/response.html",
@@ -253,6 +281,7 @@ def response_view(request, pk: int, ref: str):
             "response": response,
             "requirement": response.requirement,
             "form": form,
+            "owner_form": owner_form,
             "stale": stale,
             "can_edit": can_edit,
             **workflow_context(request.user, assessment),
@@ -263,4 +292,45 @@ def response_view(request, pk: int, ref: str):
             "position": requirement_position(response),
         },
         status=status,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+@conflict_page
+def response_owner_view(request, pk: int, ref: str):
+    """Assign a requirement to a person of the force (or to nobody): the response page's "Owner" form
+    posts here; the page on its own shows the form again with any error. Not a change to the answer,
+    so nobody's open edit of it is made stale."""
+    response = selectors.response_workflow_get(user=request.user, assessment_pk=pk, ref=ref)
+    assessment = response.assessment
+    if not can_edit_assessment(request.user, assessment):
+        refuse_change(request.user, assessment)
+    people = selectors.assignable_people(force_id=assessment.force_id)
+    form = ResponseOwnerForm(
+        request.POST if request.method == "POST" else None,
+        initial={"owner": response.owner_id},
+        people=people,
+        prefix="assign",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.response_assign(user=request.user, response=response, owner=form.cleaned_data["owner"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if saved.owner_id:
+                text = _("Requirement %(ref)s is now owned by %(name)s") % {
+                    "ref": saved.requirement.ref,
+                    "name": display_name(saved.owner),
+                }
+            else:
+                text = _("Requirement %(ref)s no longer has an owner") % {"ref": saved.requirement.ref}
+            messages.success(request, text)
+            return redirect("assessments:response", pk=assessment.pk, ref=saved.requirement.ref)
+    return render(
+        request,
+        "assessments/response_owner.html",
+        {"assessment": assessment, "response": response, "requirement": response.requirement, "form": form},
+        status=form_status(form),
     )

@@ -324,6 +324,9 @@ def _write_action(user, assessment: Assessment, change: RowChange) -> None:
     values = dict(change.values)
     if "due_date" in values:
         values["due_date"] = dt.date.fromisoformat(values["due_date"])
+    if "owner" in values:
+        # A workbook names owners as text: a changed name is someone the service does not link to.
+        values["owner_user"] = None
     action = None
     if change.target is not None:
         action = Action.objects.select_for_update().filter(assessment=assessment, pk=change.target).first()

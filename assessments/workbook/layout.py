@@ -192,8 +192,9 @@ RESPONSE_SHEET = Sheet(
     columns=columns_of(
         ResponseRecord,
         Response,
-        # `judgement` shows its label; the ids and version mean nothing to a person.
-        hidden=("id", "assessment_id", "version", "judgement_label"),
+        # `judgement` shows its label; the ids and version mean nothing to a person (the owner is
+        # shown by name and job title).
+        hidden=("id", "assessment_id", "version", "owner_id", "judgement_label"),
         choices={"status": dict(ResponseStatus.choices)},
         reads={"judgement": lambda record, context: record.judgement_label},
         extra_after={

@@ -319,7 +319,7 @@ def test_response_list_of_an_assessment(as_user, assessment, other_assessment):
     first = body["results"][0]
     assert set(first) == {
         "id", "assessment", "requirement", "paragraph", "judgement", "narrative", "evidence", "version", "status",
-        "updated_at", "updated_by",
+        "updated_at", "updated_by", "owner", "owner_name",
     }  # fmt: skip
     assert first["assessment"] == assessment.pk
     assert first["requirement"] == "3.1(a)"
@@ -329,6 +329,7 @@ def test_response_list_of_an_assessment(as_user, assessment, other_assessment):
     assert first["version"] == 1
     assert first["evidence"] == []
     assert first["updated_by"] == "staff-home"
+    assert (first["owner"], first["owner_name"]) == (None, None)
 
 
 def test_response_list_filters(as_user, assessment, staff_user):

@@ -846,7 +846,8 @@ def test_action_form_shows_gds_errors(staff_client, assessment):
     )
 
     assert answer.status_code == 400
-    assert "Enter who owns the action" in answer.content.decode() and "Select a status" in answer.content.decode()
+    body = answer.content.decode()
+    assert "Choose the owner, or enter the name of someone outside the service" in body and "Select a status" in body
     assert not Action.objects.exists()
 
 

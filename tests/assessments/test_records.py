@@ -216,6 +216,35 @@ def test_the_step_from_schema_2_keeps_figures_and_labels_them_illustrative():
     assert content.capacity[0].reported and content.capacity[0].shortfall is None
 
 
+def test_the_step_from_schema_3_records_no_owner():
+    before = stored_payload(3)
+
+    upgraded = records.STEPS[3](stored_payload(3))
+
+    assert all("owner" not in r and "owner_id" not in r for r in before["responses"])
+    assert {(r["owner_id"], r["owner"]) for r in upgraded["responses"]} == {(None, None)}
+    assert [r["narrative"] for r in upgraded["responses"]] == [r["narrative"] for r in before["responses"]]
+    assert records.content_of(stored_payload(3)).responses[0].owner is None
+
+
+def test_a_snapshot_names_a_requirements_owner_as_they_were(forces, spr2012, staff_user, chief_user, pcc_user):
+    from assessments import services
+    from assessments.models import AssessmentStatus
+    from tests.workflow_support import advance, make_assessment
+
+    staff_user.first_name = "Priya Sandhu"
+    staff_user.save(update_fields=["first_name"])
+    draft = make_assessment(user=staff_user, force=forces[HOME_FORCE], edition=spr2012, period="2025/26")
+    services.response_assign(user=staff_user, response=draft.responses.get(requirement__ref="3.1(a)"), owner=staff_user)
+    published = advance(draft, AssessmentStatus.PUBLISHED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+
+    content = snapshots.snapshot_content(published.snapshot)
+
+    owned = {r.ref: r.owner for r in content.responses if r.owner is not None}
+    assert owned == {"3.1(a)": Person(username="staff-home", name="Priya Sandhu")}
+    assert next(r for r in content.responses if r.ref == "3.1(a)").owner_id == staff_user.pk
+
+
 def test_a_snapshot_records_expected_but_not_reported(make_published, forces, national_admin_user):
     from capacity.services import expected_contribution_save
 

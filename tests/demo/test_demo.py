@@ -54,7 +54,7 @@ def test_demo_login_works_with_documented_password(forces, client, settings):
 
 def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessment(forces, spr2012, settings, tmp_path):
     from assessments.models import Assessment, Departure, Evidence
-    from assessments.selectors import task_list
+    from assessments.selectors import my_tasks, task_list
 
     settings.MEDIA_ROOT = tmp_path
     settings.DEBUG = True
@@ -80,6 +80,11 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
             assert task_list(assessment=this).completed == 38
             assert this.challenges.get().status == "open"
         assert Departure.objects.filter(assessment=this).exists()
+        # Named owners: the PCC office member owns the first requirements, and they are under My tasks.
+        staff = this.created_by
+        assert this.responses.filter(owner=staff).count() == 4
+        assert this.actions.filter(owner_user__isnull=False).exists()
+        assert [task.kind for task in my_tasks(user=staff)].count("response") == 4
         files = Evidence.objects.filter(force__code=code, kind="file")
         assert files.count() == 3
         assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)

@@ -1,7 +1,8 @@
 """One test that walks every URL pattern and API route.
 
-A world is built for West Midlands (a published assessment with evidence, a departure, an action, a
-closed challenge, a report job and capacity figures), each carrying a marker string. Then:
+A world is built for West Midlands (a published assessment with evidence, a departure, an action
+owned by its staff member, a closed challenge, a report job and capacity figures), each carrying a
+marker string. Then:
 
 - anonymous users are sent to sign in (pages) or refused (API) on every route;
 - every signed-in role gets no server error anywhere;
@@ -146,8 +147,9 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         assessment=draft,
         requirement=response.requirement,
         gap=f"{MARKER} gap",
-        description="d",
+        description=f"{MARKER} description",
         owner="ACC",
+        owner_user=staff_user,  # so it is in staff_user's My tasks (and nobody else's)
         due_date=dt.date(2025, 1, 1),
     )
     submitted = advance(draft, AssessmentStatus.SUBMITTED, staff=staff_user, chief=chief_user, pcc=pcc_user)
@@ -349,6 +351,15 @@ def test_other_forces_staff_never_see_west_midlands_in_lists(world, other, reque
         assert MARKER not in body, (name, url)
         if name == "api-assessment-list" and response.status_code == 200:
             assert response.json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_my_tasks_answer_for_the_signed_in_person_only(world, staff_client, other_staff_client, chief_client):
+    """my-tasks takes no id: the owner of West Midlands' action sees it, nobody else does."""
+    for name in ("assessments:my-tasks", "api-my-tasks"):
+        assert MARKER in staff_client.get(reverse(name)).content.decode(), name
+        for client in (other_staff_client, chief_client):
+            assert MARKER not in client.get(reverse(name)).content.decode(), name
 
 
 @pytest.mark.django_db

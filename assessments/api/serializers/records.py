@@ -57,6 +57,13 @@ class DepartureSerializer(serializers.ModelSerializer):
 class ActionSerializer(serializers.ModelSerializer):
     requirement = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    owner = serializers.CharField(
+        read_only=True, help_text="Who owns it: the owner's name and job title, or a name outside the service"
+    )
+    owner_user = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the owner when they are a person of the force"
+    )
+    owner_user_name = person_field(source="owner_user")
     created_by = person_field()
 
     class Meta:
@@ -68,6 +75,8 @@ class ActionSerializer(serializers.ModelSerializer):
             "gap",
             "description",
             "owner",
+            "owner_user",
+            "owner_user_name",
             "due_date",
             "status",
             "overdue",
@@ -123,7 +132,17 @@ class ActionInputSerializer(_AssessmentRecordInput):
 
     gap = text_field()
     description = text_field()
-    owner = StrictCharField()
+    owner = StrictCharField(
+        required=False,
+        allow_blank=True,
+        help_text="The name of an owner outside the service (with `owner_user`, their name is used instead)",
+    )
+    owner_user = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="The id of a person of the assessment's force who owns the action, or null",
+    )
     due_date = serializers.DateField(help_text="Today or later (an action's recorded due date may stay as it is)")
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
 

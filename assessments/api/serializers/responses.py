@@ -36,6 +36,10 @@ class ResponseSerializer(serializers.ModelSerializer):
     )
     status = serializers.ChoiceField(choices=ResponseStatus.choices, read_only=True)
     updated_by = person_field()
+    owner = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the person of the force who owns the requirement"
+    )
+    owner_name = person_field(source="owner", help_text='The owner as "Name, job title"')
 
     class Meta:
         model = Response
@@ -75,7 +79,7 @@ class PreconditionFailedSerializer(serializers.Serializer):
 
 
 class ResponseUpdateSerializer(StrictInputSerializer):
-    """The three things a response records. A field left out is unchanged."""
+    """The three things a response records, and who owns it. A field left out is unchanged."""
 
     # The fields of records.ResponseAnswer, which the view builds from the validated data
     # (`ResponseAnswer.from_data`). The docstring above is the schema's description.
@@ -91,6 +95,16 @@ class ResponseUpdateSerializer(StrictInputSerializer):
         help_text="Ids of the force's evidence items; replaces the list linked",
     )
 
+    owner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=(
+            "The id of the person of the assessment's force who owns the requirement, or null for nobody. "
+            "Not part of the answer: sent alone, it leaves the version as it is."
+        ),
+    )
+
     def get_fields(self):
         fields = super().get_fields()
         # Any other field of the answer is a column written as it is: taken as text.
@@ -100,6 +114,6 @@ class ResponseUpdateSerializer(StrictInputSerializer):
 
     def validate(self, attrs):
         if not attrs:
-            *others, last = records.ResponseAnswer.names()
+            *others, last = [*records.ResponseAnswer.names(), "owner"]
             raise serializers.ValidationError(f"Send at least one of {', '.join(others)} or {last}")
         return attrs

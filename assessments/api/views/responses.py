@@ -125,11 +125,13 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return ApiResponse(self.get_serializer(response).data, headers={"ETag": etag_of(response.version)})
 
     @extend_schema(
-        summary="Change a response's judgement, narrative or evidence",
+        summary="Change a response's judgement, narrative, evidence or owner",
         description=(
             "Send If-Match with the ETag from your last read. Fields left out are unchanged; `evidence` "
-            "replaces the linked list and takes ids of your force's evidence only. On success the version "
-            "rises by one and the new ETag is returned. Read-only or unknown fields are refused (400)."
+            "replaces the linked list and takes ids of your force's evidence only; `owner` takes the id of "
+            "a person of the assessment's force (anyone else is refused, 400) or null. On success the "
+            "version rises by one (not for `owner` alone) and the new ETag is returned. Read-only or unknown "
+            "fields are refused (400)."
         ),
         parameters=[IF_MATCH, _etag_header(200, 412)],
         request=ResponseUpdateSerializer,
@@ -149,13 +151,15 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         response = self.get_object()
         versions = _versions_in_if_match(request)
-        answer = ResponseAnswer.from_data(validated(ResponseUpdateSerializer, request))
+        data = validated(ResponseUpdateSerializer, request)
+        owner = data.pop("owner", services.UNCHANGED)
+        answer = ResponseAnswer.from_data(data)
         # The service compares under a row lock; the version read here only picks which tag to compare
         # when If-Match lists several. No strong tag at all compares 0, which no version equals.
         expected = response.version if response.version in versions else max(versions, default=0)
         try:
             saved = services.response_update(
-                user=request.user, response=response, expected_version=expected, answer=answer
+                user=request.user, response=response, expected_version=expected, answer=answer, owner=owner
             )
         except services.StaleVersion as stale:
             current = selectors.response_list(user=request.user).get(pk=stale.current.pk)
