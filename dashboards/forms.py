@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from core.periods import PERIOD_RE
+from cycle.standing import Standing
 from forces.models import BodyType, Region
 from threats.models import Edition
 
@@ -38,6 +39,12 @@ class NationalFilterForm(forms.Form):
         required=False,
         label="Policing body type",
         error_messages={"invalid_choice": "Select a policing body type from the list"},
+    )
+    deadline = forms.ChoiceField(
+        choices=[("", "Any"), *Standing.choices],
+        required=False,
+        label="Against the deadlines",
+        error_messages={"invalid_choice": "Select a deadline status from the list"},
     )
     sort = forms.CharField(required=False, max_length=200)
 

@@ -6,13 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from assessments.selectors import waiting_for
-from core.roles import roles_of, sees_all_forces
+from core.roles import Role, has_role, roles_of, sees_all_forces
+from cycle.permissions import can_set_deadlines
+from cycle.selectors import LATE_LIMIT, late_forces
 from forces.selectors import forces_for_user
 
 
 @login_required
 def home(request):
-    """The signed-in user's forces and roles, what is waiting for them, and where to go next."""
+    """The signed-in user's forces and roles, what is waiting for them (for a national administrator,
+    the forces late against the deadlines), and where to go next."""
+    late = late_forces(user=request.user) if has_role(request.user, Role.NATIONAL_ADMIN) else []
     return render(
         request,
         "home/home.html",
@@ -21,5 +25,8 @@ def home(request):
             "roles": sorted(role.value for role in roles_of(request.user)),
             "sees_all_forces": sees_all_forces(request.user),
             "waiting": waiting_for(user=request.user),
+            "late": late[:LATE_LIMIT],
+            "late_more": max(0, len(late) - LATE_LIMIT),
+            "can_set_deadlines": can_set_deadlines(request.user),
         },
     )

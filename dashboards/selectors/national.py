@@ -29,6 +29,8 @@ from assessments.models import (
 )
 from capacity.selectors import CapacitySummary, capacity_summary
 from core.periods import current_period
+from cycle.selectors import deadlines_for
+from cycle.standing import AssessmentStanding, standing_of
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Trends,
@@ -62,6 +64,7 @@ class ForceRow:
     total: int = 0
     live_departures: int = 0
     overdue_actions: int = 0
+    deadline: AssessmentStanding | None = None  # against the period's deadlines (None: none set)
     cells_html: str = ""  # filled by the page view (dashboards.views.matrix_cells_html)
     url: str = ""  # the assessment's task list, filled by the page view
 
@@ -209,10 +212,13 @@ def national_view(
     body_type: str | None = None,
     sort: str = "force",
     lists: bool = False,
+    deadline: str | None = None,
 ) -> NationalView:
     """Every force × threat × area for one edition and period, filtered by region and policing body
     type, with region totals, departures and overdue actions across forces, national trends and the
-    capacity totals. Only assessments visible to the user count. About 16 queries, however many
+    capacity totals. `deadline` (a cycle.standing.Standing value) keeps only the forces standing so
+    against the period's deadlines (a force with no assessment it may read counts as not started).
+    Only assessments visible to the user count. About 17 queries, however many
     forces, periods, responses or evidence items. With `lists` (only the page shows them) the
     departures and overdue actions themselves are read, and counted from what was read."""
     periods = national_periods(user=user, edition=edition) if edition else []
@@ -297,6 +303,13 @@ def national_view(
                 overdue_actions=action_counts.get(assessment.id, 0) if assessment else 0,
             )
         )
+    deadlines = deadlines_for(period=period)
+    for row in rows:
+        row.deadline = standing_of(
+            status=row.assessment.status if row.assessment else None, deadlines=deadlines, today=today
+        )
+    if deadline:
+        rows = [row for row in rows if row.deadline is not None and row.deadline.overall == deadline]
     for row in rows:
         if row.assessment is not None:
             # Already fetched: templates and the API follow these without a query per row.
