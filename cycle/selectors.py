@@ -67,8 +67,9 @@ class LateForce:
 
 def late_forces(*, user, today: dt.date | None = None, periods: list[str] | None = None) -> list[LateForce]:
     """Forces late against the deadlines of the periods still running (deadlines whose publication
-    date is less than a year ago), by period then force name. A force with no assessment for the
-    period counts from the first step. Three queries, however many forces and periods."""
+    date is less than a year ago), newest period first; in each, forces late on an assessment they
+    have started before those that have not started one (late from the first step), then by name.
+    Three queries, however many forces and periods."""
     today = today or timezone.localdate()
     rows = PeriodDeadlines.objects.all()
     if periods is not None:
@@ -97,6 +98,8 @@ def late_forces(*, user, today: dt.date | None = None, periods: list[str] | None
                 if assessment is not None:
                     assessment.force = force
                 result.append(LateForce(force=force, period=period, standing=standing, assessment=assessment))
+    periods_order = list(deadlines)
+    result.sort(key=lambda late: (periods_order.index(late.period), late.assessment is None))
     return result
 
 
