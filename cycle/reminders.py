@@ -38,6 +38,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import notifications
 from assessments.models import (
@@ -469,7 +470,12 @@ def digests_send(*, today: dt.date, report: RunReport | None = None, people: Peo
             "profile": _absolute(reverse("people:me")),
         }
         email = EmailMultiAlternatives(
-            subject=_("Your SPR week: %(count)s things waiting for you") % {"count": len(items)},
+            subject=ngettext(
+                "Your SPR week: %(count)s thing waiting for you",
+                "Your SPR week: %(count)s things waiting for you",
+                len(items),
+            )
+            % {"count": len(items)},
             body=render_to_string("email/digest.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
