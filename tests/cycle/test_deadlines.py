@@ -260,3 +260,25 @@ def test_national_view_filters_by_deadline_status(
     bad = national_admin_client.get(reverse("dashboards:national"), {"deadline": "whenever"})
     assert bad.status_code == 400
     assert "Select a deadline status from the list" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_national_view_with_the_deadline_filter_keeps_its_query_count(
+    clock, national_admin_client, national_admin_user, forces, spr2012, make_user, django_assert_max_num_queries
+):
+    _set(national_admin_user)
+    url = f"{reverse('dashboards:national')}?period=2026/27&deadline=late"
+
+    def add(code):
+        staff = make_user(Role.PCC_STAFF, code)
+        make_assessment(user=staff, force=forces[code], edition=spr2012, period="2026/27")
+
+    add("west-midlands")
+    national_admin_client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        assert national_admin_client.get(url).status_code == 200
+    for code in ("kent", "staffordshire", "dyfed-powys", "essex"):
+        add(code)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = national_admin_client.get(url)
+    assert "Essex Police" in page.content.decode()
