@@ -282,3 +282,16 @@ def test_national_view_with_the_deadline_filter_keeps_its_query_count(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = national_admin_client.get(url)
     assert "Essex Police" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_national_api_twin_filters_by_deadline_and_says_each_forces_standing(
+    clock, national_admin_client, national_admin_user, staff_user, forces, spr2012
+):
+    _set(national_admin_user)
+    make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012, period="2026/27")
+    body = national_admin_client.get("/api/v1/dashboard/national/", {"period": "2026/27", "deadline": "late"}).json()
+    standings = {force["code"]: force["deadline"] for force in body["forces"]}
+    assert standings["west-midlands"] == "late"
+    assert set(standings.values()) == {"late"}
+    assert national_admin_client.get("/api/v1/dashboard/national/", {"deadline": "soonish"}).status_code == 400
