@@ -55,12 +55,22 @@ class PeriodDeadlines(models.Model):
     def __str__(self) -> str:
         return f"Deadlines {self.period}"
 
+    #: The error for a date before the step's previous one (GDS wording: say what is wrong).
+    ORDER_ERRORS = {
+        "respond_by": _("The response date must be the same as or after the submission date"),
+        "sign_off_by": _("The sign-off date must be the same as or after the response date"),
+        "publish_by": _("The publication date must be the same as or after the sign-off date"),
+    }
+
     def clean(self):
-        order = [(step, field, getattr(self, field)) for step, field in DEADLINE_STEPS]
-        for (_step, earlier_field, earlier), (_next, field, later) in zip(order, order[1:], strict=False):
-            if earlier and later and later < earlier:
-                label = self._meta.get_field(earlier_field).verbose_name
-                raise ValidationError({field: _("This date must be on or after the %(label)s date") % {"label": label}})
+        fields = [field for _step, field in DEADLINE_STEPS]
+        errors = {}
+        for earlier, later in zip(fields, fields[1:], strict=False):
+            before, after = getattr(self, earlier), getattr(self, later)
+            if before and after and after < before:
+                errors[later] = self.ORDER_ERRORS[later]
+        if errors:
+            raise ValidationError(errors)
 
     def date_for(self, step: str):
         return getattr(self, dict(DEADLINE_STEPS)[step])

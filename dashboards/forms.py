@@ -4,6 +4,7 @@ error shown in the GOV.UK error summary (and a 400), never a silent fallback to 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.periods import PERIOD_RE
 from cycle.standing import Standing
@@ -41,10 +42,10 @@ class NationalFilterForm(forms.Form):
         error_messages={"invalid_choice": "Select a policing body type from the list"},
     )
     deadline = forms.ChoiceField(
-        choices=[("", "Any"), *Standing.choices],
+        choices=[("", _("Any")), *Standing.choices],
         required=False,
-        label="Against the deadlines",
-        error_messages={"invalid_choice": "Select a deadline status from the list"},
+        label=_("Against the deadlines"),
+        error_messages={"invalid_choice": _("Select a deadline status from the list")},
     )
     sort = forms.CharField(required=False, max_length=200)
 

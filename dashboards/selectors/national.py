@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from capacity.selectors import CapacitySummary, capacity_summary
 from core.periods import current_period
+from core.roles import reads_only_shared
 from cycle.selectors import deadlines_for
 from cycle.standing import AssessmentStanding, standing_of
 from dashboards.selectors.common import (
@@ -217,7 +218,8 @@ def national_view(
     """Every force × threat × area for one edition and period, filtered by region and policing body
     type, with region totals, departures and overdue actions across forces, national trends and the
     capacity totals. `deadline` (a cycle.standing.Standing value) keeps only the forces standing so
-    against the period's deadlines (a force with no assessment it may read counts as not started).
+    against the period's deadlines (a force with no assessment counts as not started; for an HMIC
+    inspector, a force with no assessment they may read has no standing).
     Only assessments visible to the user count. About 17 queries, however many
     forces, periods, responses or evidence items. With `lists` (only the page shows them) the
     departures and overdue actions themselves are read, and counted from what was read."""
@@ -304,7 +306,12 @@ def national_view(
             )
         )
     deadlines = deadlines_for(period=period)
+    # An HMIC inspector cannot tell a force that has not started from one that has not shared its
+    # work yet: a force with no assessment they may read has no standing for them.
+    unknowable = reads_only_shared(user)
     for row in rows:
+        if row.assessment is None and unknowable:
+            continue
         row.deadline = standing_of(
             status=row.assessment.status if row.assessment else None, deadlines=deadlines, today=today
         )

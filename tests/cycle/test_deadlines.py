@@ -159,7 +159,7 @@ def test_page_dates_out_of_order_show_the_error_summary_and_write_nothing(nation
     form["publish_by_month"] = "3"
     response = national_admin_client.post(reverse("cycle:deadlines-edit", args=["2026-27"]), form)
     assert response.status_code == 400
-    assert "This date must be on or after" in response.content.decode()
+    assert "The sign-off date must be the same as or after the response date" in response.content.decode()
     assert PeriodDeadlines.objects.count() == 0
 
 
@@ -295,3 +295,30 @@ def test_national_api_twin_filters_by_deadline_and_says_each_forces_standing(
     assert standings["west-midlands"] == "late"
     assert set(standings.values()) == {"late"}
     assert national_admin_client.get("/api/v1/dashboard/national/", {"deadline": "soonish"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_api_list_query_count_is_constant(staff_client, national_admin_user, make_user, django_assert_max_num_queries):
+    _set(national_admin_user)
+    staff_client.get(API)
+    with django_assert_max_num_queries(10) as small:
+        assert staff_client.get(API).status_code == 200
+    for year in range(2020, 2026):
+        admin = make_user(Role.NATIONAL_ADMIN, None)
+        dates = {k: v.replace("2027", str(year + 1)) for k, v in DATES.items()}
+        _set(admin, period=f"{year}/{(year + 1) % 100:02d}", **dates)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = staff_client.get(API).json()
+    assert body["count"] == 7
+
+
+@pytest.mark.django_db
+def test_inspectors_see_no_standing_for_forces_whose_work_they_cannot_read(
+    clock, inspector_client, national_admin_user, staff_user, forces, spr2012
+):
+    _set(national_admin_user)
+    make_assessment(user=staff_user, force=forces["west-midlands"], edition=spr2012, period="2026/27")  # a draft
+    body = inspector_client.get("/api/v1/dashboard/national/", {"period": "2026/27"}).json()
+    assert {force["deadline"] for force in body["forces"]} == {None}
+    late = inspector_client.get("/api/v1/dashboard/national/", {"period": "2026/27", "deadline": "late"}).json()
+    assert late["forces"] == []
