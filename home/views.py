@@ -17,6 +17,11 @@ def home(request):
     """The signed-in user's forces and roles, what is waiting for them (for a national administrator,
     the forces late against the deadlines), and where to go next."""
     late = late_forces(user=request.user) if has_role(request.user, Role.NATIONAL_ADMIN) else []
+    started = [item for item in late if item.assessment is not None]
+    not_started: dict[str, list] = {}
+    for item in late:
+        if item.assessment is None:
+            not_started.setdefault(item.period, []).append(item)
     return render(
         request,
         "home/home.html",
@@ -25,8 +30,12 @@ def home(request):
             "roles": sorted(role.value for role in roles_of(request.user)),
             "sees_all_forces": sees_all_forces(request.user),
             "waiting": waiting_for(user=request.user),
-            "late": late[:LATE_LIMIT],
-            "late_more": max(0, len(late) - LATE_LIMIT),
+            "late": started[:LATE_LIMIT],
+            "late_more": max(0, len(started) - LATE_LIMIT),
+            "not_started": [
+                {"period": period, "forces": items, "due": items[0].late_step.due}
+                for period, items in not_started.items()
+            ],
             "can_set_deadlines": can_set_deadlines(request.user),
         },
     )

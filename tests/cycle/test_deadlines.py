@@ -235,7 +235,8 @@ def test_national_admin_home_lists_late_forces_with_links(
     assert f'href="{reverse("assessments:detail", args=[draft.pk])}"' in home  # West Midlands: a late draft
     assert "West Midlands Police 2026/27" in home
     assert "Kent Police 2026/27" not in home  # submitted on time; its response is not due yet
-    assert "no self-assessment started" in home  # forces that have not begun are late too
+    assert "44 forces have not started their self-assessments for 2026/27" in home  # late too, in one line
+    assert "Late: submission was due by 31 January 2027" in home
     # Only national administrators see it.
     assert "Forces late against the deadlines" not in staff_client.get(reverse("home")).content.decode()
 
