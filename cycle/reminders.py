@@ -119,6 +119,7 @@ class People:
         self.users = {user.pk: user for user in User.objects.filter(pk__in=ids).select_related("profile")}
 
     def add(self, users) -> None:
+        """Know people found another way (an action's named owner), so their digest can be sent."""
         for user in users:
             self.users.setdefault(user.pk, user)
 
@@ -133,6 +134,7 @@ def action_recipients(action: Action, people: People) -> list:
     The one place the owner is looked up, so the rule changes here only."""
     owner = getattr(action, "owner_user", None) if hasattr(Action, "owner_user") else None
     if owner is not None and owner.is_active:
+        people.add([owner])
         return [owner]
     return people.holding(action.assessment.force_id, (Role.PCC_STAFF,))
 
