@@ -55,7 +55,7 @@ from core.people import display_name
 from core.roles import FORCE_ROLES, Role
 from core.templatetags.govuk import govuk_date
 from cycle.models import PeriodDeadlines, Reminder, ReminderKind
-from cycle.standing import STATUS_RANK, STEP_RANK
+from cycle.standing import STATUS_RANK, STEP_RANK, cycle_status
 from forces.models import Force
 
 logger = logging.getLogger(__name__)
@@ -197,13 +197,13 @@ def step_items(*, today: dt.date, people: People, window: int = STEP_DUE_DAYS) -
     for assessment in _current_assessments().filter(period__in=list(deadlines)).select_related("force"):
         key = (assessment.force_id, assessment.period)
         kept = current.get(key)
-        if kept is None or STATUS_RANK[assessment.status] > STATUS_RANK[kept.status]:
+        if kept is None or STATUS_RANK[cycle_status(assessment)] > STATUS_RANK[cycle_status(kept)]:
             current[key] = assessment
     items = []
     for force in Force.objects.order_by("name"):
         for period, row in deadlines.items():
             assessment = current.get((force.id, period))
-            if assessment is not None and assessment.status == AssessmentStatus.PUBLISHED:
+            if assessment is not None and cycle_status(assessment) == AssessmentStatus.PUBLISHED:
                 continue
             step = NEXT_STEP[STATUS_RANK[assessment.status] + 1] if assessment else "submit"
             due = row.date_for(step)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from cycle.models import PeriodDeadlines
-from cycle.standing import STATUS_RANK, AssessmentStanding, Standing, standing_of
+from cycle.standing import STATUS_RANK, AssessmentStanding, Standing, cycle_status, standing_of
 from forces.models import Force
 
 #: At most this many late forces are listed on a home page; the national view lists them all.
@@ -36,7 +36,7 @@ def assessment_standing(*, assessment: Assessment, today: dt.date | None = None)
     """Where an assessment the caller has already read (through `visible_to`) stands against its
     period's deadlines; None when no deadlines are set for the period. One query."""
     deadlines = deadlines_for(period=assessment.period)
-    return standing_of(status=assessment.status, deadlines=deadlines, today=today or timezone.localdate())
+    return standing_of(status=cycle_status(assessment), deadlines=deadlines, today=today or timezone.localdate())
 
 
 def _latest(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -93,7 +93,8 @@ def late_forces(*, user, today: dt.date | None = None, periods: list[str] | None
     for period, row in deadlines.items():
         for force in forces:
             assessment = latest.get((force.id, period))
-            standing = standing_of(status=assessment.status if assessment else None, deadlines=row, today=today)
+            status = cycle_status(assessment) if assessment else None
+            standing = standing_of(status=status, deadlines=row, today=today)
             if standing is not None and standing.overall == Standing.LATE:
                 if assessment is not None:
                     assessment.force = force
@@ -104,4 +105,4 @@ def late_forces(*, user, today: dt.date | None = None, periods: list[str] | None
 
 
 def _rank(assessment: Assessment) -> int:
-    return STATUS_RANK.get(assessment.status, 0)
+    return STATUS_RANK.get(cycle_status(assessment), 0)

@@ -36,6 +36,15 @@ STEP_LABELS = {
 }
 
 
+def cycle_status(assessment) -> str:
+    """The workflow status an assessment counts as against its period's deadlines: a revision of a
+    published assessment counts as published (the period's cycle was completed; a revision is not
+    late to be submitted again)."""
+    if getattr(assessment, "supersedes_id", None):
+        return AssessmentStatus.PUBLISHED
+    return assessment.status
+
+
 class Standing(models.TextChoices):
     """Worst last: `worst()` picks by this order."""
 

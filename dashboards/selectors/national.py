@@ -31,7 +31,7 @@ from capacity.selectors import CapacitySummary, capacity_summary
 from core.periods import current_period
 from core.roles import reads_only_shared
 from cycle.selectors import deadlines_for
-from cycle.standing import AssessmentStanding, standing_of
+from cycle.standing import AssessmentStanding, cycle_status, standing_of
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Trends,
@@ -313,7 +313,7 @@ def national_view(
         if row.assessment is None and unknowable:
             continue
         row.deadline = standing_of(
-            status=row.assessment.status if row.assessment else None, deadlines=deadlines, today=today
+            status=cycle_status(row.assessment) if row.assessment else None, deadlines=deadlines, today=today
         )
     if deadline:
         rows = [row for row in rows if row.deadline is not None and row.deadline.overall == deadline]

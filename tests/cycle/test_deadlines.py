@@ -8,13 +8,17 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
+from assessments import workflow
 from assessments.models import AssessmentStatus
 from core.models import AuditEntry
 from core.roles import Role
 from cycle.models import PeriodDeadlines
+from cycle.reminders import reminders_send
 from cycle.services import period_deadlines_save
+from people.services import person_name_set
 from tests.factories import make_assessment
 from tests.workflow_support import advance
 
@@ -182,8 +186,6 @@ def test_page_deadlines_list_query_count_is_constant(
     national_admin_client.get(reverse("cycle:deadlines"))
     with django_assert_max_num_queries(8) as small:
         national_admin_client.get(reverse("cycle:deadlines"))
-    from people.services import person_name_set
-
     for year in range(2020, 2026):
         admin = make_user(Role.NATIONAL_ADMIN, None)
         person_name_set(admin, name=f"Admin {year}", job_title="Cycle lead")
@@ -323,3 +325,18 @@ def test_inspectors_see_no_standing_for_forces_whose_work_they_cannot_read(
     assert {force["deadline"] for force in body["forces"]} == {None}
     late = inspector_client.get("/api/v1/dashboard/national/", {"period": "2026/27", "deadline": "late"}).json()
     assert late["forces"] == []
+
+
+@pytest.mark.django_db
+def test_a_revision_of_a_published_assessment_is_not_late(
+    clock, national_admin_client, national_admin_user, staff_client, staff_user, chief_user, pcc_user, draft
+):
+    published = advance(draft, AssessmentStatus.PUBLISHED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    revision = workflow.assessment_revise(user=staff_user, assessment=published)
+    _set(national_admin_user)
+    page = staff_client.get(reverse("assessments:detail", args=[revision.pk])).content.decode()
+    assert "govuk-tag--red" not in page[page.index('id="deadline-steps"') :]
+    assert "West Midlands Police 2026/27" not in national_admin_client.get(reverse("home")).content.decode()
+    mail.outbox = []
+    reminders_send()
+    assert not [m for m in mail.outbox if "self-assessment" in m.subject and "West Midlands" in m.subject]

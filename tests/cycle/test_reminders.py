@@ -204,3 +204,29 @@ def test_digest_only_is_chosen_on_ones_own_details_page(clock, staff_user, staff
     assert "checked" in staff_client.get(url).content.decode().split('name="digest_only"')[1][:80]
     staff_client.post(url, {"name": "Sam Patel", "job_title": "Policy officer"})
     assert Profile.objects.get(user=staff_user).digest_only is False
+
+
+@pytest.mark.django_db
+def test_each_persons_digest_holds_only_their_forces_items(clock, cycle_world):
+    clock.move_to(_at(D(2027, 2, 1)))
+    reminders_send()
+    kent = next(m for m in mail.outbox if m.to == [cycle_world["kent"].email])
+    assert "Kent Police’s SPR self-assessment for 2026/27" in kent.body
+    assert "West Midlands" not in kent.body
+    assert [m.to for m in mail.outbox if "Kent" in m.body] == [[cycle_world["kent"].email]]
+
+
+@pytest.mark.django_db
+def test_a_changed_deadline_is_reminded_afresh(clock, cycle_world, national_admin_user):
+    subject = f"Reminder: Submit {WM} to the chief constable"
+    assert subject in [s for _to, s in _run(clock, D(2027, 1, 24))]
+    assert subject not in [s for _to, s in _run(clock, D(2027, 1, 25))]
+    period_deadlines_save(
+        user=national_admin_user,
+        period="2026/27",
+        submit_by=D(2027, 1, 28),  # brought forward
+        respond_by=D(2027, 2, 28),
+        sign_off_by=D(2027, 3, 15),
+        publish_by=D(2027, 3, 31),
+    )
+    assert subject in [s for _to, s in _run(clock, D(2027, 1, 26))]
