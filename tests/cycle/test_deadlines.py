@@ -340,3 +340,24 @@ def test_a_revision_of_a_published_assessment_is_not_late(
     mail.outbox = []
     reminders_send()
     assert not [m for m in mail.outbox if "self-assessment" in m.subject and "West Midlands" in m.subject]
+
+
+@pytest.mark.django_db
+def test_national_admin_home_query_count_is_constant(
+    clock, national_admin_client, national_admin_user, forces, spr2012, make_user, django_assert_max_num_queries
+):
+    _set(national_admin_user)
+
+    def add(code):
+        staff = make_user(Role.PCC_STAFF, code)
+        make_assessment(user=staff, force=forces[code], edition=spr2012, period="2026/27")
+
+    add("west-midlands")
+    national_admin_client.get(reverse("home"))
+    with django_assert_max_num_queries(12) as small:
+        national_admin_client.get(reverse("home"))
+    for code in ("kent", "staffordshire", "dyfed-powys", "essex"):
+        add(code)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = national_admin_client.get(reverse("home")).content.decode()
+    assert "Essex Police 2026/27" in page
