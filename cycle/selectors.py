@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from cycle.models import PeriodDeadlines
-from cycle.standing import STATUS_RANK, AssessmentStanding, Standing, cycle_status, standing_of
+from cycle.standing import STATUS_RANK, AssessmentStanding, Standing, StepStanding, cycle_status, standing_of
 from forces.models import Force
 
 #: At most this many late forces are listed on a home page; the national view lists them all.
@@ -37,6 +37,23 @@ def assessment_standing(*, assessment: Assessment, today: dt.date | None = None)
     period's deadlines; None when no deadlines are set for the period. One query."""
     deadlines = deadlines_for(period=assessment.period)
     return standing_of(status=cycle_status(assessment), deadlines=deadlines, today=today or timezone.localdate())
+
+
+def pressing_steps(*, assessments, today: dt.date | None = None) -> dict[int, StepStanding]:
+    """For each of `assessments` (already read through `visible_to`) whose next workflow step is due
+    soon or late against its period's deadlines, that step, by assessment id. One query, however many
+    assessments and periods."""
+    today = today or timezone.localdate()
+    assessments = list(assessments)
+    periods = {assessment.period for assessment in assessments}
+    deadlines = {row.period: row for row in PeriodDeadlines.objects.filter(period__in=periods)} if periods else {}
+    pressing = {}
+    for assessment in assessments:
+        standing = standing_of(status=cycle_status(assessment), deadlines=deadlines.get(assessment.period), today=today)
+        step = standing.next_step if standing else None
+        if step is not None and step.standing in (Standing.DUE_SOON, Standing.LATE):
+            pressing[assessment.pk] = step
+    return pressing
 
 
 def _latest(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:

@@ -30,7 +30,7 @@ STATUS_RANK = {
 STEP_RANK = {"submit": 1, "respond": 2, "sign_off": 3, "publish": 4}
 STEP_LABELS = {
     "submit": _("Submitted to the chief constable"),
-    "respond": _("Chief constable's response"),
+    "respond": _("Chief constable’s response"),
     "sign_off": _("Signed off by the PCC"),
     "publish": _("Published to HMIC"),
 }

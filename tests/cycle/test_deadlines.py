@@ -361,3 +361,20 @@ def test_national_admin_home_query_count_is_constant(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = national_admin_client.get(reverse("home")).content.decode()
     assert "Essex Police 2026/27" in page
+
+
+@pytest.mark.django_db
+def test_waiting_for_you_says_when_a_step_is_late_or_due_soon(
+    clock, staff_client, chief_client, national_admin_user, draft, staff_user, chief_user, pcc_user
+):
+    _set(national_admin_user)
+    home = staff_client.get(reverse("home")).content.decode()
+    deadline = home[home.index("spr-waiting__deadline") :][:400]
+    assert "govuk-tag--red" in deadline and "Late" in deadline
+    assert "Submitted to the chief constable: by 31 January 2027" in deadline
+    advance(draft, AssessmentStatus.SUBMITTED, staff=staff_user, chief=chief_user, pcc=pcc_user)
+    clock.move_to(dt.datetime(2027, 2, 20, 9, tzinfo=dt.UTC))
+    chief_client.force_login(chief_user)  # a new session on the new day
+    home = chief_client.get(reverse("home")).content.decode()
+    deadline = home[home.index("spr-waiting__deadline") :][:400]
+    assert "Due soon" in deadline and "Chief constable’s response: by 28 February 2027" in deadline
