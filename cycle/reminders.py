@@ -18,7 +18,8 @@ Idempotent under restarts and concurrency: each e-mail is first *claimed* by ins
 row, whose unique constraint (kind, subject, recipient, day) lets only one run or worker insert it;
 only the one that inserted it sends. A send that fails deletes its claim, so the next run tries again.
 A worker killed between the claim and the send leaves a claim without `sent_at`: that reminder is
-not sent that day (at most once, never twice).
+not sent again that day (never twice), and the next day's run, seeing the claim never completed,
+sends it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -386,13 +387,17 @@ def _reminder_email(item: Item, user) -> EmailMultiAlternatives:
 
 def _already_sent(*, today: dt.date, items: list[Item]) -> set[tuple[str, str, int]]:
     """(kind, subject, recipient) of reminders that need not go again today: a coming-due reminder
-    once sent, a late one sent within the last REPEAT_DAYS. One query."""
+    once sent, a late one sent within the last REPEAT_DAYS, and anything claimed today (another
+    run's claim is honoured even before its send completes). A claim of an earlier day never marked
+    sent (its worker died before sending) does not count, so that reminder goes now. One query."""
     late = {(item.kind, item.subject): item.late for item in items}
     if not late:
         return set()
     done = set()
-    rows = Reminder.objects.filter(subject__in={subject for _kind, subject in late}).values_list(
-        "kind", "subject", "recipient_id", "day"
+    rows = (
+        Reminder.objects.filter(subject__in={subject for _kind, subject in late})
+        .filter(Q(sent_at__isnull=False) | Q(day=today))
+        .values_list("kind", "subject", "recipient_id", "day")
     )
     for kind, subject, recipient_id, day in rows:
         if (kind, subject) not in late:

@@ -230,3 +230,20 @@ def test_a_changed_deadline_is_reminded_afresh(clock, cycle_world, national_admi
         publish_by=D(2027, 3, 31),
     )
     assert subject in [s for _to, s in _run(clock, D(2027, 1, 26))]
+
+
+@pytest.mark.django_db
+def test_a_claim_whose_worker_died_before_sending_is_sent_the_next_day(clock, cycle_world):
+    # A worker claimed the reminder on 24 January and died before sending it (no sent_at).
+    subject = f"Reminder: Submit {WM} to the chief constable"
+    draft = cycle_world["draft"]
+    _claim(
+        kind=ReminderKind.STEP_DUE,
+        subject=f"assessment:{draft.pk}:submit:2027-01-31",
+        recipient=cycle_world["staff"],
+        day=D(2027, 1, 24),
+        force_id=draft.force_id,
+    )
+    assert subject not in [s for _to, s in _run(clock, D(2027, 1, 24))]  # the claim holds that day
+    assert subject in [s for _to, s in _run(clock, D(2027, 1, 25))]  # and is made good the next
+    assert subject not in [s for _to, s in _run(clock, D(2027, 1, 26))]
