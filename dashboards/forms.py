@@ -4,8 +4,10 @@ error shown in the GOV.UK error summary (and a 400), never a silent fallback to 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.periods import PERIOD_RE
+from cycle.standing import Standing
 from forces.models import BodyType, Region
 from threats.models import Edition
 
@@ -38,6 +40,12 @@ class NationalFilterForm(forms.Form):
         required=False,
         label="Policing body type",
         error_messages={"invalid_choice": "Select a policing body type from the list"},
+    )
+    deadline = forms.ChoiceField(
+        choices=[("", _("Any")), *Standing.choices],
+        required=False,
+        label=_("Against the deadlines"),
+        error_messages={"invalid_choice": _("Select a deadline status from the list")},
     )
     sort = forms.CharField(required=False, max_length=200)
 

@@ -166,6 +166,7 @@ def national_filters(request) -> tuple[NationalFilterForm, dict]:
         "region": data.get("region"),
         "body_type": data.get("body_type") or None,
         "sort": data.get("sort") or "force",
+        "deadline": data.get("deadline") or None,
     }
 
 
@@ -176,6 +177,7 @@ def _query(view: selectors.NationalView, filters: dict, **changes) -> str:
         "region": filters["region"].code if filters["region"] else "",
         "body_type": filters["body_type"] or "",
         "sort": filters["sort"],
+        "deadline": filters.get("deadline") or "",
     }
     params.update(changes)
     return urlencode({key: value for key, value in params.items() if value})

@@ -56,7 +56,7 @@ class PersonFields(forms.Form):
 
 
 class OwnDetailsForm(forms.Form):
-    """A person's own name and job title."""
+    """A person's own name and job title, and how they want their reminders."""
 
     name = forms.CharField(
         label=_("Full name"), max_length=NAME_MAX, error_messages={"required": _("Enter your full name")}
@@ -66,6 +66,14 @@ class OwnDetailsForm(forms.Form):
         max_length=JOB_TITLE_MAX,
         help_text=_("As colleagues would recognise it, for example Head of strategic planning"),
         error_messages={"required": _("Enter your job title")},
+    )
+    digest_only = forms.BooleanField(
+        label=_("Send me only the weekly digest"),
+        required=False,
+        help_text=_(
+            "Instead of an e-mail for each deadline, action, evidence review or departure review as it "
+            "comes due, get one e-mail on Mondays listing everything that is waiting for you"
+        ),
     )
 
 

@@ -22,11 +22,15 @@ JOB_TITLE_MAX = 150
 
 
 class Profile(models.Model):
-    """What the service knows of a person beyond their account: their job title. The full name is the
-    account's (`first_name` holds it whole, `last_name` stays empty), so `get_full_name()` gives it."""
+    """What the service knows of a person beyond their account: their job title, and whether they want
+    reminders one by one or only in the weekly digest. The full name is the account's (`first_name`
+    holds it whole, `last_name` stays empty), so `get_full_name()` gives it."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     job_title = models.CharField(_("job title"), max_length=JOB_TITLE_MAX, blank=True)
+    digest_only = models.BooleanField(
+        _("weekly digest only"), default=False, help_text=_("No reminder e-mails one by one: only the weekly digest")
+    )
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()}, {self.job_title}"

@@ -323,11 +323,18 @@ def person_update(*, user, person, name: str, job_title: str, role: str, force: 
 
 
 @transaction.atomic
-def own_details_update(*, user, name: str, job_title: str):
-    """A person changes their own name and job title (never their role, force or access); audited."""
+def own_details_update(*, user, name: str, job_title: str, digest_only: bool | None = None):
+    """A person changes their own name, job title and reminder preference (never their role, force or
+    access); audited. `digest_only` None leaves the preference as it is."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to change your details"))
     changes = person_name_set(user, name=name, job_title=job_title)
+    if digest_only is not None:
+        profile, _created = Profile.objects.get_or_create(user=user)
+        if profile.digest_only != digest_only:
+            changes["digest_only"] = [profile.digest_only, digest_only]
+            profile.digest_only = digest_only
+            profile.save(update_fields=["digest_only"])
     if changes:
         membership = user.memberships.select_related("force").first()
         _audit_person(

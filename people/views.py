@@ -26,6 +26,7 @@ from people.forms import (
     SsoMappingChangeForm,
     SsoMappingForm,
 )
+from people.models import Profile
 from people.permissions import can_manage_people, role_of
 
 FORM_METHODS = ["GET", "POST"]
@@ -152,9 +153,15 @@ def person_reactivate_view(request, pk: int):
 @require_http_methods(FORM_METHODS)
 @login_required
 def own_details_view(request):
-    """Anyone changes their own name and job title, as pages, e-mails and reports show them."""
+    """Anyone changes their own name and job title, as pages, e-mails and reports show them, and
+    chooses whether reminders come one by one or only in the weekly digest."""
     user = request.user
-    initial = {"name": user.get_full_name(), "job_title": job_title_of(user)}
+    profile = Profile.objects.filter(user=user).first()
+    initial = {
+        "name": user.get_full_name(),
+        "job_title": job_title_of(user),
+        "digest_only": bool(profile and profile.digest_only),
+    }
     form = OwnDetailsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.own_details_update(user=user, **form.cleaned_data)

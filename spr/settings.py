@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "capabilities",
     "capacity",
     "assessments",
+    "cycle",
     "reports",
     "dashboards",
     "home",
@@ -473,6 +475,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     "reports-sweep-stuck": {"task": "reports.sweep_stuck_reports", "schedule": 60.0},
+    # Reminders of deadlines, actions, evidence and departures, and on Mondays the weekly digests:
+    # once a day (cycle.reminders; safe to run twice, or on two workers at once).
+    "cycle-send-reminders": {
+        "task": "cycle.send_reminders",
+        "schedule": crontab(hour=int(os.environ.get("SPR_REMINDER_HOUR", "7")), minute=0),
+    },
     "core-audit-checkpoint": {
         "task": "core.audit_checkpoint",
         "schedule": float(os.environ.get("SPR_AUDIT_CHECKPOINT_SECONDS", "300")),

@@ -144,6 +144,7 @@ def national_data(view: selectors.NationalView, *, region, body_type) -> dict:
                 "assured_percent": row.assured_percent,
                 "live_departures": row.live_departures,
                 "overdue_actions": row.overdue_actions,
+                "deadline": row.deadline.overall.value if row.deadline else None,
                 "cells": [_cell(item.cell) for item in row.cells],
             }
             for row in view.rows

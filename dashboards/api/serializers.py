@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from assessments.models import AssessmentStatus
+from cycle.standing import Standing
 from forces.models import BodyType
 
 CHANGE_CODES = ["better", "worse", "same", "new", "none"]
@@ -111,6 +112,11 @@ class NationalForceSerializer(serializers.Serializer):
     assured_percent = serializers.IntegerField(allow_null=True)
     live_departures = serializers.IntegerField()
     overdue_actions = serializers.IntegerField()
+    deadline = serializers.ChoiceField(
+        choices=Standing.choices,
+        allow_null=True,
+        help_text="Where the force stands against the period's deadlines (null: no deadlines set)",
+    )
     cells = CellSerializer(many=True)
 
 

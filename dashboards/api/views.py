@@ -83,6 +83,12 @@ class NationalDashboardAPIView(APIView):
             PERIOD,
             REGION,
             OpenApiParameter("body_type", OpenApiTypes.STR, description="Policing body type, e.g. `pcc`"),
+            OpenApiParameter(
+                "deadline",
+                OpenApiTypes.STR,
+                enum=["done", "on_time", "due_soon", "late"],
+                description="Only forces standing so against the period's deadlines",
+            ),
             FORMAT,
         ],
         responses={
@@ -107,6 +113,7 @@ class NationalDashboardAPIView(APIView):
             region=region,
             body_type=body_type,
             sort=form.cleaned_data["sort"] or "force",
+            deadline=form.cleaned_data["deadline"] or None,
         )
         if request.accepted_renderer.format == "csv":
             return exports.national_download(view)

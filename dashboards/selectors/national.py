@@ -29,6 +29,9 @@ from assessments.models import (
 )
 from capacity.selectors import CapacitySummary, capacity_summary
 from core.periods import current_period
+from core.roles import reads_only_shared
+from cycle.selectors import deadlines_for
+from cycle.standing import AssessmentStanding, cycle_status, standing_of
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Trends,
@@ -62,6 +65,7 @@ class ForceRow:
     total: int = 0
     live_departures: int = 0
     overdue_actions: int = 0
+    deadline: AssessmentStanding | None = None  # against the period's deadlines (None: none set)
     cells_html: str = ""  # filled by the page view (dashboards.views.matrix_cells_html)
     url: str = ""  # the assessment's task list, filled by the page view
 
@@ -209,10 +213,14 @@ def national_view(
     body_type: str | None = None,
     sort: str = "force",
     lists: bool = False,
+    deadline: str | None = None,
 ) -> NationalView:
     """Every force × threat × area for one edition and period, filtered by region and policing body
     type, with region totals, departures and overdue actions across forces, national trends and the
-    capacity totals. Only assessments visible to the user count. About 16 queries, however many
+    capacity totals. `deadline` (a cycle.standing.Standing value) keeps only the forces standing so
+    against the period's deadlines (a force with no assessment counts as not started; for an HMIC
+    inspector, a force with no assessment they may read has no standing).
+    Only assessments visible to the user count. About 17 queries, however many
     forces, periods, responses or evidence items. With `lists` (only the page shows them) the
     departures and overdue actions themselves are read, and counted from what was read."""
     periods = national_periods(user=user, edition=edition) if edition else []
@@ -297,6 +305,18 @@ def national_view(
                 overdue_actions=action_counts.get(assessment.id, 0) if assessment else 0,
             )
         )
+    deadlines = deadlines_for(period=period)
+    # An HMIC inspector cannot tell a force that has not started from one that has not shared its
+    # work yet: a force with no assessment they may read has no standing for them.
+    unknowable = reads_only_shared(user)
+    for row in rows:
+        if row.assessment is None and unknowable:
+            continue
+        row.deadline = standing_of(
+            status=cycle_status(row.assessment) if row.assessment else None, deadlines=deadlines, today=today
+        )
+    if deadline:
+        rows = [row for row in rows if row.deadline is not None and row.deadline.overall == deadline]
     for row in rows:
         if row.assessment is not None:
             # Already fetched: templates and the API follow these without a query per row.

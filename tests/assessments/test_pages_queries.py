@@ -19,7 +19,8 @@ REF = "3.2(a)(ii)"
 #: The most queries each page may run (session, user, roles and memberships included).
 MAX_QUERIES = {
     "list": 8,
-    "detail": 13,  # one of them: the force's people for the filter by owner
+    # one of them: the force's people for the filter by owner; one: the period's deadlines (cycle's panel)
+    "detail": 14,
     # one: the refs for "requirement n of 38" and previous and next; one: the force's people to assign
     "response": 15,
     "check": 11,

@@ -15,6 +15,8 @@ from django.core.management import call_command
 from assessments.models import Action, Assessment, Evidence, Transition
 from capacity.models import CapacityCommitment, ExpectedContribution
 from core.periods import current_period, previous_period
+from cycle.models import PeriodDeadlines
+from cycle.standing import standing_of
 from demo.national import demo_periods, national_seed
 from demo.national.common import period_dates
 
@@ -57,6 +59,19 @@ def test_seed_demo_is_relative_to_today(db, settings, today):
         )
     )
     assert expected["west-midlands"] > expected["kent"] > expected["dyfed-powys"]
+
+    # Deadlines for both periods; this year's put some demo forces behind (cycle.standing).
+    deadlines = {row.period: row for row in PeriodDeadlines.objects.all()}
+    assert set(deadlines) == {last_year, this_year}
+    assert {
+        standing_of(status=a.status, deadlines=deadlines[last_year], today=today).overall
+        for a in assessments.filter(period=last_year)
+    } == {"done"}
+    this = {
+        a.force.code: standing_of(status=a.status, deadlines=deadlines[this_year], today=today).overall
+        for a in assessments.filter(period=this_year).select_related("force")
+    }
+    assert this == {"dyfed-powys": "late", "kent": "late", "west-midlands": "due_soon"}
 
 
 def test_national_seed_follows_force_size_and_today(forces, spr2012):

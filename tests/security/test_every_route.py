@@ -30,6 +30,7 @@ from capacity.models import CapacityCommitment, ExpectedContribution
 from core.models import AuditEntry
 from core.roles import Role
 from core.tokens import token_create
+from cycle.services import period_deadlines_save
 from forces.models import Force
 from people import services as people_services
 from people import sso as people_sso
@@ -65,6 +66,9 @@ PUBLIC_OR_REFERENCE = {
     "api-capacity-capability-detail",
     "capacity:capability-create",
     "capacity:capability-edit",
+    # National deadlines per period: the same for every force, no force's data.
+    "cycle:deadlines-edit",
+    "api-deadline-detail",
     "people:accept",
     "api-schema",
     "api-docs",
@@ -190,7 +194,16 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
     access_request = PendingSsoUser.objects.create(
         provider="sso", uid="wm-uid", email="wm.newcomer@example.police.uk", name=f"{MARKER} newcomer", force=home
     )
+    deadlines = period_deadlines_save(
+        user=admin,
+        period="2024/25",
+        submit_by=dt.date(2025, 1, 31),
+        respond_by=dt.date(2025, 2, 28),
+        sign_off_by=dt.date(2025, 3, 15),
+        publish_by=dt.date(2025, 3, 31),
+    )[0]
     return {
+        "deadlines": deadlines,
         "sso_mapping": mapping,
         "sso_request": access_request,
         "expected": expected,
@@ -230,6 +243,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "invitation": world["invitation"].pk,
         "token": world["api_token"].pk,
         "sso": world["sso_mapping"].pk,
+        "deadline": world["deadlines"].pk,
     }
     values = {}
     for kwarg in kwargs:
