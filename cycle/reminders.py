@@ -130,10 +130,10 @@ class People:
 
 
 def action_recipients(action: Action, people: People) -> list:
-    """Who is reminded of an action: its owner, when the owner is a person of the service (a user
-    named on the action: `Action.owner_user`, where it exists), else the force's PCC office staff.
-    The one place the owner is looked up, so the rule changes here only."""
-    owner = getattr(action, "owner_user", None) if hasattr(Action, "owner_user") else None
+    """Who is reminded of an action: its owner, when the owner is a person of the service
+    (`Action.owner_user`), else the force's PCC office staff. The one place the owner is looked up,
+    so the rule changes here only."""
+    owner = action.owner_user
     if owner is not None and owner.is_active:
         people.add([owner])
         return [owner]
@@ -240,11 +240,9 @@ def action_items(*, today: dt.date, people: People, window: int = ACTION_DUE_DAY
             status__in=OPEN_ACTION_STATUSES,
             due_date__lte=today + dt.timedelta(days=window),
         )
-        .select_related("assessment__force", "requirement")
+        .select_related("assessment__force", "requirement", "owner_user__profile")
         .order_by("due_date", "id")
     )
-    if hasattr(Action, "owner_user"):
-        actions = actions.select_related("owner_user__profile")
     items = []
     for action in actions:
         detail, late = _due_words(action.due_date, today)

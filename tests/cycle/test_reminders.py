@@ -247,3 +247,18 @@ def test_a_claim_whose_worker_died_before_sending_is_sent_the_next_day(clock, cy
     assert subject not in [s for _to, s in _run(clock, D(2027, 1, 24))]  # the claim holds that day
     assert subject in [s for _to, s in _run(clock, D(2027, 1, 25))]  # and is made good the next
     assert subject not in [s for _to, s in _run(clock, D(2027, 1, 26))]
+
+
+@pytest.mark.django_db
+def test_an_action_with_a_named_owner_reminds_that_person_not_the_office(clock, cycle_world):
+    """Named owners (issue 16): the action's owner in the service gets its reminder; the PCC office
+    staff, who are reminded of unowned actions, do not."""
+    chief = cycle_world["chief"]
+    action = cycle_world["draft"].actions.get()
+    services.action_save(user=cycle_world["staff"], assessment=cycle_world["draft"], action=action, owner_user=chief)
+    action_subject = "Reminder: Action on requirement 3.1(a) (West Midlands Police 2026/27): Test the mutual aid plan"
+
+    sent = _run(clock, D(2027, 2, 1))
+
+    assert (chief.email, action_subject) in sent
+    assert (cycle_world["staff"].email, action_subject) not in sent
