@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "capabilities",
     "capacity",
     "assessments",
+    "inspection",
     "reports",
     "dashboards",
     "home",

@@ -1,0 +1,161 @@
+"""Reads of the HMIC workspace. Every read starts from `visible_to(user)`: a force's people see
+their own force's requests and findings, HMIC inspectors and national administrators every force's.
+Lists load what they show in a constant number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import Action, Evidence
+from capabilities.models import Requirement
+from inspection.models import (
+    OVERDUE,
+    EvidenceRequest,
+    EvidenceRequestStatus,
+    Finding,
+    FindingKind,
+    FindingStatus,
+)
+from threats.models import Edition, EditionStatus
+
+PEOPLE = ("raised_by__profile", "answered_by__profile", "accepted_by__profile")
+
+
+def evidence_request_list(*, user, force_code: str = "", status: str = "") -> QuerySet[EvidenceRequest]:
+    """The requests the user may see, optionally of one force and one shown status (`overdue` is an
+    open request past its due date), with force, people, requirements and evidence loaded."""
+    rows = (
+        EvidenceRequest.objects.visible_to(user)
+        .select_related("force", "force__region", *PEOPLE)
+        .prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.order_by("position")),
+            Prefetch("answer_evidence", queryset=Evidence.objects.order_by("title")),
+        )
+    )
+    if force_code:
+        rows = rows.filter(force__code=force_code)
+    today = timezone.localdate()
+    if status == OVERDUE:
+        rows = rows.filter(status=EvidenceRequestStatus.OPEN, due_date__lt=today)
+    elif status == EvidenceRequestStatus.OPEN:
+        rows = rows.filter(status=EvidenceRequestStatus.OPEN, due_date__gte=today)
+    elif status in EvidenceRequestStatus.values:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def finding_list(*, user, force_code: str = "", kind: str = "", status: str = "") -> QuerySet[Finding]:
+    """The findings the user may see, optionally of one force, kind and status, with what they show
+    loaded (requirement, threat, area, people and linked actions)."""
+    rows = (
+        Finding.objects.visible_to(user)
+        .select_related(
+            "force", "force__region", "requirement", "threat", "area", "recorded_by__profile", "responded_by__profile"
+        )
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("requirement")))
+    )
+    if force_code:
+        rows = rows.filter(force__code=force_code)
+    if kind in FindingKind.values:
+        rows = rows.filter(kind=kind)
+    if status in FindingStatus.values:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def answerable_evidence(*, user, force_id: int) -> QuerySet[Evidence]:
+    """The evidence items a force's person may answer with: their own force's library."""
+    return Evidence.objects.visible_to(user).filter(force_id=force_id).order_by("title")
+
+
+def linkable_actions(*, user, force_id: int) -> QuerySet[Action]:
+    """The actions a finding may be linked to: the force's own, in any of its assessments."""
+    return (
+        Action.objects.visible_to(user)
+        .filter(assessment__force_id=force_id)
+        .select_related("requirement", "assessment")
+        .order_by("-assessment__period", "due_date", "id")
+    )
+
+
+def requirement_edition(code: str = "") -> Edition | None:
+    """The edition a requirement reference is read against: the one named, else the edition in
+    force (the newest, if several), else the newest."""
+    editions = Edition.objects.all()
+    if code:
+        return editions.filter(code=code).first()
+    return (
+        editions.filter(status=EditionStatus.IN_FORCE).order_by("-published_on").first()
+        or editions.order_by("-published_on").first()
+    )
+
+
+def requirement_choices(edition: Edition | None) -> QuerySet[Requirement]:
+    if edition is None:
+        return Requirement.objects.none()
+    return Requirement.objects.filter(edition=edition).order_by("position")
+
+
+@dataclass(frozen=True)
+class InspectionSummary:
+    """What a force's dashboard and report show of the workspace, counted from the rows given."""
+
+    requests: list[EvidenceRequest]
+    findings: list[Finding]
+
+    @property
+    def open_requests(self) -> list[EvidenceRequest]:
+        return [r for r in self.requests if r.status == EvidenceRequestStatus.OPEN]
+
+    @property
+    def overdue_requests(self) -> list[EvidenceRequest]:
+        return [r for r in self.requests if r.is_overdue]
+
+    @property
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == FindingStatus.OPEN]
+
+    @property
+    def findings_by_kind(self) -> list[tuple[str, str, int]]:
+        counts = Counter(f.kind for f in self.findings)
+        return [(kind.value, str(kind.label), counts.get(kind.value, 0)) for kind in FindingKind]
+
+
+def force_inspection(*, user, force_id: int, period: str = "") -> InspectionSummary:
+    """One force's requests and findings (a period's findings, and requests raised or due in it,
+    if a period is given) in four queries, whatever their number."""
+    requests = evidence_request_list(user=user).filter(force_id=force_id)
+    findings = finding_list(user=user).filter(force_id=force_id)
+    if period:
+        findings = findings.filter(period=period)
+    return InspectionSummary(requests=list(requests), findings=list(findings))
+
+
+def finding_counts(*, user, force_ids=None) -> dict[int, dict[str, int]]:
+    """{force id: {kind: number of findings}} over the findings the user may see (one query)."""
+    rows = Finding.objects.visible_to(user)
+    if force_ids is not None:
+        rows = rows.filter(force_id__in=force_ids)
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows.values("force_id", "kind").annotate(n=Count("id")).order_by():
+        counts.setdefault(row["force_id"], dict.fromkeys(FindingKind.values, 0))[row["kind"]] = row["n"]
+    return counts
+
+
+def open_request_counts(*, user, force_ids=None) -> dict[int, dict[str, int]]:
+    """{force id: {"open": n, "overdue": n}} over the requests the user may see (one query)."""
+
+    today = timezone.localdate()
+    rows = EvidenceRequest.objects.visible_to(user).filter(status=EvidenceRequestStatus.OPEN)
+    if force_ids is not None:
+        rows = rows.filter(force_id__in=force_ids)
+    out: dict[int, dict[str, int]] = {}
+    for row in (
+        rows.values("force_id").annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today))).order_by()
+    ):
+        out[row["force_id"]] = {"open": row["open"], "overdue": row["overdue"]}
+    return out
