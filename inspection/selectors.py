@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.models import Action, Evidence
 from capabilities.models import Requirement
+from forces.models import Force
 from inspection.models import (
     OVERDUE,
     EvidenceRequest,
@@ -125,11 +126,14 @@ class InspectionSummary:
         return [(kind.value, str(kind.label), counts.get(kind.value, 0)) for kind in FindingKind]
 
 
-def force_inspection(*, user, force_id: int, period: str = "") -> InspectionSummary:
-    """One force's requests and findings (a period's findings, and requests raised or due in it,
-    if a period is given) in four queries, whatever their number."""
+def force_inspection(*, user, force_id: int, period: str = "", details: bool = True) -> InspectionSummary:
+    """One force's requests and findings (only a period's findings, if a period is given) in a
+    constant number of queries: two, or five with `details` (requirements, answer evidence and
+    linked actions, for the report)."""
     requests = evidence_request_list(user=user).filter(force_id=force_id)
     findings = finding_list(user=user).filter(force_id=force_id)
+    if not details:
+        requests, findings = requests.prefetch_related(None), findings.prefetch_related(None)
     if period:
         findings = findings.filter(period=period)
     return InspectionSummary(requests=list(requests), findings=list(findings))
@@ -159,3 +163,55 @@ def open_request_counts(*, user, force_ids=None) -> dict[int, dict[str, int]]:
     ):
         out[row["force_id"]] = {"open": row["open"], "overdue": row["overdue"]}
     return out
+
+
+@dataclass(frozen=True)
+class InspectionCountRow:
+    """One force's (or region's) findings by kind, in FindingKind's order, and its open requests."""
+
+    name: str
+    code: str
+    counts: list[int]
+    open_requests: int = 0
+    overdue_requests: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class NationalInspection:
+    """Findings by kind per force and per region, for the national view and the national overview."""
+
+    kinds: list[str]
+    forces: list[InspectionCountRow]
+    regions: list[InspectionCountRow]
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(row.counts[i] for row in self.regions) for i in range(len(self.kinds))]
+
+
+def national_inspection(*, user, region=None) -> NationalInspection:
+    """Every force with a finding or an open request (of one region, if given), and every region's
+    totals, in three queries whatever the numbers."""
+    forces = Force.objects.visible_to(user).select_related("region").order_by("region__name", "name")
+    if region is not None:
+        forces = forces.filter(region=region)
+    forces = list(forces)
+    ids = [f.id for f in forces]
+    findings = finding_counts(user=user, force_ids=ids)
+    requests = open_request_counts(user=user, force_ids=ids)
+    kinds = FindingKind.values
+    rows, by_region = [], {}
+    for force in forces:
+        counts = [findings.get(force.id, {}).get(kind, 0) for kind in kinds]
+        opened = requests.get(force.id, {"open": 0, "overdue": 0})
+        if any(counts) or opened["open"]:
+            rows.append(InspectionCountRow(force.name, force.code, counts, opened["open"], opened["overdue"]))
+        region_counts = by_region.setdefault((force.region.name, force.region.code), [0] * len(kinds))
+        for i, n in enumerate(counts):
+            region_counts[i] += n
+    regions = [InspectionCountRow(name, code, counts) for (name, code), counts in by_region.items()]
+    return NationalInspection(kinds=[str(k.label) for k in FindingKind], forces=rows, regions=regions)
