@@ -4,14 +4,17 @@ Lists load what they show in a constant number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Action, Evidence
 from capabilities.models import Requirement
+from core.people import display_name
 from forces.models import Force
 from inspection.models import (
     OVERDUE,
@@ -215,3 +218,76 @@ def national_inspection(*, user, region=None) -> NationalInspection:
             region_counts[i] += n
     regions = [InspectionCountRow(name, code, counts) for (name, code), counts in by_region.items()]
     return NationalInspection(kinds=[str(k.label) for k in FindingKind], forces=rows, regions=regions)
+
+
+def report_inspection(*, force_id: int, period: str) -> dict:
+    """What a force's accountability report shows of the HMIC workspace, as plain values (the
+    report's input hash covers them): the findings of the period, and every evidence request that is
+    not yet accepted or whose due date falls in the period's financial year. Read by the report worker for
+    the one force the report is about. A constant number of queries."""
+    start = int(period[:4])
+    year_start, year_end = dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
+    requests = (
+        EvidenceRequest.objects.filter(force_id=force_id)
+        .filter(~Q(status=EvidenceRequestStatus.ACCEPTED) | Q(due_date__range=(year_start, year_end)))
+        .select_related(*PEOPLE)
+        .prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.order_by("position")),
+            Prefetch("answer_evidence", queryset=Evidence.objects.order_by("title")),
+        )
+        .order_by("due_date", "id")
+    )
+    findings = (
+        Finding.objects.filter(force_id=force_id, period=period)
+        .select_related("requirement", "threat", "area", "recorded_by__profile", "responded_by__profile")
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.select_related("requirement")))
+        .order_by("found_on", "id")
+    )
+
+    def subject(finding) -> str:
+        if finding.requirement:
+            return finding.requirement.ref
+        parts = [x.name for x in (finding.threat, finding.area) if x is not None]
+        return " × ".join(parts) or str(_("The force as a whole"))
+
+    return {
+        "requests": [
+            {
+                "text": r.text,
+                "requirements": [q.ref for q in r.requirements.all()],
+                "due_date": r.due_date.isoformat(),
+                "status": str(r.status_label),
+                "raised_by": display_name(r.raised_by),
+                "answer_note": r.answer_note,
+                "answer_evidence": [e.title for e in r.answer_evidence.all()],
+                "answered_by": display_name(r.answered_by) if r.answered_by else "",
+            }
+            for r in requests
+        ],
+        "findings": [
+            {
+                "kind": str(f.get_kind_display()),
+                "subject": subject(f),
+                "text": f.text,
+                "found_on": f.found_on.isoformat(),
+                "status": str(f.get_status_display()),
+                "recorded_by": display_name(f.recorded_by),
+                "response": f.response,
+                "responded_by": display_name(f.responded_by) if f.responded_by else "",
+                "actions": [f"{a.requirement.ref}: {a.description}" for a in f.actions.all()],
+            }
+            for f in findings
+        ],
+    }
+
+
+def period_finding_counts(*, force_ids, period: str) -> list[list]:
+    """[[force id, kind, number], ...] of a period's findings for the given forces, sorted: what the
+    national overview (built by the report worker for a national role) counts and hashes. One query."""
+    rows = (
+        Finding.objects.filter(force_id__in=list(force_ids), period=period)
+        .values("force_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by("force_id", "kind")
+    )
+    return [[row["force_id"], row["kind"], row["n"]] for row in rows]

@@ -124,7 +124,10 @@ def test_lists_filter_and_show_status_tags(inspector_client, kent_request, kent_
     assert "KENTREQUEST" not in inspector_client.get(reverse("inspection:requests") + "?force=essex").content.decode()
     findings = inspector_client.get(reverse("inspection:findings") + "?kind=area-for-improvement").content.decode()
     assert "KENTFINDING" in findings and "Area for improvement" in findings
-    assert "KENTFINDING" not in inspector_client.get(reverse("inspection:findings") + "?kind=good-practice").content.decode()
+    assert (
+        "KENTFINDING"
+        not in inspector_client.get(reverse("inspection:findings") + "?kind=good-practice").content.decode()
+    )
 
 
 def test_list_pages_take_a_constant_number_of_queries(
@@ -137,7 +140,12 @@ def test_list_pages_take_a_constant_number_of_queries(
             user=inspector_user, force=kent, requirements=[requirement], text=f"R{n}", due_date=timezone.localdate()
         )
         services.finding_create(
-            user=inspector_user, force=kent, kind="recommendation", text=f"F{n}", period="2025/26", requirement=requirement
+            user=inspector_user,
+            force=kent,
+            kind="recommendation",
+            text=f"F{n}",
+            period="2025/26",
+            requirement=requirement,
         )
     with django_assert_max_num_queries(20):
         assert inspector_client.get(reverse("inspection:requests")).status_code == 200
