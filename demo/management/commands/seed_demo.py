@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import notifications
 from demo.accounts import DEMO_FORCES, demo_accounts_create
 from demo.assessments import demo_assessments_create, demo_years
+from demo.inspection import demo_inspection_create
 from demo.national import demo_capacity_seed
 
 
@@ -38,7 +39,13 @@ class Command(BaseCommand):
         with notifications.suppressed():
             created = demo_assessments_create(DEMO_FORCES)
         figures = demo_capacity_seed(DEMO_FORCES, demo_years())
-        self.stdout.write(self.style.SUCCESS(f"{created} demo assessments and {figures} capacity figures created"))
+        inspection = demo_inspection_create(demo_years()[1])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{created} demo assessments, {figures} capacity figures and {inspection} HMIC requests and "
+                "findings created"
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
         for account in accounts:
             self.stdout.write(
