@@ -16,7 +16,7 @@ from core.forms.govuk import (
 )
 from core.periods import current_period, validate_period
 from forces.models import Force
-from inspection.models import EvidenceRequestStatus, FindingKind, FindingStatus
+from inspection.models import REQUEST_SHOWN_STATUSES, FindingKind, FindingStatus
 from threats.models import Threat
 
 
@@ -127,6 +127,6 @@ class FindingResponseForm(forms.Form):
         ]
 
 
-REQUEST_STATUS_FILTER = [("", _("Any status")), *EvidenceRequestStatus.choices, ("overdue", _("Overdue"))]
+REQUEST_STATUS_FILTER = [("", _("Any status")), *REQUEST_SHOWN_STATUSES]
 FINDING_KIND_FILTER = [("", _("Any kind")), *FindingKind.choices]
 FINDING_STATUS_FILTER = [("", _("Any status")), *FindingStatus.choices]

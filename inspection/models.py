@@ -48,6 +48,8 @@ STATUS_LABELS = {
     EvidenceRequestStatus.ACCEPTED: _("Accepted"),
     OVERDUE: _("Overdue"),
 }
+#: The statuses a person (and the API) sees, as choices.
+REQUEST_SHOWN_STATUSES = [*EvidenceRequestStatus.choices, (OVERDUE, _("Overdue"))]
 STATUS_COLOURS = {
     EvidenceRequestStatus.OPEN: "blue",
     EvidenceRequestStatus.ANSWERED: "yellow",

@@ -436,6 +436,11 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "assessments.models.ActionStatus",
         "InvitationStatusEnum": "people.models.InvitationStatus",
         "RoleEnum": "people.models.ROLE_CHOICES",
+        "FindingKindEnum": "inspection.models.FindingKind",
+        # Named since findings also have a `kind` (it was "KindEnum", the only one of that name).
+        "EvidenceKindEnum": "assessments.models.EvidenceKind",
+        "FindingStatusEnum": "inspection.models.FindingStatus",
+        "EvidenceRequestStatusEnum": "inspection.models.REQUEST_SHOWN_STATUSES",
     },
 }
 

@@ -5,13 +5,21 @@ from django_filters import rest_framework as filters
 
 from core.filters import CodeFilter
 from forces.models import Force
-from inspection.models import OVERDUE, EvidenceRequest, EvidenceRequestStatus, Finding, FindingKind, FindingStatus
+from inspection.models import (
+    OVERDUE,
+    REQUEST_SHOWN_STATUSES,
+    EvidenceRequest,
+    EvidenceRequestStatus,
+    Finding,
+    FindingKind,
+    FindingStatus,
+)
 
 
 class EvidenceRequestFilter(filters.FilterSet):
     force = CodeFilter("force__code", queryset=Force.objects.all(), noun="force", label="Force code")
     status = filters.ChoiceFilter(
-        choices=[*EvidenceRequestStatus.choices, (OVERDUE, "Overdue")],
+        choices=REQUEST_SHOWN_STATUSES,
         method="filter_status",
         help_text="`overdue`: open and past its due date; `open`: open and not yet due",
     )

@@ -10,7 +10,7 @@ from assessments.api.serializers.common import StrictCharField, StrictInputSeria
 from capabilities.models import Area, Requirement
 from forces.models import Force
 from inspection import selectors
-from inspection.models import EvidenceRequest, Finding, FindingKind
+from inspection.models import REQUEST_SHOWN_STATUSES, EvidenceRequest, Finding, FindingKind
 from threats.models import Threat
 
 # Output ---------------------------------------------------------------------------------------------
@@ -22,7 +22,12 @@ class EvidenceRequestSerializer(serializers.ModelSerializer):
 
     force = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The force's code")
     requirements = serializers.SlugRelatedField(slug_field="ref", many=True, read_only=True)
-    status = serializers.CharField(source="shown_status", read_only=True, help_text="open, answered, accepted, overdue")
+    status = serializers.ChoiceField(
+        choices=REQUEST_SHOWN_STATUSES,
+        source="shown_status",
+        read_only=True,
+        help_text="`overdue`: open past its due date",
+    )
     answer_evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="Ids of evidence items")
     raised_by = person_field()
     answered_by = person_field()
