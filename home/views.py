@@ -8,6 +8,7 @@ from django.shortcuts import render
 from assessments.selectors import waiting_for
 from core.roles import roles_of, sees_all_forces
 from forces.selectors import forces_for_user
+from inspection.selectors import inspection_waiting
 
 
 @login_required
@@ -21,5 +22,6 @@ def home(request):
             "roles": sorted(role.value for role in roles_of(request.user)),
             "sees_all_forces": sees_all_forces(request.user),
             "waiting": waiting_for(user=request.user),
+            "inspection_waiting": inspection_waiting(user=request.user),
         },
     )

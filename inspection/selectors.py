@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Action, Evidence
 from capabilities.models import Requirement
 from core.people import display_name
+from core.roles import has_role
 from forces.models import Force
+from forces.scoping import force_ids_for
 from inspection.models import (
     OVERDUE,
     EvidenceRequest,
@@ -24,6 +26,7 @@ from inspection.models import (
     FindingKind,
     FindingStatus,
 )
+from inspection.permissions import ANSWERING_ROLES, can_raise
 from threats.models import Edition, EditionStatus
 
 PEOPLE = ("raised_by__profile", "answered_by__profile", "accepted_by__profile")
@@ -291,3 +294,41 @@ def period_finding_counts(*, force_ids, period: str) -> list[list]:
         .order_by("force_id", "kind")
     )
     return [[row["force_id"], row["kind"], row["n"]] for row in rows]
+
+
+@dataclass(frozen=True)
+class InspectionWaiting:
+    """What the HMIC workspace has waiting for a user: for a force's answering staff, its open
+    requests and its open findings without a response; for an inspector, answers to accept."""
+
+    requests: list[EvidenceRequest]
+    findings: list[Finding]
+
+    def __bool__(self) -> bool:
+        return bool(self.requests or self.findings)
+
+
+WAITING_LIMIT = 20
+
+
+def inspection_waiting(*, user) -> InspectionWaiting:
+    """At most WAITING_LIMIT of each, oldest due first, in two queries (none for other roles)."""
+    requests = EvidenceRequest.objects.visible_to(user).select_related("force")
+    findings = Finding.objects.visible_to(user).select_related("force")
+    if can_raise(user):
+        return InspectionWaiting(
+            requests=list(
+                requests.filter(status=EvidenceRequestStatus.ANSWERED).order_by("answered_at")[:WAITING_LIMIT]
+            ),
+            findings=[],
+        )
+    if has_role(user, *ANSWERING_ROLES) and force_ids_for(user):
+        return InspectionWaiting(
+            requests=list(requests.filter(status=EvidenceRequestStatus.OPEN).order_by("due_date")[:WAITING_LIMIT]),
+            findings=list(
+                findings.filter(status=FindingStatus.OPEN, responded_at__isnull=True).order_by("found_on")[
+                    :WAITING_LIMIT
+                ]
+            ),
+        )
+    return InspectionWaiting(requests=[], findings=[])

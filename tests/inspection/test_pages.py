@@ -151,3 +151,21 @@ def test_list_pages_take_a_constant_number_of_queries(
         assert inspector_client.get(reverse("inspection:requests")).status_code == 200
     with django_assert_max_num_queries(20):
         assert inspector_client.get(reverse("inspection:findings")).status_code == 200
+
+
+def test_the_home_page_says_what_hmic_has_waiting(
+    kent_client, staff_client, inspector_client, kent_staff, kent_request, kent_finding
+):
+    kent_home = kent_client.get(reverse("home")).content.decode()
+    assert (
+        "From HMIC" in kent_home and "Answer an evidence request" in kent_home and "Respond to a finding" in kent_home
+    )
+    assert "KENTREQUEST" in kent_home and "KENTFINDING" in kent_home
+    assert "From HMIC" not in staff_client.get(reverse("home")).content.decode()
+    assert "Accept or follow up an answer" not in inspector_client.get(reverse("home")).content.decode()
+    from inspection import services
+
+    services.evidence_request_answer(user=kent_staff, evidence_request=kent_request, evidence_ids=[], note="Here")
+    services.finding_respond(user=kent_staff, finding=kent_finding, response="Done")
+    assert "Accept or follow up an answer" in inspector_client.get(reverse("home")).content.decode()
+    assert "From HMIC" not in kent_client.get(reverse("home")).content.decode()
