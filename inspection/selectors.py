@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,15 @@ def finding_list(*, user, force_code: str = "", kind: str = "", status: str = ""
 def answerable_evidence(*, user, force_id: int) -> QuerySet[Evidence]:
     """The evidence items a force's person may answer with: their own force's library."""
     return Evidence.objects.visible_to(user).filter(force_id=force_id).order_by("title")
+
+
+def answer_evidence_get(*, evidence_request: EvidenceRequest, pk: int) -> Evidence:
+    """One item the force answered `evidence_request` with (404 for any other). The caller has found
+    the request through `visible_to(user)`: whoever may see the request may read its answer."""
+    found = evidence_request.answer_evidence.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such evidence in this request's answer")
+    return found
 
 
 def linkable_actions(*, user, force_id: int) -> QuerySet[Action]:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail_view, name="request-detail"),
     path("requests/<int:pk>/answer/", views.request_answer_view, name="request-answer"),
     path("requests/<int:pk>/accept/", views.request_accept_view, name="request-accept"),
+    path(
+        "requests/<int:pk>/evidence/<int:evidence_pk>/download/",
+        views.request_evidence_download_view,
+        name="request-evidence-download",
+    ),
     path("findings/", views.finding_list_view, name="findings"),
     path("findings/new/", views.finding_create_view, name="finding-create"),
     path("findings/<int:pk>/", views.finding_detail_view, name="finding-detail"),

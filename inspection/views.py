@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.downloads import evidence_file_response
+from assessments.views.common import conflict_page
 from core.forms.govuk import add_service_errors
 from core.roles import sees_all_forces
 from forces.selectors import force_choices
@@ -139,6 +141,16 @@ def request_answer_view(request, pk: int):
         {"form": form, "evidence_request": evidence_request},
         status=_form_status(form),
     )
+
+
+@require_GET
+@login_required
+@conflict_page
+def request_evidence_download_view(request, pk: int, evidence_pk: int):
+    """A file the force answered the request with, for whoever may see the request (the force, and
+    HMIC, who may not otherwise read an unpublished assessment's evidence). Audited as a download."""
+    evidence_request = _visible_request(request.user, pk)
+    return evidence_file_response(selectors.answer_evidence_get(evidence_request=evidence_request, pk=evidence_pk))
 
 
 @require_POST

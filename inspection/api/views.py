@@ -13,9 +13,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from assessments.api.views.evidence import FileRenderer
+from assessments.downloads import evidence_file_response
 from inspection import permissions, selectors, services
 from inspection.api.filters import EvidenceRequestFilter, FindingFilter
 from inspection.api.serializers import (
@@ -84,6 +87,25 @@ class EvidenceRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             user=request.user, evidence_request=evidence_request, evidence_ids=data["evidence"], note=data["note"]
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=evidence_request.pk)).data)
+
+    @extend_schema(
+        summary="Download a file the force answered the request with",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file"),
+            404: DETAIL,
+            409: DETAIL,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_pk>[0-9]{1,18})/download",
+        renderer_classes=[JSONRenderer, FileRenderer],
+        filterset_class=None,
+    )
+    def evidence_download(self, request, pk=None, evidence_pk=None):
+        evidence_request = self.get_object()
+        return evidence_file_response(selectors.answer_evidence_get(evidence_request=evidence_request, pk=evidence_pk))
 
     @extend_schema(
         summary="Accept a force's answer (HMIC inspectors)",

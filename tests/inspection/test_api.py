@@ -160,3 +160,30 @@ def test_api_lists_take_a_constant_number_of_queries(
         assert inspector_client.get(REQUESTS).json()["count"] == 12
     with django_assert_max_num_queries(12):
         assert inspector_client.get(FINDINGS).json()["count"] == 12
+
+
+def test_hmic_downloads_a_file_kent_answered_with_and_nothing_else(
+    inspector_client, kent_client, staff_client, kent_request, kent_staff, kent, settings, tmp_path
+):
+    from inspection import services
+    from tests.factories import make_file_evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    answered = make_file_evidence(user=kent_staff, force=kent, title="Joint operation review")
+    unanswered = make_file_evidence(user=kent_staff, force=kent, title="Something else")
+    from assessments.models import Evidence
+
+    Evidence.objects.filter(pk__in=[answered.pk, unanswered.pk]).update(scan_status="clean")
+    base = f"{REQUESTS}{kent_request.pk}/evidence"
+    assert inspector_client.get(f"{base}/{answered.pk}/download/").status_code == 404  # not answered yet
+    services.evidence_request_answer(
+        user=kent_staff, evidence_request=kent_request, evidence_ids=[answered.pk], note="Here it is"
+    )
+    download = inspector_client.get(f"{base}/{answered.pk}/download/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert inspector_client.get(f"{base}/{unanswered.pk}/download/").status_code == 404
+    assert staff_client.get(f"{base}/{answered.pk}/download/").status_code == 404
+    page = inspector_client.get(f"/inspection/requests/{kent_request.pk}/evidence/{answered.pk}/download/")
+    assert page.status_code == 200
+    assert AuditEntry.objects.filter(kind=AuditEntry.Kind.DOWNLOAD).count() == 2

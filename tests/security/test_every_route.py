@@ -281,6 +281,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
             values[kwarg] = "abc123"
         elif kwarg == "ref":
             values["ref"] = world["response"].requirement.ref
+        elif kwarg == "evidence_pk":
+            values["evidence_pk"] = world["evidence"].pk
         elif kwarg == "challenge_pk":
             values["challenge_pk"] = world["challenge"].pk
         elif kwarg == "departure_pk":
