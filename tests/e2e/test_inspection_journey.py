@@ -60,6 +60,9 @@ def test_inspector_asks_kent_and_kent_answers(page, live_server, forces, spr2012
     finding_url = page.url
 
     sign_in(page, live_server, "staff-kent", password)
+    page.goto(f"{live_server.url}/")
+    assert "Answer an evidence request" in page.locator("#inspection-waiting ~ ul").first.inner_text()
+    assert_accessible(page)
     page.goto(f"{live_server.url}/dashboard/")
     assert "Send your joint operation reviews with the ROCU" in page.locator("#inspection ~ *").all_inner_texts()[1]
     assert_accessible(page)
