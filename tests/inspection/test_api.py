@@ -187,3 +187,23 @@ def test_hmic_downloads_a_file_kent_answered_with_and_nothing_else(
     page = inspector_client.get(f"/inspection/requests/{kent_request.pk}/evidence/{answered.pk}/download/")
     assert page.status_code == 200
     assert AuditEntry.objects.filter(kind=AuditEntry.Kind.DOWNLOAD).count() == 2
+
+
+def test_the_dashboard_apis_count_findings_and_requests(
+    inspector_client, kent_client, staff_client, kent_request, kent_finding
+):
+    kent = kent_client.get("/api/v1/dashboard/force/kent/").json()["inspection"]
+    assert kent == {
+        "open_requests": 1,
+        "overdue_requests": 0,
+        "findings": {"cause-of-concern": 0, "area-for-improvement": 1, "recommendation": 0, "good-practice": 0},
+        "open_findings": 1,
+    }
+    home = staff_client.get("/api/v1/dashboard/force/west-midlands/").json()["inspection"]
+    assert home["open_requests"] == 0 and set(home["findings"].values()) == {0}
+    national = inspector_client.get("/api/v1/dashboard/national/").json()["inspection"]
+    assert [row["code"] for row in national["forces"]] == ["kent"]
+    assert national["forces"][0]["findings"]["area-for-improvement"] == 1
+    assert national["forces"][0]["open_requests"] == 1
+    south_east = next(row for row in national["regions"] if row["code"] == "south-east")
+    assert south_east["findings"]["area-for-improvement"] == 1
