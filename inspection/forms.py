@@ -35,11 +35,12 @@ class EvidenceRequestForm(forms.Form):
     requirements = GovukMultipleChoiceField(
         label=_("Requirements"),
         help_text=_("The requirements the evidence should support"),
-        error_messages={"required": _("Select at least one requirement")},
+        error_messages={
+            "required": _("Select at least one requirement"),
+            "invalid_choice": _("Select requirements from the list"),
+        },
     )
-    text = textarea_field(
-        str(_("What evidence you are asking for")), empty=str(_("Enter what evidence you are asking for"))
-    )
+    text = textarea_field(_("What evidence you are asking for"), empty=_("Enter what evidence you are asking for"))
     due_date = GovukDateField(label=_("Due date"), error_messages={"required": _("Enter the due date")})
 
     def __init__(self, *args, requirements=(), **kwargs):
@@ -52,8 +53,12 @@ class EvidenceRequestForm(forms.Form):
 
 
 class EvidenceAnswerForm(forms.Form):
-    evidence = GovukMultipleChoiceField(label=_("Evidence from your library"), required=False)
-    note = textarea_field(str(_("Note to the inspector")), required=False)
+    evidence = GovukMultipleChoiceField(
+        label=_("Evidence from your library"),
+        required=False,
+        error_messages={"invalid_choice": _("Select evidence from your force's library")},
+    )
+    note = textarea_field(_("Note to the inspector"), required=False)
 
     def __init__(self, *args, evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +78,7 @@ class FindingForm(forms.Form):
         choices=FindingKind.choices,
         error_messages={"required": _("Select the kind of finding"), "invalid_choice": _("Select the kind of finding")},
     )
-    text = textarea_field(str(_("Finding")), empty=str(_("Enter the finding")))
+    text = textarea_field(_("Finding"), empty=_("Enter the finding"))
     period = forms.CharField(
         label=_("Reporting period"),
         max_length=7,
@@ -117,8 +122,12 @@ class FindingForm(forms.Form):
 
 
 class FindingResponseForm(forms.Form):
-    response = textarea_field(str(_("Your response")), empty=str(_("Enter your response")))
-    actions = GovukMultipleChoiceField(label=_("Actions that answer this finding"), required=False)
+    response = textarea_field(_("Your response"), empty=_("Enter your response"))
+    actions = GovukMultipleChoiceField(
+        label=_("Actions that answer this finding"),
+        required=False,
+        error_messages={"invalid_choice": _("Select actions of your force")},
+    )
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)

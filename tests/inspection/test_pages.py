@@ -169,3 +169,14 @@ def test_the_home_page_says_what_hmic_has_waiting(
     services.finding_respond(user=kent_staff, finding=kent_finding, response="Done")
     assert "Accept or follow up an answer" in inspector_client.get(reverse("home")).content.decode()
     assert "From HMIC" not in kent_client.get(reverse("home")).content.decode()
+
+
+def test_kent_cannot_answer_with_west_midlands_evidence_on_the_page(kent_client, kent_request, staff_user, forces):
+    from tests.factories import make_link_evidence
+
+    theirs = make_link_evidence(user=staff_user, force=forces["west-midlands"], title="WM plan")
+    url = reverse("inspection:request-answer", args=[kent_request.pk])
+    answer = kent_client.post(url, {"evidence": [theirs.pk], "note": "x"})
+    assert answer.status_code == 400 and "Select evidence from your force&#x27;s library" in answer.content.decode()
+    kent_request.refresh_from_db()
+    assert kent_request.status == "open"
