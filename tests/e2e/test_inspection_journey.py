@@ -90,6 +90,18 @@ def test_inspector_asks_kent_and_kent_answers(page, live_server, forces, spr2012
     assert "Kent Police" in page.locator("#inspection ~ table").last.inner_text()
     assert_accessible(page)
 
+    # The registers reflow at 320 px (WCAG 1.4.10) rather than scroll sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/inspection/requests/", "/inspection/findings/", "/national/"):
+        page.goto(f"{live_server.url}{path}")
+        if path != "/national/":
+            assert not page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    inspection_tables = page.locator("#inspection ~ table")
+    for index in range(inspection_tables.count()):
+        table = inspection_tables.nth(index)
+        assert table.evaluate("el => el.scrollWidth <= el.parentElement.clientWidth + 1"), index
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     sign_in(page, live_server, "staff-west-midlands", password)
     for url in (request_url, finding_url):
         assert page.goto(url).status == 404
