@@ -22,9 +22,17 @@ from core.audit import audit_record
 from core.models import AuditEntry
 from core.periods import validate_period
 from forces.models import Force
-from inspection import permissions, selectors
+from inspection import notifications, permissions, selectors
 from inspection.models import EvidenceRequest, EvidenceRequestStatus, Finding, FindingKind, FindingStatus
 from threats.models import Threat
+
+
+def _tell(event: str, obj, user) -> None:
+    """E-mail about the change once it has committed (never when it rolls back)."""
+    object_id, actor_id = obj.pk, user.pk
+    transaction.on_commit(
+        lambda: notifications.enqueue_inspection_email(event=event, object_id=object_id, actor_id=actor_id)
+    )
 
 
 def _refs(requirements: Iterable[Requirement]) -> list[str]:
@@ -67,6 +75,7 @@ def evidence_request_create(
             "status": [None, request.status],
         },
     )
+    _tell("request_raised", request, user)
     return request
 
 
@@ -106,6 +115,7 @@ def evidence_request_answer(*, user, evidence_request: EvidenceRequest, evidence
         changes={name: [before[name], after[name]] for name in after if before[name] != after[name]}
         or {"answered_at": [None, locked.answered_at]},
     )
+    _tell("request_answered", locked, user)
     return locked
 
 
@@ -191,6 +201,7 @@ def finding_create(
             "area": [None, area.code if area else None],
         },
     )
+    _tell("finding_recorded", finding, user)
     return finding
 
 
@@ -224,6 +235,7 @@ def finding_respond(*, user, finding: Finding, response: str, action_ids: Iterab
         changes={name: [before[name], after[name]] for name in after if before[name] != after[name]}
         or {"responded_at": [None, locked.responded_at]},
     )
+    _tell("finding_responded", locked, user)
     return locked
 
 

@@ -39,7 +39,8 @@ class Command(BaseCommand):
         with notifications.suppressed():
             created = demo_assessments_create(DEMO_FORCES)
         figures = demo_capacity_seed(DEMO_FORCES, demo_years())
-        inspection = demo_inspection_create(demo_years()[1])
+        with notifications.suppressed():
+            inspection = demo_inspection_create(demo_years()[1])
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} demo assessments, {figures} capacity figures and {inspection} HMIC requests and "
