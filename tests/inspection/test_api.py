@@ -207,3 +207,15 @@ def test_the_dashboard_apis_count_findings_and_requests(
     assert national["forces"][0]["open_requests"] == 1
     south_east = next(row for row in national["regions"] if row["code"] == "south-east")
     assert south_east["findings"]["area-for-improvement"] == 1
+
+
+def test_only_an_inspector_closes_a_finding_and_nothing_is_patched(inspector_client, kent_client, kent_finding):
+    url = f"{FINDINGS}{kent_finding.pk}/"
+    assert kent_client.patch(url, {"kind": "good-practice"}, content_type="application/json").status_code == 405
+    assert _post(kent_client, f"{url}close/", {}).status_code == 403
+    closed = _post(inspector_client, f"{url}close/", {})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert _post(inspector_client, f"{url}close/", {}).status_code == 400
+    assert _post(kent_client, f"{url}respond/", {"response": "late"}).status_code == 400
+    kent_finding.refresh_from_db()
+    assert kent_finding.kind == "area-for-improvement" and kent_finding.response == ""
