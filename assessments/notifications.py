@@ -273,6 +273,12 @@ def _enqueue(task_name: str, kwargs: dict) -> bool:
     return True
 
 
+def queue_email_task(task_name: str, kwargs: dict) -> bool:
+    """Hand an e-mail task of any app to a worker, as the workflow's are handed (not while
+    `suppressed()`; a broker that is down is logged, never raised). For apps above this one."""
+    return _enqueue(task_name, kwargs)
+
+
 def enqueue_workflow_email(*, assessment_id: int, action: str, actor_id: int, note: str = "") -> bool:
     return _enqueue(
         WORKFLOW_TASK, {"assessment_id": assessment_id, "action": action, "actor_id": actor_id, "note": note}

@@ -25,6 +25,7 @@ from dashboards import exports, selectors, svg
 from dashboards.forms import NationalFilterForm
 from dashboards.selectors.common import short_label, tag_class
 from forces.selectors import force_choices
+from inspection import selectors as inspection_selectors
 
 NATIONAL_COLUMNS = [
     ("force", "Force"),
@@ -131,6 +132,7 @@ def force_dashboard_view(request):
             "charts": trend_charts(board.trends, "force", force.name),
             "chosen_force": bool(code),
             "past_review_more": board.evidence_past_review_count - len(board.evidence_past_review),
+            "inspection": inspection_selectors.force_inspection(user=user, force_id=force.id, details=False),
             **_force_capacity(force, board),
         },
     )
@@ -289,6 +291,7 @@ def national_view(request):
             "charts": trend_charts(view.trends, "national", "All forces shown"),
             "export_query": query,
             "capacity_query": _query(view, filters, edition="", sort="", body_type=""),
+            "inspection": inspection_selectors.national_inspection(user=request.user, region=filters["region"]),
         },
         status=400 if form.errors else 200,
     )

@@ -10,6 +10,7 @@ from core.roles import Role, has_role, roles_of, sees_all_forces
 from cycle.permissions import can_set_deadlines
 from cycle.selectors import LATE_LIMIT, late_forces, pressing_steps
 from forces.selectors import forces_for_user
+from inspection.selectors import inspection_waiting
 
 
 @login_required
@@ -40,5 +41,6 @@ def home(request):
                 for period, items in not_started.items()
             ],
             "can_set_deadlines": can_set_deadlines(request.user),
+            "inspection_waiting": inspection_waiting(user=request.user),
         },
     )

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "capacity",
     "assessments",
     "cycle",
+    "inspection",
     "reports",
     "dashboards",
     "home",
@@ -437,6 +438,11 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "assessments.models.ActionStatus",
         "InvitationStatusEnum": "people.models.InvitationStatus",
         "RoleEnum": "people.models.ROLE_CHOICES",
+        "FindingKindEnum": "inspection.models.FindingKind",
+        # Named since findings also have a `kind` (it was "KindEnum", the only one of that name).
+        "EvidenceKindEnum": "assessments.models.EvidenceKind",
+        "FindingStatusEnum": "inspection.models.FindingStatus",
+        "EvidenceRequestStatusEnum": "inspection.models.REQUEST_SHOWN_STATUSES",
     },
 }
 

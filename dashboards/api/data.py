@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assessments.matrix import CELL_RULE, CROSS_CUTTING, Cell
 from dashboards import selectors
+from inspection.models import FindingKind
 
 
 def _assessment(assessment) -> dict | None:
@@ -56,7 +57,38 @@ def _axes(layout) -> dict:
     }
 
 
-def force_dashboard_data(board: selectors.ForceDashboard) -> dict:
+def force_inspection_data(summary) -> dict:
+    """A force's HMIC requests and findings as counts (inspection.selectors.InspectionSummary)."""
+    return {
+        "open_requests": len(summary.open_requests),
+        "overdue_requests": len(summary.overdue_requests),
+        "findings": {kind: count for kind, _label, count in summary.findings_by_kind},
+        "open_findings": len(summary.open_findings),
+    }
+
+
+def national_inspection_data(national) -> dict:
+    """Findings by kind per region and per force (inspection.selectors.NationalInspection)."""
+    kinds = FindingKind.values
+    return {
+        "regions": [
+            {"code": row.code, "name": row.name, "findings": dict(zip(kinds, row.counts, strict=True))}
+            for row in national.regions
+        ],
+        "forces": [
+            {
+                "code": row.code,
+                "name": row.name,
+                "findings": dict(zip(kinds, row.counts, strict=True)),
+                "open_requests": row.open_requests,
+                "overdue_requests": row.overdue_requests,
+            }
+            for row in national.forces
+        ],
+    }
+
+
+def force_dashboard_data(board: selectors.ForceDashboard, inspection=None) -> dict:
     progress = board.progress
     return {
         "force": {"code": board.force.code, "name": board.force.name, "region": board.force.region.name},
@@ -85,6 +117,7 @@ def force_dashboard_data(board: selectors.ForceDashboard) -> dict:
         "overdue_actions": len(board.overdue_actions),
         "evidence_past_review": board.evidence_past_review_count,
         "trends": _trends(board.trends) if board.current else None,
+        "inspection": force_inspection_data(inspection) if inspection is not None else None,
     }
 
 
@@ -125,7 +158,7 @@ def capacity_data(summary: selectors.CapacitySummary) -> dict:
     }
 
 
-def national_data(view: selectors.NationalView, *, region, body_type) -> dict:
+def national_data(view: selectors.NationalView, *, region, body_type, inspection=None) -> dict:
     return {
         "edition": view.edition.code if view.edition else None,
         "period": view.period,
@@ -163,4 +196,5 @@ def national_data(view: selectors.NationalView, *, region, body_type) -> dict:
         ],
         "capacity": capacity_data(view.capacity),
         "trends": _trends(view.trends),
+        "inspection": national_inspection_data(inspection) if inspection is not None else None,
     }

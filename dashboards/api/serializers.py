@@ -80,6 +80,28 @@ class ForceSummarySerializer(serializers.Serializer):
     region = serializers.CharField()
 
 
+class FindingCountsSerializer(serializers.Serializer):
+    """Findings by kind."""
+
+    cause_of_concern = serializers.IntegerField()
+    area_for_improvement = serializers.IntegerField()
+    recommendation = serializers.IntegerField()
+    good_practice = serializers.IntegerField()
+
+    def get_fields(self):
+        # The keys are the kinds' codes, which have hyphens: `cause-of-concern`, ...
+        return {name.replace("_", "-"): field for name, field in super().get_fields().items()}
+
+
+class ForceInspectionSerializer(serializers.Serializer):
+    """The force's HMIC evidence requests and findings, counted (every period)."""
+
+    open_requests = serializers.IntegerField()
+    overdue_requests = serializers.IntegerField()
+    findings = FindingCountsSerializer()
+    open_findings = serializers.IntegerField()
+
+
 class ForceDashboardSerializer(serializers.Serializer):
     """One force's dashboard. `assessment` is null when there is none you can see (then `cells` is empty)."""
 
@@ -101,6 +123,7 @@ class ForceDashboardSerializer(serializers.Serializer):
     overdue_actions = serializers.IntegerField()
     evidence_past_review = serializers.IntegerField()
     trends = TrendsSerializer(allow_null=True)
+    inspection = ForceInspectionSerializer(allow_null=True)
 
 
 class NationalForceSerializer(serializers.Serializer):
@@ -168,6 +191,25 @@ class CapacitySummarySerializer(serializers.Serializer):
     by_region = RegionCapacitySerializer(many=True)
 
 
+class RegionFindingsSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    findings = FindingCountsSerializer()
+
+
+class ForceFindingsSerializer(RegionFindingsSerializer):
+    open_requests = serializers.IntegerField()
+    overdue_requests = serializers.IntegerField()
+
+
+class NationalInspectionSerializer(serializers.Serializer):
+    """HMIC findings by kind per region (every region shown) and per force (those with a finding or
+    an open evidence request)."""
+
+    regions = RegionFindingsSerializer(many=True)
+    forces = ForceFindingsSerializer(many=True)
+
+
 class NationalSerializer(serializers.Serializer):
     edition = serializers.CharField(allow_null=True)
     period = serializers.CharField()
@@ -185,3 +227,4 @@ class NationalSerializer(serializers.Serializer):
     regions = RegionSummarySerializer(many=True)
     capacity = CapacitySummarySerializer()
     trends = TrendsSerializer(allow_null=True)
+    inspection = NationalInspectionSerializer(allow_null=True)

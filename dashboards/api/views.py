@@ -30,6 +30,7 @@ from dashboards.api.serializers import CapacitySummarySerializer, ForceDashboard
 from dashboards.forms import CapacityFilterForm, NationalFilterForm
 from dashboards.views import require_national
 from forces.selectors import force_choices
+from inspection import selectors as inspection_selectors
 
 DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such force, or one you do not act for")
@@ -70,7 +71,8 @@ class ForceDashboardAPIView(APIView):
         if period is not None and not PERIOD_RE.match(period):
             raise ValidationError({"period": ["Enter the reporting period as a financial year, like 2025/26"]})
         board = selectors.force_dashboard(user=request.user, force=force, period=period)
-        return Response(data.force_dashboard_data(board))
+        inspection = inspection_selectors.force_inspection(user=request.user, force_id=force.id, details=False)
+        return Response(data.force_dashboard_data(board, inspection))
 
 
 class NationalDashboardAPIView(APIView):
@@ -117,7 +119,8 @@ class NationalDashboardAPIView(APIView):
         )
         if request.accepted_renderer.format == "csv":
             return exports.national_download(view)
-        return Response(data.national_data(view, region=region, body_type=body_type))
+        inspection = inspection_selectors.national_inspection(user=request.user, region=region)
+        return Response(data.national_data(view, region=region, body_type=body_type, inspection=inspection))
 
 
 class CapacityDashboardAPIView(APIView):

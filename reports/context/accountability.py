@@ -36,6 +36,7 @@ from assessments.snapshots import snapshot_content, snapshot_sha256
 from capabilities.models import Requirement
 from core.checkpoints import audit_checkpoint
 from forces.models import BodyType
+from inspection.selectors import report_inspection
 from reports.context.common import (
     ACCOUNTABILITY_TEMPLATE,
     TEMPLATE_VERSION,
@@ -64,7 +65,9 @@ def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | 
     return content, snapshot_sha256(payload_of(content))
 
 
-def _accountability_hash(content_sha256: str, *, frozen: bool, previous: Previous | None) -> str:
+def _accountability_hash(
+    content_sha256: str, *, frozen: bool, previous: Previous | None, inspection: dict | None = None
+) -> str:
     return payload_sha256(
         {
             "kind": "accountability",
@@ -78,6 +81,9 @@ def _accountability_hash(content_sha256: str, *, frozen: bool, previous: Previou
             # An unpublished report counts overdue actions as at the day it is built (a published one
             # as at its publication, which its snapshot already fixes).
             "as_of": None if frozen else timezone.localdate().isoformat(),
+            # HMIC's requests and findings are live rows, not part of the snapshot: a new finding or
+            # answer is a new report.
+            "inspection": payload_sha256(inspection) if inspection else None,
         }
     )
 
@@ -86,7 +92,19 @@ def accountability_input_hash(assessment: Assessment) -> str:
     """For a published assessment: its Snapshot.sha256, the previous period's published snapshot's,
     the kind and the template version (two queries)."""
     content, content_sha256 = _accountability_source(assessment)
-    return _accountability_hash(content_sha256, frozen=content is None, previous=previous_published(assessment))
+    return _accountability_hash(
+        content_sha256,
+        frozen=content is None,
+        previous=previous_published(assessment),
+        inspection=_inspection(assessment),
+    )
+
+
+def _inspection(assessment: Assessment) -> dict | None:
+    """The force's HMIC requests and findings for the period (None when there are none, so a report
+    with none keeps the hash it had before the workspace existed)."""
+    found = report_inspection(force_id=assessment.force_id, period=assessment.period)
+    return found if found["requests"] or found["findings"] else None
 
 
 #: Each workflow step as the record of a report says it (never the internal action code).
@@ -157,6 +175,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     # edition's wording never changes once loaded, so the catalogue supplies the stem.
     lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
     previous = previous_published(assessment)
+    inspection = _inspection(assessment)
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -255,6 +274,12 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         ],
         "content_sha256": content_sha256,
         **_capacity_context(content),
+        "inspection_requests": [
+            {**r, "due_date": govuk_date_text(r["due_date"])} for r in (inspection or {}).get("requests", [])
+        ],
+        "inspection_findings": [
+            {**f, "found_on": govuk_date_text(f["found_on"])} for f in (inspection or {}).get("findings", [])
+        ],
         # The audit chain as it stood when this report was built (not in the input hash: the same
         # content is the same report; a rebuild prints a later checkpoint).
         "audit_checkpoint": audit_checkpoint() if frozen else None,
@@ -263,7 +288,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         template=ACCOUNTABILITY_TEMPLATE,
         title=title,
         context=context,
-        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous),
+        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous, inspection=inspection),
     )
 
 

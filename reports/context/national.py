@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +23,8 @@ from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
 from capacity.selectors import summarise
 from forces.models import Force, Region
+from inspection.models import FindingKind
+from inspection.selectors import period_finding_counts
 from reports.context.common import (
     NATIONAL_TEMPLATE,
     TEMPLATE_VERSION,
@@ -50,6 +52,8 @@ class NationalInputs:
     commitments: list[CapacityCommitment]
     capabilities: list[CapacityCapability]
     expectations: list[ExpectedContribution]
+    #: [[force id, kind, number], ...]: HMIC's findings for the period (inspection).
+    findings: list[list] = field(default_factory=list)
 
     def hash(self) -> str:
         return payload_sha256(
@@ -72,6 +76,8 @@ class NationalInputs:
                     [c.force_id, c.capability_id, c.committed, c.available, c.notice_period_hours, c.as_of.isoformat()]
                     for c in self.commitments
                 ],
+                # Left out when there are none, so an overview without findings keeps its hash.
+                **({"findings": self.findings} if self.findings else {}),
             }
         )
 
@@ -111,6 +117,7 @@ def national_inputs(*, edition: Edition, period: str, region: Region | None, as_
                 "force_id", "capability_id"
             )
         ),
+        findings=period_finding_counts(force_ids=[f.id for f in forces], period=period),
     )
 
 
@@ -266,8 +273,27 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         "capacity_complete": summary.complete,
         "capacity_illustrative": summary.illustrative,
         "has_capacity": bool(inputs.capabilities),
+        **_findings_context(inputs),
     }
     return Prepared(template=NATIONAL_TEMPLATE, title=title, context=context, input_hash=inputs.hash())
+
+
+def _findings_context(inputs: NationalInputs) -> dict:
+    """HMIC's findings for the period by kind: a row per force that has any, and the totals."""
+    kinds = list(FindingKind)
+    by_force: dict[int, Counter] = {}
+    for force_id, kind, count in inputs.findings:
+        by_force.setdefault(force_id, Counter())[kind] = count
+    rows = [
+        {"name": f.name, "region": f.region.name, "counts": [by_force[f.id].get(k.value, 0) for k in kinds]}
+        for f in inputs.forces
+        if f.id in by_force
+    ]
+    return {
+        "finding_kinds": [str(k.label) for k in kinds],
+        "finding_rows": rows,
+        "finding_totals": [sum(row["counts"][i] for row in rows) for i in range(len(kinds))],
+    }
 
 
 def _picture_rows(axes: Axes, picture: dict[tuple[str, str], Counter], levels: list) -> list[dict]:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from assessments.models import AssessmentStatus
-from capabilities.models import CapacityCapability
+from capabilities.models import CapacityCapability, Requirement
 from capabilities.services import capacity_capabilities_load
 from capacity.services import capacity_commitment_create
+from core.roles import Role
+from inspection import services as inspection_services
 
 S = AssessmentStatus
 
@@ -22,11 +25,11 @@ LARGE = {
 }
 # The page ceilings include the session, user, roles and memberships lookups of a signed-in request.
 CEILINGS = {
-    "/dashboard/": 22,
-    "/national/": 27,
+    "/dashboard/": 24,  # 22, and the force's HMIC requests and findings (inspection)
+    "/national/": 30,  # 27, and findings and open requests per force (inspection)
     "/national/export.csv": 27,
-    "/api/v1/dashboard/force/west-midlands/": 20,
-    "/api/v1/dashboard/national/": 25,
+    "/api/v1/dashboard/force/west-midlands/": 22,  # 20, and the force's requests and findings
+    "/api/v1/dashboard/national/": 28,  # 25, and findings and open requests per force
     "/api/v1/dashboard/capacity/?period=2025/26": 8,
     "/capacity/?period=2025/26": 10,
     "/api/v1/capacity/": 8,
@@ -59,6 +62,25 @@ def _populate(build, forces, make_user, size) -> None:
                     notice_period_hours=2,
                     as_of=dt.date(2025, 4, 1),
                 )
+    inspector = make_user(Role.INSPECTOR, None, "queries-inspector")
+    requirement = Requirement.objects.order_by("id").first()
+    for code in size["forces"]:
+        for n in range(size["extras"]):
+            inspection_services.evidence_request_create(
+                user=inspector,
+                force=forces[code],
+                requirements=[requirement],
+                text=f"Request {n}",
+                due_date=timezone.localdate(),
+            )
+            inspection_services.finding_create(
+                user=inspector,
+                force=forces[code],
+                requirement=requirement,
+                kind="recommendation",
+                text=f"Finding {n}",
+                period="2025/26",
+            )
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])

@@ -89,6 +89,16 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
         assert files.count() == 3
         assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)
     assert Assessment.objects.count() == 6
+    # The HMIC workspace: requests and findings for the demo forces, created once.
+    from django.utils import timezone
+
+    from inspection.models import EvidenceRequest, Finding
+
+    assert EvidenceRequest.objects.count() == 3 and Finding.objects.count() == 4
+    kent_request = EvidenceRequest.objects.get(force__code="kent")
+    assert kent_request.status == "answered" and kent_request.answer_evidence.exists()
+    assert kent_request.due_date > timezone.localdate()
+    assert Finding.objects.filter(force__code="kent", period=this_year).exclude(response="").count() == 1
 
 
 def test_every_demo_person_has_a_name_and_job_title_and_each_force_an_administrator(forces):

@@ -1,8 +1,8 @@
 """One test that walks every URL pattern and API route.
 
 A world is built for West Midlands (a published assessment with evidence, a departure, an action
-owned by its staff member, a closed challenge, a report job and capacity figures), each carrying a
-marker string. Then:
+owned by its staff member, a closed challenge, a report job, capacity figures, deadlines, and an HMIC
+evidence request and finding), each carrying a marker string. Then:
 
 - anonymous users are sent to sign in (pages) or refused (API) on every route;
 - every signed-in role gets no server error anywhere;
@@ -21,6 +21,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments import services, workflow
 from assessments.models import AssessmentStatus
@@ -32,6 +33,7 @@ from core.roles import Role
 from core.tokens import token_create
 from cycle.services import period_deadlines_save
 from forces.models import Force
+from inspection import services as inspection_services
 from people import services as people_services
 from people import sso as people_sso
 from people.models import PendingSsoUser
@@ -191,6 +193,22 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         force=home,
     )
     mapping = people_sso.mapping_create(user=admin, group=f"{MARKER}-group", role="staff", force=home)
+    inspector = make_user(Role.INSPECTOR, None, "world-inspector")
+    evidence_request = inspection_services.evidence_request_create(
+        user=inspector,
+        force=home,
+        requirements=[response.requirement],
+        text=f"{MARKER} evidence request",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    finding = inspection_services.finding_create(
+        user=inspector,
+        force=home,
+        requirement=response.requirement,
+        kind="cause-of-concern",
+        text=f"{MARKER} finding",
+        period="2024/25",
+    )
     access_request = PendingSsoUser.objects.create(
         provider="sso", uid="wm-uid", email="wm.newcomer@example.police.uk", name=f"{MARKER} newcomer", force=home
     )
@@ -204,6 +222,8 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
     )[0]
     return {
         "deadlines": deadlines,
+        "evidence_request": evidence_request,
+        "finding": finding,
         "sso_mapping": mapping,
         "sso_request": access_request,
         "expected": expected,
@@ -248,7 +268,11 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
     values = {}
     for kwarg in kwargs:
         if kwarg == "pk":
-            if name.startswith("api-"):
+            if name.startswith(("api-evidence-request", "inspection:request")):
+                values["pk"] = world["evidence_request"].pk
+            elif name.startswith(("api-finding", "inspection:finding")):
+                values["pk"] = world["finding"].pk
+            elif name.startswith("api-"):
                 values["pk"] = api_pk[name.removeprefix("api-").rsplit("-", 1)[0].split("-")[0]]
             elif name.startswith("assessments:evidence"):
                 values["pk"] = world["evidence"].pk
@@ -272,6 +296,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
             values[kwarg] = "abc123"
         elif kwarg == "ref":
             values["ref"] = world["response"].requirement.ref
+        elif kwarg == "evidence_pk":
+            values["evidence_pk"] = world["evidence"].pk
         elif kwarg == "challenge_pk":
             values["challenge_pk"] = world["challenge"].pk
         elif kwarg == "departure_pk":
@@ -354,6 +380,10 @@ def test_other_forces_staff_never_see_west_midlands_in_lists(world, other, reque
         "api-assessment-list": "?force=west-midlands",
         "assessments:evidence-list": "?force=west-midlands",
         "api-capacity-list": "?force=west-midlands",
+        "api-evidence-request-list": "?force=west-midlands",
+        "api-finding-list": "?force=west-midlands",
+        "inspection:requests": "?force=west-midlands",
+        "inspection:findings": "?force=west-midlands",
     }
     for name, (_route, kwargs) in sorted(_routes().items()):
         if kwargs:

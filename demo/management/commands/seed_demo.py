@@ -8,6 +8,7 @@ from assessments import notifications
 from demo.accounts import DEMO_FORCES, demo_accounts_create
 from demo.assessments import demo_assessments_create, demo_years
 from demo.cycle import demo_deadlines_seed
+from demo.inspection import demo_inspection_create
 from demo.national import demo_capacity_seed
 
 
@@ -40,9 +41,12 @@ class Command(BaseCommand):
             created = demo_assessments_create(DEMO_FORCES)
         figures = demo_capacity_seed(DEMO_FORCES, demo_years())
         deadlines = demo_deadlines_seed()
+        with notifications.suppressed():
+            inspection = demo_inspection_create(demo_years()[1])
         self.stdout.write(
             self.style.SUCCESS(
-                f"{created} demo assessments, {figures} capacity figures and {deadlines} periods' deadlines created"
+                f"{created} demo assessments, {figures} capacity figures, {deadlines} periods' deadlines and "
+                f"{inspection} HMIC requests and findings created"
             )
         )
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
