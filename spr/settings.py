@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "threats",
     "capabilities",
     "capacity",
+    "collaboration",
     "assessments",
     "reports",
     "dashboards",

@@ -12,7 +12,7 @@ that start an assessment and answer a requirement, `records` those for evidence,
 actions, and `workflow` those of the workflow and challenges; callers import from this package.
 """
 
-from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm
+from assessments.forms.records import ActionForm, DepartureForm, EvidenceForm, EvidenceShareForm
 from assessments.forms.responses import RESPONSE_ERROR_FIELDS, AssessmentCreateForm, ResponseForm
 from assessments.forms.workflow import (
     ChallengeForm,
@@ -50,6 +50,7 @@ __all__ = [
     "DateBoundField",
     "DepartureForm",
     "EvidenceForm",
+    "EvidenceShareForm",
     "GovukCheckboxSelectMultiple",
     "GovukChoiceField",
     "GovukDateField",

@@ -18,6 +18,8 @@ from assessments.selectors.common import (
 from assessments.selectors.records import (
     action_list,
     departure_list,
+    evidence_citable,
+    evidence_cited,
     evidence_get,
     evidence_list,
     overdue_actions,
@@ -76,6 +78,8 @@ __all__ = [
     "challenge_list",
     "challenge_url",
     "departure_list",
+    "evidence_citable",
+    "evidence_cited",
     "evidence_get",
     "evidence_list",
     "overdue_actions",

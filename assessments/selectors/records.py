@@ -3,7 +3,7 @@ actions, and the requirements an assessment's records can refer to."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
     queryset = (
         Evidence.objects.visible_to(user)
         .select_related("force", "created_by", "created_by__profile")
+        .prefetch_related("shared_with")
         .annotate(response_count=Count("responses", distinct=True))
     )
     if force_id is not None:
@@ -30,8 +31,44 @@ def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
 
 def evidence_get(*, user, pk) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.visible_to(user).select_related("force", "created_by", "created_by__profile"), pk=pk
+        Evidence.objects.visible_to(user)
+        .select_related("force", "created_by", "created_by__profile", "agreement")
+        .prefetch_related("shared_with"),
+        pk=pk,
     )
+
+
+def _mark_citations(items: list[Evidence], force_id: int) -> list[Evidence]:
+    """Set `citation` on each item, as a response of `force_id` cites it: "own", "shared" (another
+    force shares it now) or "withdrawn" (cited while shared; the owner has since withdrawn sharing)."""
+    for item in items:
+        if item.force_id == force_id:
+            item.citation = "own"
+        elif any(force.pk == force_id for force in item.shared_with.all()):
+            item.citation = "shared"
+        else:
+            item.citation = "withdrawn"
+    return items
+
+
+def evidence_citable(*, force_id: int, linked_ids=()) -> list[Evidence]:
+    """What a response (or departure) of `force_id` may cite: the force's library, items other
+    forces share with it, and items it already cites (`linked_ids`) even if no longer shared; each
+    with its `citation` (three queries)."""
+    mine = Evidence.objects.of_forces([force_id]).values("id")
+    items = list(
+        Evidence.objects.filter(Q(id__in=mine) | Q(id__in=list(linked_ids)))
+        .select_related("force")
+        .prefetch_related("shared_with")
+        .order_by("title", "id")
+    )
+    return _mark_citations(items, force_id)
+
+
+def evidence_cited(*, response) -> list[Evidence]:
+    """The items a response cites, each with its `citation` (two queries)."""
+    items = list(response.evidence.select_related("force").prefetch_related("shared_with").order_by("title", "id"))
+    return _mark_citations(items, response.assessment.force_id)
 
 
 def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[Departure]:
