@@ -22,6 +22,7 @@ from assessments.views.common import FORM_METHODS, conflict_page, form_status, m
 from collaboration.selectors import agreements_of_force
 from core.roles import sees_all_forces
 from forces.models import Force
+from forces.scoping import force_ids_for
 
 
 def _evidence_forces(user):
@@ -51,6 +52,7 @@ def evidence_list_view(request):
             "forces": list(Force.objects.order_by("name").values_list("code", "name")) if national else [],
             "force_filter": force_filter,
             "can_add": _evidence_forces(request.user).exists(),
+            "own_force_ids": force_ids_for(request.user),
         },
     )
 
