@@ -3,7 +3,7 @@ actions, and the requirements an assessment's records can refer to."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -21,7 +21,6 @@ def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
     queryset = (
         Evidence.objects.visible_to(user)
         .select_related("force", "created_by", "created_by__profile")
-        .prefetch_related("shared_with")
         .annotate(response_count=Count("responses", distinct=True))
     )
     if force_id is not None:
@@ -38,37 +37,33 @@ def evidence_get(*, user, pk) -> Evidence:
     )
 
 
-def _mark_citations(items: list[Evidence], force_id: int) -> list[Evidence]:
-    """Set `citation` on each item, as a response of `force_id` cites it: "own", "shared" (another
-    force shares it now) or "withdrawn" (cited while shared; the owner has since withdrawn sharing)."""
+def _with_citations(queryset: QuerySet[Evidence], force_id: int) -> list[Evidence]:
+    """The items, each with its `citation` as a response of `force_id` cites it: "own", "shared"
+    (another force shares it now) or "withdrawn" (cited while shared; the owner has since withdrawn
+    sharing). One query."""
+    shared_here = Evidence.shared_with.through.objects.filter(evidence_id=OuterRef("pk"), force_id=force_id)
+    items = list(
+        queryset.select_related("force").annotate(shared_here=Exists(shared_here)).order_by("title", "id")
+    )
     for item in items:
         if item.force_id == force_id:
             item.citation = "own"
-        elif any(force.pk == force_id for force in item.shared_with.all()):
-            item.citation = "shared"
         else:
-            item.citation = "withdrawn"
+            item.citation = "shared" if item.shared_here else "withdrawn"
     return items
 
 
 def evidence_citable(*, force_id: int, linked_ids=()) -> list[Evidence]:
     """What a response (or departure) of `force_id` may cite: the force's library, items other
-    forces share with it, and items it already cites (`linked_ids`) even if no longer shared; each
-    with its `citation` (three queries)."""
+    forces share with it, and items it already cites (`linked_ids`, a list or a subquery) even if no
+    longer shared; each with its `citation` (one query)."""
     mine = Evidence.objects.of_forces([force_id]).values("id")
-    items = list(
-        Evidence.objects.filter(Q(id__in=mine) | Q(id__in=list(linked_ids)))
-        .select_related("force")
-        .prefetch_related("shared_with")
-        .order_by("title", "id")
-    )
-    return _mark_citations(items, force_id)
+    return _with_citations(Evidence.objects.filter(Q(id__in=mine) | Q(id__in=linked_ids)), force_id)
 
 
 def evidence_cited(*, response) -> list[Evidence]:
-    """The items a response cites, each with its `citation` (two queries)."""
-    items = list(response.evidence.select_related("force").prefetch_related("shared_with").order_by("title", "id"))
-    return _mark_citations(items, response.assessment.force_id)
+    """The items a response cites, each with its `citation` (one query)."""
+    return _with_citations(Evidence.objects.filter(responses=response), response.assessment.force_id)
 
 
 def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[Departure]:

@@ -16,6 +16,7 @@ from assessments.models import (
     ResponseStatus,
 )
 from capabilities.models import Area, Requirement
+from collaboration.selectors import agreements_by_requirement
 from core.links import reverser
 from core.text import short_text
 from threats.models import Threat
@@ -31,6 +32,7 @@ class TaskItem:
     status: ResponseStatus
     threats: tuple[str, ...] = ()  # names, or just "All threats" for a requirement that serves every one
     areas: tuple[str, ...] = ()
+    agreements: tuple[str, ...] = ()  # titles of the force's collaboration agreements that deliver it
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
 def task_list(*, assessment: Assessment) -> TaskList:
     """The GOV.UK task list: responses grouped by the edition's sections (each requirement once, with
     its threats and areas to show as tags), and by threat and by area, with their statuses, in five
-    queries whatever the size of the edition.
+    queries whatever the size of the edition (six with the force's collaboration agreements).
 
     In `by_threat` a requirement serving several threats appears under each of them.
     """
@@ -129,6 +131,7 @@ def task_list(*, assessment: Assessment) -> TaskList:
         "requirement_id", "area_id"
     ):
         areas_of[rid].append(area_id)
+    delivered = agreements_by_requirement(force_id=assessment.force_id, requirement_ids=ids)
     threat_name = {threat.id: threat.name for threat in threats}
     area_name = {area.id: area.name for area in areas}
     order = {threat.id: n for n, threat in enumerate(threats)}
@@ -149,6 +152,7 @@ def task_list(*, assessment: Assessment) -> TaskList:
             if every
             else tuple(threat_name[t] for t in sorted(mine, key=order.__getitem__)),
             areas=tuple(area_name[a] for a in sorted(areas_of[requirement.id], key=list(area_name).index)),
+            agreements=tuple(delivered.get(requirement.id, ())),
         )
         section = by_section.setdefault(
             requirement.section, TaskGroup(f"section-{len(by_section) + 1}", requirement.section)

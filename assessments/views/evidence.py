@@ -52,7 +52,7 @@ def evidence_list_view(request):
             "forces": list(Force.objects.order_by("name").values_list("code", "name")) if national else [],
             "force_filter": force_filter,
             "can_add": _evidence_forces(request.user).exists(),
-            "own_force_ids": force_ids_for(request.user),
+            "own_force_ids": [] if national else force_ids_for(request.user),
         },
     )
 

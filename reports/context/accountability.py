@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +35,8 @@ from assessments.records import (
 )
 from assessments.snapshots import snapshot_content, snapshot_sha256
 from capabilities.models import Requirement
+from collaboration.models import AgreementParty
+from collaboration.selectors import agreements_of_force
 from core.checkpoints import audit_checkpoint
 from forces.models import BodyType
 from reports.context.common import (
@@ -64,9 +67,13 @@ def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | 
     return content, snapshot_sha256(payload_of(content))
 
 
-def _accountability_hash(content_sha256: str, *, frozen: bool, previous: Previous | None) -> str:
+def _accountability_hash(
+    content_sha256: str, *, frozen: bool, previous: Previous | None, agreements: list[dict]
+) -> str:
     return payload_sha256(
         {
+            # The force's collaboration agreements are live records, not part of the snapshot.
+            "agreements": agreements,
             "kind": "accountability",
             "template": TEMPLATE_VERSION,
             # What the report reads a stored snapshot as: an older snapshot is upgraded to this shape.
@@ -86,7 +93,12 @@ def accountability_input_hash(assessment: Assessment) -> str:
     """For a published assessment: its Snapshot.sha256, the previous period's published snapshot's,
     the kind and the template version (two queries)."""
     content, content_sha256 = _accountability_source(assessment)
-    return _accountability_hash(content_sha256, frozen=content is None, previous=previous_published(assessment))
+    return _accountability_hash(
+        content_sha256,
+        frozen=content is None,
+        previous=previous_published(assessment),
+        agreements=agreements_context(assessment.force_id),
+    )
 
 
 #: Each workflow step as the record of a report says it (never the internal action code).
@@ -127,6 +139,36 @@ def _capacity_context(content: AssessmentContent) -> dict:
     }
 
 
+def agreements_context(force_id: int) -> list[dict]:
+    """The force's collaboration agreements as the report lists them (plain values, so they also
+    go into the input hash): title, basis, lead force, parties and whether each has confirmed, the
+    requirements delivered, dates and whether the review is overdue. Three queries."""
+    rows = (
+        agreements_of_force(force_id)
+        .select_related("lead_force")
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("force").order_by("force__name")),
+            Prefetch("requirements", queryset=Requirement.objects.order_by("position")),
+        )
+        .order_by("title", "id")
+    )
+    return [
+        {
+            "title": agreement.title,
+            "basis": str(agreement.basis_label),
+            "lead_force": agreement.lead_force.name,
+            "parties": [
+                {"force": party.force.name, "confirmed": party.is_confirmed} for party in agreement.parties.all()
+            ],
+            "requirements": [requirement.ref for requirement in agreement.requirements.all()],
+            "start_date": govuk_date_text(agreement.start_date),
+            "review_date": govuk_date_text(agreement.review_date) if agreement.review_date else "",
+            "review_overdue": agreement.is_review_overdue,
+        }
+        for agreement in rows
+    ]
+
+
 def _who(person: Person | None) -> str:
     """How the report names a person: "Name, job title" (the name alone, or the username, where the
     record has no more)."""
@@ -157,6 +199,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     # edition's wording never changes once loaded, so the catalogue supplies the stem.
     lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
     previous = previous_published(assessment)
+    agreements = agreements_context(assessment.force_id)
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -254,6 +297,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
             for t in content.transitions
         ],
         "content_sha256": content_sha256,
+        "agreements": agreements,
         **_capacity_context(content),
         # The audit chain as it stood when this report was built (not in the input hash: the same
         # content is the same report; a rebuild prints a later checkpoint).
@@ -263,7 +307,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         template=ACCOUNTABILITY_TEMPLATE,
         title=title,
         context=context,
-        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous),
+        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous, agreements=agreements),
     )
 
 

@@ -19,8 +19,8 @@ REF = "3.2(a)(ii)"
 #: The most queries each page may run (session, user, roles and memberships included).
 MAX_QUERIES = {
     "list": 8,
-    "detail": 12,
-    "response": 14,  # one of them: the refs for "requirement n of 38" and previous and next
+    "detail": 13,  # one of them: the force's collaboration agreements, for "Delivered under agreement"
+    "response": 15,  # two: the refs for "requirement n of 38" and previous and next; cited evidence's sharing
     "check": 11,
     "evidence": 8,
     "departures": 7,
