@@ -42,9 +42,7 @@ def _with_citations(queryset: QuerySet[Evidence], force_id: int) -> list[Evidenc
     (another force shares it now) or "withdrawn" (cited while shared; the owner has since withdrawn
     sharing). One query."""
     shared_here = Evidence.shared_with.through.objects.filter(evidence_id=OuterRef("pk"), force_id=force_id)
-    items = list(
-        queryset.select_related("force").annotate(shared_here=Exists(shared_here)).order_by("title", "id")
-    )
+    items = list(queryset.select_related("force").annotate(shared_here=Exists(shared_here)).order_by("title", "id"))
     for item in items:
         if item.force_id == force_id:
             item.citation = "own"
