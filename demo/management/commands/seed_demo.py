@@ -1,3 +1,4 @@
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import notifications
 from demo.accounts import DEMO_FORCES, demo_accounts_create
 from demo.assessments import demo_assessments_create, demo_years
+from demo.collaboration import demo_agreements_seed
 from demo.national import demo_capacity_seed
 
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             "--scale",
             choices=["demo", "national"],
             default="demo",
-            help="demo (default): three forces; national: every force, the three periods up to today's, in bulk",
+            help="demo (default): four forces; national: every force, the three periods up to today's, in bulk",
         )
 
     def handle(self, *args, force: bool = False, scale: str = "demo", **options):
@@ -38,7 +40,13 @@ class Command(BaseCommand):
         with notifications.suppressed():
             created = demo_assessments_create(DEMO_FORCES)
         figures = demo_capacity_seed(DEMO_FORCES, demo_years())
-        self.stdout.write(self.style.SUCCESS(f"{created} demo assessments and {figures} capacity figures created"))
+        agreements = demo_agreements_seed(start=dt.date(2024, 4, 1), review=dt.date(2027, 3, 31))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{created} demo assessments, {figures} capacity figures and {agreements} collaboration agreements "
+                "created"
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
         for account in accounts:
             self.stdout.write(
