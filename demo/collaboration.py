@@ -22,6 +22,7 @@ from assessments.models import Evidence
 from capabilities.models import Requirement
 from collaboration import services
 from collaboration.models import Agreement, StatutoryBasis
+from demo.national.common import period_dates
 from forces.models import Force
 from threats.models import Edition
 
@@ -32,8 +33,12 @@ SHARED_TITLE = "ERSOU quarterly tasking summary (demo)"
 
 
 @transaction.atomic
-def demo_agreements_seed(*, start: dt.date, review: dt.date) -> int:
-    """Record the regional organised crime units as agreements if missing; returns how many were made."""
+def demo_agreements_seed(last_year: str, this_year: str) -> int:
+    """Record the regional organised crime units as agreements if missing; returns how many were made.
+    Dates are relative to the demo's periods: in force since last period began, reviewed at the end
+    of the period in progress."""
+    start = period_dates(last_year)[0]
+    review = period_dates(this_year)[1]
     users = get_user_model().objects
     admin = users.get(username="admin")
     edition = Edition.objects.filter(code=EDITION).first()
@@ -64,11 +69,11 @@ def demo_agreements_seed(*, start: dt.date, review: dt.date) -> int:
             review_date=review,
         )
         created += 1
-    _share_one_item()
+    _share_one_item(evidence_date=start)
     return created
 
 
-def _share_one_item() -> None:
+def _share_one_item(*, evidence_date: dt.date) -> None:
     """Kent shares one reference under ERSOU's agreement, so Essex's demo accounts can cite it."""
     agreement = Agreement.objects.filter(title__startswith="ERSOU", lead_force__code="kent").first()
     staff = get_user_model().objects.filter(username="staff-kent").first()
@@ -82,7 +87,7 @@ def _share_one_item() -> None:
         kind="reference",
         title=SHARED_TITLE,
         owner="ERSOU tasking and coordination",
-        evidence_date=dt.date(2025, 3, 31),
+        evidence_date=evidence_date,
         reference="DEMO-ERSOU-TASKING",
     )
     sharing.evidence_share(user=staff, evidence=item, agreement=agreement)

@@ -1,4 +1,3 @@
-import datetime as dt
 import time
 
 from django.conf import settings
@@ -40,7 +39,7 @@ class Command(BaseCommand):
         with notifications.suppressed():
             created = demo_assessments_create(DEMO_FORCES)
         figures = demo_capacity_seed(DEMO_FORCES, demo_years())
-        agreements = demo_agreements_seed(start=dt.date(2024, 4, 1), review=dt.date(2027, 3, 31))
+        agreements = demo_agreements_seed(*demo_years())
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} demo assessments, {figures} capacity figures and {agreements} collaboration agreements "
