@@ -57,6 +57,11 @@ def agreement_detail_view(request, pk: int):
             "can_change": can_change_agreement(request.user, agreement),
             "requirements": list(agreement.requirements.all()),
             "capabilities": list(agreement.capabilities.all()),
+            # The agreement's documents are evidence items shared under it (assessments' upload rules
+            # apply); read through the reverse relation so this app never imports assessments.
+            "documents": list(
+                agreement.evidence.visible_to(request.user).select_related("force").order_by("title", "id")
+            ),
         },
     )
 

@@ -93,6 +93,11 @@ def test_a_partner_reads_downloads_and_cites_but_never_changes(shared_item, esse
     assert shared_item.title == "ERSOU tasking report"
 
 
+def test_the_agreement_page_lists_its_documents(shared_item, ersou, essex_staff):
+    page = client_for(essex_staff).get(reverse("collaboration:agreement-detail", args=[ersou.pk])).content.decode()
+    assert "ERSOU tasking report" in page and "(from Kent Police)" in page
+
+
 def test_a_force_outside_the_agreement_gets_404(shared_item, wm_staff):
     client = client_for(wm_staff)
     for name in ("assessments:evidence-detail", "assessments:evidence-download", "api-evidence-detail"):
