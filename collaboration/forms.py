@@ -115,3 +115,29 @@ class AgreementForm(forms.Form):
 
 class ConfirmAgreementForm(forms.Form):
     """No fields: the button is the confirmation (the CSRF token makes it a form)."""
+
+
+class AgreementChangeForm(AgreementForm):
+    """The lead force changes an agreement's details, what it delivers and its dates (never its lead
+    force or parties)."""
+
+    def __init__(self, *args, agreement, **kwargs):
+        requirements = list(agreement.requirements.select_related("edition").order_by("position"))
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": agreement.title,
+                "statutory_basis": agreement.statutory_basis,
+                "statutory_basis_other": agreement.statutory_basis_other,
+                "description": agreement.description,
+                "edition": requirements[0].edition_id if requirements else None,
+                "requirements": ", ".join(item.ref for item in requirements),
+                "capabilities": [str(pk) for pk in agreement.capabilities.values_list("pk", flat=True)],
+                "start_date": agreement.start_date,
+                "review_date": agreement.review_date,
+                "end_date": agreement.end_date,
+            },
+        )
+        lead = type(agreement.lead_force).objects.filter(pk=agreement.lead_force_id)
+        super().__init__(*args, lead_forces=lead, partner_forces=[], **kwargs)
+        del self.fields["partners"]

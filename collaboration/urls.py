@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.agreement_list_view, name="agreement-list"),
     path("new/", views.agreement_create_view, name="agreement-create"),
     path("<id:pk>/", views.agreement_detail_view, name="agreement-detail"),
+    path("<id:pk>/change/", views.agreement_edit_view, name="agreement-edit"),
     path("<id:pk>/confirm/", views.agreement_confirm_view, name="agreement-confirm"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collaboration import selectors, services
-from collaboration.forms import AgreementForm
+from collaboration.forms import AgreementChangeForm, AgreementForm
 from collaboration.permissions import can_change_agreement, can_confirm_party, can_record_agreement
 from core.forms.govuk import add_service_errors
 from core.roles import sees_all_forces
@@ -106,6 +106,39 @@ def agreement_create_view(request):
             return redirect("collaboration:agreement-detail", pk=agreement.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "collaboration/agreement_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def agreement_edit_view(request, pk: int):
+    """The lead force's staff change an agreement (a party reads it but is refused here)."""
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    if not can_change_agreement(request.user, agreement):
+        raise PermissionDenied(gettext("Only the lead force can change this agreement"))
+    form = AgreementChangeForm(request.POST if request.method == "POST" else None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_update(
+                user=request.user,
+                agreement=agreement,
+                title=data["title"],
+                statutory_basis=data["statutory_basis"],
+                statutory_basis_other=data["statutory_basis_other"],
+                description=data["description"],
+                requirements=data["requirements"],
+                capabilities=data["capability_objects"],
+                start_date=data["start_date"],
+                review_date=data["review_date"],
+                end_date=data["end_date"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, gettext("‘%(title)s’ has been changed") % {"title": data["title"]})
+            return redirect("collaboration:agreement-detail", pk=agreement.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "collaboration/agreement_form.html", {"form": form, "agreement": agreement}, status=status)
 
 
 @require_POST

@@ -228,3 +228,41 @@ def test_register_and_api_list_run_a_constant_number_of_queries(
         assert client.get(reverse("collaboration:agreement-list")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("api-agreement-list")).json()["count"] == 6
+
+
+def test_the_lead_force_changes_an_agreement_and_the_change_is_audited(ersou, kent_staff, essex_staff):
+    kent = client_for(kent_staff)
+    url = reverse("collaboration:agreement-edit", args=[ersou.pk])
+    form = kent.get(url).content.decode()
+    assert "Change a collaboration agreement" in form and 'value="4.1(c), 6.4"' in form
+    answer = kent.post(
+        url,
+        {
+            "title": "ERSOU agreement (2025 revision)",
+            "statutory_basis": "s22a",
+            "edition": str(ersou.requirements.first().edition_id),
+            "requirements": "4.1(c)",
+            "start_date_day": "1",
+            "start_date_month": "4",
+            "start_date_year": "2024",
+            "review_date_day": "31",
+            "review_date_month": "3",
+            "review_date_year": "2030",
+        },
+    )
+    assert answer.status_code == 302
+    ersou.refresh_from_db()
+    assert ersou.title == "ERSOU agreement (2025 revision)" and not ersou.is_review_overdue
+    assert list(ersou.requirements.values_list("ref", flat=True)) == ["4.1(c)"]
+    change = AuditEntry.objects.filter(model="collaboration.agreement", action=AuditEntry.Action.CHANGED).get()
+    assert change.changes["requirements"] == [["4.1(c)", "6.4"], ["4.1(c)"]]
+    # A party reads the agreement but may not change it: no link, and the page refuses.
+    essex = client_for(essex_staff)
+    assert (
+        "Change this agreement"
+        not in essex.get(reverse("collaboration:agreement-detail", args=[ersou.pk])).content.decode()
+    )
+    assert essex.get(url).status_code == 403
+    assert essex.post(url, {"title": "Taken over"}).status_code == 403
+    ersou.refresh_from_db()
+    assert ersou.title == "ERSOU agreement (2025 revision)"
