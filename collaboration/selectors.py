@@ -13,7 +13,10 @@ from django.utils import timezone
 
 from capabilities.models import Requirement
 from collaboration.models import Agreement, AgreementParty
+from collaboration.permissions import CONFIRMING_ROLES
+from core.roles import has_role
 from forces.models import Force, Region
+from forces.scoping import force_ids_for
 
 
 def _parties() -> Prefetch:
@@ -123,3 +126,15 @@ def party_force_choices(*, lead_force: Force | None = None) -> QuerySet[Force]:
     """Forces that may be named as parties: every force (force facts are public), but the lead."""
     forces = Force.objects.select_related("region").order_by("name")
     return forces.exclude(pk=lead_force.pk) if lead_force is not None else forces
+
+
+def parties_to_confirm(*, user) -> list[AgreementParty]:
+    """The unconfirmed parts of agreements the user may confirm for their forces (one query), for the
+    home page's "waiting for you"."""
+    if not has_role(user, *CONFIRMING_ROLES):
+        return []
+    return list(
+        AgreementParty.objects.filter(force_id__in=force_ids_for(user), confirmed_at__isnull=True)
+        .select_related("agreement", "force")
+        .order_by("agreement__title", "force__name")
+    )

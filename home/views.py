@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from assessments.selectors import waiting_for
+from collaboration.selectors import parties_to_confirm
 from core.roles import roles_of, sees_all_forces
 from forces.selectors import forces_for_user
 
@@ -21,5 +22,6 @@ def home(request):
             "roles": sorted(role.value for role in roles_of(request.user)),
             "sees_all_forces": sees_all_forces(request.user),
             "waiting": waiting_for(user=request.user),
+            "to_confirm": parties_to_confirm(user=request.user),
         },
     )

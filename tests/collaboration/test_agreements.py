@@ -266,3 +266,9 @@ def test_the_lead_force_changes_an_agreement_and_the_change_is_audited(ersou, ke
     assert essex.post(url, {"title": "Taken over"}).status_code == 403
     ersou.refresh_from_db()
     assert ersou.title == "ERSOU agreement (2025 revision)"
+
+
+def test_the_home_page_asks_a_party_to_confirm(ersou, essex_staff, wm_staff):
+    page = client_for(essex_staff).get(reverse("home")).content.decode()
+    assert "Confirm a collaboration agreement" in page and "ERSOU collaboration agreement" in page
+    assert "Confirm a collaboration agreement" not in client_for(wm_staff).get(reverse("home")).content.decode()
