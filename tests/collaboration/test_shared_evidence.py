@@ -46,6 +46,8 @@ def test_sharing_under_an_agreement_shares_with_every_party(shared_item, ersou):
         kind=AuditEntry.Kind.RECORD, model="assessments.evidence", action=AuditEntry.Action.CHANGED
     ).last()
     assert change is not None and change.object_id == str(shared_item.pk)
+    assert change.changes["agreement_id"] == [None, ersou.pk]
+    assert change.changes["shared_with"] == [[], [shared_item.shared_with.get().pk]]
 
 
 def test_a_partner_reads_downloads_and_cites_but_never_changes(shared_item, essex_staff, essex_response):
