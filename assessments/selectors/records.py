@@ -15,13 +15,18 @@ from assessments.models import (
     Evidence,
 )
 from capabilities.models import Requirement
+from core.roles import sees_all_forces
+from forces.scoping import force_ids_for
 
 
 def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
+    """The items the user may read. `response_count` counts only the responses of the user's own
+    forces (all, for national roles): a shared item's count never tells one force about another's."""
+    cited_by = Q() if sees_all_forces(user) else Q(responses__assessment__force_id__in=force_ids_for(user))
     queryset = (
         Evidence.objects.visible_to(user)
         .select_related("force", "created_by", "created_by__profile")
-        .annotate(response_count=Count("responses", distinct=True))
+        .annotate(response_count=Count("responses", filter=cited_by, distinct=True))
     )
     if force_id is not None:
         queryset = queryset.filter(force_id=force_id)

@@ -75,6 +75,11 @@ def test_a_partner_reads_downloads_and_cites_but_never_changes(shared_item, esse
     )
     assert saved.status_code == 302
     assert list(essex_response.evidence.values_list("id", flat=True)) == [shared_item.pk]
+    # Each force's library counts only its own responses citing the item.
+    cell = 'govuk-table__cell--numeric">{}</td>'
+    assert cell.format(1) in essex.get(reverse("assessments:evidence-list")).content.decode()
+    kent = client_for(shared_item.created_by).get(reverse("assessments:evidence-list")).content.decode()
+    assert cell.format(0) in kent and cell.format(1) not in kent
     # Every write is refused.
     assert (
         essex.patch(
