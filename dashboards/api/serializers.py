@@ -79,6 +79,11 @@ class ForceSummarySerializer(serializers.Serializer):
     region = serializers.CharField()
 
 
+class AgreementCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    review_overdue = serializers.IntegerField()
+
+
 class ForceDashboardSerializer(serializers.Serializer):
     """One force's dashboard. `assessment` is null when there is none you can see (then `cells` is empty)."""
 
@@ -99,6 +104,7 @@ class ForceDashboardSerializer(serializers.Serializer):
     live_departures = serializers.IntegerField()
     overdue_actions = serializers.IntegerField()
     evidence_past_review = serializers.IntegerField()
+    agreements = AgreementCountsSerializer(help_text="The force's collaboration agreements, and those past review")
     trends = TrendsSerializer(allow_null=True)
 
 

@@ -23,6 +23,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from collaboration.selectors import agreement_summary
 from core.periods import PERIOD_RE, current_period
 from dashboards import exports, selectors
 from dashboards.api import data
@@ -70,7 +71,13 @@ class ForceDashboardAPIView(APIView):
         if period is not None and not PERIOD_RE.match(period):
             raise ValidationError({"period": ["Enter the reporting period as a financial year, like 2025/26"]})
         board = selectors.force_dashboard(user=request.user, force=force, period=period)
-        return Response(data.force_dashboard_data(board))
+        counts = agreement_summary(force_id=force.id)
+        return Response(
+            {
+                **data.force_dashboard_data(board),
+                "agreements": {"total": counts.total, "review_overdue": counts.review_overdue},
+            }
+        )
 
 
 class NationalDashboardAPIView(APIView):

@@ -61,3 +61,9 @@ def test_the_national_view_shows_agreements_by_region(ersou, inspector_client):
     assert "Collaboration agreements by region" in page
     section = page[page.index('id="agreements"') :]
     assert "South East" in section[:3000] and "ERSOU collaboration agreement" in section[:3000]
+
+
+def test_the_dashboard_api_counts_agreements(ersou, essex_assessment, make_user):
+    chief = make_user(Role.CHIEF_CONSTABLE, "essex", "essex-chief-api")
+    data = client_for(chief).get(reverse("api-dashboard-force", args=["essex"])).json()
+    assert data["agreements"] == {"total": 1, "review_overdue": 1}
