@@ -223,3 +223,10 @@ def test_evidence_lists_keep_a_constant_query_count(
         assert essex.get(reverse("api-evidence-list")).json()["count"] == 8
     with django_assert_max_num_queries(14):
         assert essex.get(reverse("assessments:evidence-list")).status_code == 200
+
+
+def test_visible_and_owned_differ_for_a_shared_item(shared_item, essex_staff, kent_staff, wm_staff):
+    assert Evidence.objects.visible_to(essex_staff).filter(pk=shared_item.pk).exists()
+    assert not Evidence.objects.owned_by(essex_staff).filter(pk=shared_item.pk).exists()
+    assert Evidence.objects.owned_by(kent_staff).filter(pk=shared_item.pk).exists()
+    assert not Evidence.objects.visible_to(wm_staff).filter(pk=shared_item.pk).exists()
