@@ -137,6 +137,14 @@ class DepartureForm(forms.Form):
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
+        # Another force's item (selectors.evidence_citable marks it) says whose it is.
+        self.fields["evidence"].option_hints = {
+            str(item.pk): _("Shared by %(force)s") % {"force": item.force.name}
+            if getattr(item, "citation", "own") == "shared"
+            else _("No longer shared by %(force)s") % {"force": item.force.name}
+            for item in evidence_items
+            if getattr(item, "citation", "own") != "own"
+        }
         self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
 
 

@@ -230,3 +230,28 @@ def test_visible_and_owned_differ_for_a_shared_item(shared_item, essex_staff, ke
     assert not Evidence.objects.owned_by(essex_staff).filter(pk=shared_item.pk).exists()
     assert Evidence.objects.owned_by(kent_staff).filter(pk=shared_item.pk).exists()
     assert not Evidence.objects.visible_to(wm_staff).filter(pk=shared_item.pk).exists()
+
+
+def test_a_partner_cites_a_shared_item_in_a_departure(shared_item, essex_staff, essex_response):
+    essex = client_for(essex_staff)
+    url = reverse("assessments:departure-create", args=[essex_response.assessment_id])
+    assert "Shared by Kent Police" in essex.get(url).content.decode()
+    answer = essex.post(
+        url,
+        {
+            "requirement": "4.1(c)",
+            "departing_party": "chief_constable",
+            "circumstances": "ERSOU provides it",
+            "status": "live",
+            "reasons": "Scale",
+            "alternative_arrangements": "The regional unit",
+            "residual_risk": "Low",
+            "review_date_day": "31",
+            "review_date_month": "3",
+            "review_date_year": "2099",
+            "evidence": [str(shared_item.pk)],
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    departure = essex_response.assessment.departures.get()
+    assert list(departure.evidence.values_list("pk", flat=True)) == [shared_item.pk]
