@@ -101,3 +101,32 @@ class AgreementCreateSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field is not recognised")]))
         return super().to_internal_value(data)
+
+
+class AgreementUpdateSerializer(serializers.Serializer):
+    """What the lead force may change: details, what it delivers and dates (never lead force or parties)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    statutory_basis = serializers.ChoiceField(choices=StatutoryBasis.choices, required=False)
+    statutory_basis_other = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=4000, required=False, allow_blank=True, trim_whitespace=False)
+    edition = serializers.SlugRelatedField(slug_field="code", queryset=Edition.objects.all(), required=False)
+    requirements = serializers.ListField(child=serializers.CharField(max_length=30), required=False, max_length=500)
+    capabilities = serializers.SlugRelatedField(
+        slug_field="code", queryset=CapacityCapability.objects.all(), many=True, required=False
+    )
+    start_date = serializers.DateField(required=False)
+    review_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
+            if unknown:
+                raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field cannot be changed")]))
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one field to change"))
+        return attrs

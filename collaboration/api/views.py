@@ -15,8 +15,8 @@ from rest_framework.reverse import reverse
 
 from capabilities.models import Requirement
 from collaboration import selectors, services
-from collaboration.api.serializers import AgreementCreateSerializer, AgreementSerializer
-from collaboration.permissions import can_confirm_party
+from collaboration.api.serializers import AgreementCreateSerializer, AgreementSerializer, AgreementUpdateSerializer
+from collaboration.permissions import can_change_agreement, can_confirm_party
 from core.api.parsers import SafeJSONParser
 from forces.models import Force
 from forces.scoping import force_ids_for
@@ -57,7 +57,7 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = AgreementSerializer
     parser_classes = [SafeJSONParser]
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.agreement_list(user=self.request.user).prefetch_related(
@@ -87,6 +87,23 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return ApiResponse(
             self.get_serializer(shown).data, status=status.HTTP_201_CREATED, headers={"Location": location}
         )
+
+    @extend_schema(
+        summary="Change an agreement (the lead force's staff): details, requirements, capabilities, dates",
+        request=AgreementUpdateSerializer,
+        responses={200: AgreementSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        agreement = self.get_object()
+        if not can_change_agreement(request.user, agreement):
+            raise PermissionDenied(_("Only the lead force can change this agreement"))
+        serializer = AgreementUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        requirements = _requirements(data) if "requirements" in data else None
+        data.pop("edition", None)
+        services.agreement_update(user=request.user, agreement=agreement, requirements=requirements, **data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
 
     @extend_schema(
         summary="Confirm your force's part in the agreement", request=None, responses={200: AgreementSerializer}

@@ -272,3 +272,20 @@ def test_the_home_page_asks_a_party_to_confirm(ersou, essex_staff, wm_staff):
     page = client_for(essex_staff).get(reverse("home")).content.decode()
     assert "Confirm a collaboration agreement" in page and "ERSOU collaboration agreement" in page
     assert "Confirm a collaboration agreement" not in client_for(wm_staff).get(reverse("home")).content.decode()
+
+
+def test_api_lead_force_changes_an_agreement_and_a_party_is_refused(ersou, kent_staff, essex_staff, wm_staff):
+    url = reverse("api-agreement-detail", args=[ersou.pk])
+    changed = client_for(kent_staff).patch(
+        url, {"review_date": "2030-03-31", "requirements": ["6.4"]}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["review_overdue"] is False
+    assert changed.json()["requirements"] == [{"edition": "spr-2012", "ref": "6.4"}]
+    assert (
+        client_for(kent_staff).patch(url, {"lead_force": "essex"}, content_type="application/json").status_code == 400
+    )
+    assert client_for(essex_staff).patch(url, {"title": "x"}, content_type="application/json").status_code == 403
+    assert client_for(wm_staff).patch(url, {"title": "x"}, content_type="application/json").status_code == 404
+    ersou.refresh_from_db()
+    assert ersou.title == "ERSOU collaboration agreement"
