@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from capabilities.models import Requirement
+from collaboration.models import Agreement
 from core.history import HistoricalRecords
 from core.models import TimeStampedModel
 from core.periods import validate_period
@@ -270,7 +271,13 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 
 
 class EvidenceQuerySet(ForceScopedQuerySet):
-    """A force's library. HMIC inspectors see the items that support an assessment they may read."""
+    """A force's library, and the items other forces have shared with it (read-only: `owned_by` and
+    the permission predicates decide changes). HMIC inspectors see the items that support an
+    assessment they may read."""
+
+    def of_forces(self, force_ids):
+        shared = Evidence.shared_with.through.objects.filter(force_id__in=force_ids).values("evidence_id")
+        return self.filter(Q(force_id__in=force_ids) | Q(id__in=shared))
 
     def across_forces(self, user):
         if reads_only_shared(user):
@@ -303,10 +310,23 @@ class Evidence(TimeStampedModel):
     url = models.URLField(blank=True, max_length=1000)
     reference = models.CharField(max_length=300, blank=True, help_text="A record reference, e.g. a file number")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Sharing (issue 17): partner forces read, download and cite the item, never change it.
+    # Sharing under an agreement shares with all its parties (copied into `shared_with` when shared).
+    shared_with = models.ManyToManyField(
+        Force, blank=True, related_name="evidence_shared_with_them", help_text="Forces that may read this item"
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        help_text="The collaboration agreement it is shared under",
+    )
 
     force_path = "force"
     objects = EvidenceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(m2m_fields=[shared_with], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["title"]

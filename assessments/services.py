@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from assessments import sharing
 from assessments.models import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -43,6 +44,7 @@ from assessments.permissions import (
 )
 from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
 from capabilities.models import Requirement
+from collaboration.models import Agreement
 from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
@@ -267,12 +269,27 @@ def _copy_live_departures(*, source: Assessment, target: Assessment, user) -> No
         _save_with_history(copy, user, evidence=list(departure.evidence.all()))
 
 
-def _evidence_for(force_id: int, evidence_ids: Iterable[int]) -> list[Evidence]:
-    """The force's own evidence items with these ids; any other id is refused (it may not exist or
-    belong to another force — the message does not say which)."""
+class _LinkedIds:
+    """The ids of the evidence a record cites, read only if asked for (most saves never need them)."""
+
+    def __init__(self, manager):
+        self._manager = manager
+
+    def __iter__(self):
+        return iter(self._manager.values_list("id", flat=True))
+
+
+def _evidence_for(force_id: int, evidence_ids: Iterable[int], *, linked: Iterable[int] = ()) -> list[Evidence]:
+    """The evidence items with these ids that the force may cite: its own, those another force
+    shares with it now, and those already `linked` (a link made while an item was shared stays after
+    the owner withdraws sharing). Any other id is refused (it may not exist or belong to another
+    force — the message does not say which)."""
     wanted = {int(value) for value in evidence_ids}
-    found = list(Evidence.objects.filter(force_id=force_id, id__in=wanted))
+    found = list(Evidence.objects.of_forces([force_id]).filter(id__in=wanted))
     missing = wanted - {item.id for item in found}
+    if missing:  # no longer shared, but cited while it was: the link may stay
+        found += list(Evidence.objects.filter(id__in=missing & set(linked)))
+        missing = wanted - {item.id for item in found}
     if missing:
         raise ValidationError({"evidence": "Choose evidence from your force's library"})
     return found
@@ -366,7 +383,9 @@ def response_update(
     evidence = None
     if answer.evidence_ids is not None:
         try:
-            evidence = _evidence_for(current.assessment.force_id, answer.evidence_ids)
+            evidence = _evidence_for(
+                current.assessment.force_id, answer.evidence_ids, linked=_LinkedIds(current.evidence)
+            )
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if owner is not UNCHANGED:
@@ -415,8 +434,11 @@ def evidence_create(
     upload=None,
     url: str = "",
     reference: str = "",
+    shared_with: Iterable[Force] = (),
+    agreement: Agreement | None = None,
 ) -> Evidence:
-    """Add an item to the force's evidence library: a checked file, a web link or a reference.
+    """Add an item to the force's evidence library: a checked file, a web link or a reference,
+    shared at once (read-only) with `shared_with` forces and the parties of `agreement` if given.
 
     A file goes through `core.uploads.check_upload` (name, size, type against its extension, archive
     checks, and a synchronous virus scan when a scanner is configured) before anything is stored; its
@@ -463,6 +485,9 @@ def evidence_create(
         # Saving the file last means a refused item leaves no file behind.
         item.file.save("upload", upload, save=False)
     _save_with_history(item, user)
+    shared_with = list(shared_with)
+    if shared_with or agreement is not None:
+        sharing.evidence_share(user=user, evidence=item, forces=shared_with, agreement=agreement)
     return item
 
 
@@ -498,15 +523,27 @@ EVIDENCE_EDITABLE_FIELDS = ("title", "description", "owner", "evidence_date", "r
 
 @transaction.atomic
 def evidence_update(*, user, evidence: Evidence, **changes) -> Evidence:
-    """Change an item's description fields (never its file, hash or force)."""
+    """Change an item's description fields (never its file, hash or force) and, given `shared_with`
+    (forces) or `agreement`, replace its sharing (`sharing.evidence_sharing_set`; the one not given
+    stays as it is)."""
     _require(can_manage_evidence(user, evidence.force_id), "You cannot change this evidence")
+    sharing_changes = {name: changes.pop(name) for name in ("shared_with", "agreement") if name in changes}
     unknown = set(changes) - set(EVIDENCE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed"))
-    for field, value in changes.items():
-        setattr(evidence, field, value)
-    evidence.full_clean(exclude=["file"])
-    _save_with_history(evidence, user)
+    if changes:
+        for field, value in changes.items():
+            setattr(evidence, field, value)
+        evidence.full_clean(exclude=["file"])
+        _save_with_history(evidence, user)
+    if sharing_changes:
+        forces = sharing_changes.get("shared_with")
+        sharing.evidence_sharing_set(
+            user=user,
+            evidence=evidence,
+            forces=list(evidence.shared_with.all()) if forces is None else forces,
+            agreement=sharing_changes.get("agreement", evidence.agreement),
+        )
     return evidence
 
 
@@ -555,7 +592,8 @@ def departure_save(
         departure.requirement = _requirement_of(assessment, requirement)
     for field, value in fields.items():
         setattr(departure, field, value)
-    evidence = _evidence_for(assessment.force_id, evidence_ids) if evidence_ids is not None else None
+    linked = _LinkedIds(departure.evidence) if departure.pk else ()
+    evidence = _evidence_for(assessment.force_id, evidence_ids, linked=linked) if evidence_ids is not None else None
     departure.full_clean()
     _save_with_history(departure, user, evidence=evidence)
     return departure

@@ -62,4 +62,6 @@ urlpatterns = [
     path("evidence/new/", views.evidence_create_view, name="evidence-create"),
     path("evidence/<id:pk>/", views.evidence_detail_view, name="evidence-detail"),
     path("evidence/<id:pk>/download/", views.evidence_download_view, name="evidence-download"),
+    path("evidence/<id:pk>/share/", views.evidence_share_view, name="evidence-share"),
+    path("evidence/<id:pk>/unshare/", views.evidence_unshare_view, name="evidence-unshare"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.matrix import CELL_RULE, CROSS_CUTTING, SPREAD_RULE
 from capacity.selectors import capacity_coverage, force_capacity
+from collaboration.selectors import agreement_summary, agreements_by_region
 from core.links import reverser
 from core.periods import PERIOD_RE, current_period
 from core.roles import sees_all_forces
@@ -133,6 +134,7 @@ def force_dashboard_view(request):
             "chosen_force": bool(code),
             "past_review_more": board.evidence_past_review_count - len(board.evidence_past_review),
             "inspection": inspection_selectors.force_inspection(user=user, force_id=force.id, details=False),
+            "agreements": agreement_summary(force_id=force.id),
             **_force_capacity(force, board),
         },
     )
@@ -292,6 +294,7 @@ def national_view(request):
             "export_query": query,
             "capacity_query": _query(view, filters, edition="", sort="", body_type=""),
             "inspection": inspection_selectors.national_inspection(user=request.user, region=filters["region"]),
+            "agreement_regions": agreements_by_region(user=request.user),
         },
         status=400 if form.errors else 200,
     )

@@ -1,4 +1,4 @@
-"""Demo data for a new user: accounts for three forces and HMIC, loaded by `manage.py seed_demo`.
+"""Demo data for a new user: accounts for four forces and HMIC, loaded by `manage.py seed_demo`.
 
 Everything here is idempotent: a second run finds what the first made and changes nothing, except
 that demo passwords are reset to the configured one.
@@ -16,7 +16,7 @@ from core.roles import Role, ensure_groups, grant
 from forces.models import Force, Membership
 from people.services import person_name_set
 
-DEMO_FORCES = ("west-midlands", "kent", "dyfed-powys")
+DEMO_FORCES = ("west-midlands", "kent", "dyfed-powys", "essex")
 FORCE_ACCOUNTS = (
     (Role.PCC_STAFF, "staff", "PCC office"),
     (Role.CHIEF_CONSTABLE, "chief", "Chief constable"),
@@ -38,6 +38,10 @@ DEMO_PEOPLE = {
     "chief-dyfed-powys": ("Gareth Lloyd", "Chief Constable"),
     "pcc-dyfed-powys": ("Siân Morgan", "Police and Crime Commissioner"),
     "force-admin-dyfed-powys": ("Owen Price", "Information systems manager"),
+    "staff-essex": ("Laura Bennett", "Performance and scrutiny officer, PFCC"),
+    "chief-essex": ("Marcus Reid", "Chief Constable"),
+    "pcc-essex": ("Joanna Fielding", "Police, Fire and Crime Commissioner"),
+    "force-admin-essex": ("Samir Patel", "Systems administrator"),
     "inspector": ("Catherine Hughes", "HM Inspector of Constabulary"),
     "admin": ("Jordan Webb", "National administrator"),
 }

@@ -247,6 +247,7 @@ THIS_YEAR_STATE = {
     "west-midlands": AssessmentStatus.RESPONDED,  # the PCC has an open challenge and a sign-off waiting
     "kent": AssessmentStatus.SUBMITTED,  # the chief constable has a challenge and a response to give
     "dyfed-powys": AssessmentStatus.DRAFT,  # the PCC office is still filling it in
+    "essex": AssessmentStatus.DRAFT,  # cites evidence Kent shares under their unit's agreement (issue 17)
 }
 
 

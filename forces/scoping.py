@@ -59,12 +59,25 @@ class ForceScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if sees_all_forces(user):
-            scoped = self.across_forces(user)
-        else:
-            scoped = self.filter(**{f"{self.model.force_path}__in": force_ids_for(user)})
+        scoped = self.across_forces(user) if sees_all_forces(user) else self.of_forces(force_ids_for(user))
         scoped._scoped_for = user
         return scoped
+
+    def of_forces(self, force_ids):
+        """What the members of these forces read. By default their own rows; a model whose rows can
+        be shared with other forces (evidence, collaboration agreements) adds what was shared with
+        them here, so "visible" may be wider than "owned" (`owned_by`)."""
+        return self.filter(**{f"{self.model.force_path}__in": force_ids})
+
+    def owned_by(self, user):
+        """The rows of the forces the user acts for (national roles: every force's), never what was
+        only shared with them: the most a user may change (the permission predicates narrow it by
+        role)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if sees_all_forces(user):
+            return self.all()
+        return self.filter(**{f"{self.model.force_path}__in": force_ids_for(user)})
 
     def _clone(self):
         clone = super()._clone()

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from assessments.selectors import waiting_for
+from collaboration.selectors import parties_to_confirm
 from core.roles import Role, has_role, roles_of, sees_all_forces
 from cycle.permissions import can_set_deadlines
 from cycle.selectors import LATE_LIMIT, late_forces, pressing_steps
@@ -42,5 +43,6 @@ def home(request):
             ],
             "can_set_deadlines": can_set_deadlines(request.user),
             "inspection_waiting": inspection_waiting(user=request.user),
+            "to_confirm": parties_to_confirm(user=request.user),
         },
     )

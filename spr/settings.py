@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "threats",
     "capabilities",
     "capacity",
+    "collaboration",
     "assessments",
     "cycle",
     "inspection",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     ActionStatus,
@@ -207,6 +208,14 @@ class DepartureForm(forms.Form):
         self.fields["requirement"].queryset = requirements
         self.fields["requirement"].label_from_instance = lambda req: f"{req.ref} – {req.text[:90]}"
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
+        # Another force's item (selectors.evidence_citable marks it) says whose it is.
+        self.fields["evidence"].option_hints = {
+            str(item.pk): _("Shared by %(force)s") % {"force": item.force.name}
+            if getattr(item, "citation", "own") == "shared"
+            else _("No longer shared by %(force)s") % {"force": item.force.name}
+            for item in evidence_items
+            if getattr(item, "citation", "own") != "own"
+        }
         self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
 
 
@@ -255,3 +264,33 @@ class ActionForm(forms.Form):
         due = self.cleaned_data.get("due_date")
         validate_not_past(due, label=str(self.fields["due_date"].label), unchanged_from=self.initial.get("due_date"))
         return due
+
+
+class EvidenceShareForm(forms.Form):
+    """Share an item read-only: under one of the force's agreements (with all its parties), with
+    named forces, or both."""
+
+    agreement = GovukModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Share under a collaboration agreement"),
+        empty_label=_("No agreement"),
+        help_text=_("Every party to the agreement will be able to read and download it"),
+    )
+    forces = GovukMultipleChoiceField(label=_("Share with these forces"), required=False)
+
+    def __init__(self, *args, agreements, forces, **kwargs):
+        super().__init__(*args, **kwargs)
+        apply_gds_messages(self)
+        self.fields["agreement"].queryset = agreements
+        self.fields["agreement"].error_messages["invalid_choice"] = _("Choose an agreement your force is party to")
+        self._forces = {str(force.pk): force for force in forces}
+        self.fields["forces"].choices = [(key, force.name) for key, force in self._forces.items()]
+        self.fields["forces"].error_messages["invalid_choice"] = _("Choose forces from the list")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("agreement") and not data.get("forces"):
+            self.add_error("agreement", _("Select an agreement or at least one force to share the evidence with"))
+        data["force_objects"] = [self._forces[key] for key in data.get("forces", [])]
+        return data

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.translation import gettext
 
 from assessments import records
 from core.forms.govuk import (
@@ -76,6 +77,17 @@ class AssessmentCreateForm(forms.Form):
 # ----------------------------------------------------------------------------- responses
 
 
+def _evidence_hint(item) -> str:
+    """Kind, owner and date; and, for another force's item, who shares it (or that it no longer is)."""
+    hint = f"{item.get_kind_display()}, {item.owner}, {item.evidence_date.day} {item.evidence_date:%B %Y}"
+    citation = getattr(item, "citation", "own")
+    if citation == "shared":
+        hint += ". " + gettext("Shared by %(force)s") % {"force": item.force.name}
+    elif citation == "withdrawn":
+        hint += ". " + gettext("No longer shared by %(force)s") % {"force": item.force.name}
+    return hint
+
+
 class ResponseForm(forms.Form):
     """One requirement's answer (records.ResponseAnswer: judgement, narrative and evidence), and
     optionally a new link or file."""
@@ -103,12 +115,7 @@ class ResponseForm(forms.Form):
         self.fields["judgement"].option_hints = {level.code: level.description for level in levels}
         self.fields["judgement"].error_messages["invalid_choice"] = "Select a judgement from the scale"
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
-        self.fields["evidence"].option_hints = {
-            str(
-                item.pk
-            ): f"{item.get_kind_display()}, {item.owner}, {item.evidence_date.day} {item.evidence_date:%B %Y}"
-            for item in evidence_items
-        }
+        self.fields["evidence"].option_hints = {str(item.pk): _evidence_hint(item) for item in evidence_items}
         self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
         self.continuing = continuing
 

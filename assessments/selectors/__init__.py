@@ -26,6 +26,8 @@ from assessments.selectors.owners import (
 from assessments.selectors.records import (
     action_list,
     departure_list,
+    evidence_citable,
+    evidence_cited,
     evidence_get,
     evidence_list,
     overdue_actions,
@@ -90,6 +92,8 @@ __all__ = [
     "challenge_url",
     "challenges_waiting_for",
     "departure_list",
+    "evidence_citable",
+    "evidence_cited",
     "evidence_get",
     "evidence_list",
     "my_tasks",

@@ -3,7 +3,7 @@ actions, and the requirements an assessment's records can refer to."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,13 +15,18 @@ from assessments.models import (
     Evidence,
 )
 from capabilities.models import Requirement
+from core.roles import sees_all_forces
+from forces.scoping import force_ids_for
 
 
 def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
+    """The items the user may read. `response_count` counts only the responses of the user's own
+    forces (all, for national roles): a shared item's count never tells one force about another's."""
+    cited_by = Q() if sees_all_forces(user) else Q(responses__assessment__force_id__in=force_ids_for(user))
     queryset = (
         Evidence.objects.visible_to(user)
         .select_related("force", "created_by", "created_by__profile")
-        .annotate(response_count=Count("responses", distinct=True))
+        .annotate(response_count=Count("responses", filter=cited_by, distinct=True))
     )
     if force_id is not None:
         queryset = queryset.filter(force_id=force_id)
@@ -30,8 +35,38 @@ def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
 
 def evidence_get(*, user, pk) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.visible_to(user).select_related("force", "created_by", "created_by__profile"), pk=pk
+        Evidence.objects.visible_to(user)
+        .select_related("force", "created_by", "created_by__profile", "agreement")
+        .prefetch_related("shared_with"),
+        pk=pk,
     )
+
+
+def _with_citations(queryset: QuerySet[Evidence], force_id: int) -> list[Evidence]:
+    """The items, each with its `citation` as a response of `force_id` cites it: "own", "shared"
+    (another force shares it now) or "withdrawn" (cited while shared; the owner has since withdrawn
+    sharing). One query."""
+    shared_here = Evidence.shared_with.through.objects.filter(evidence_id=OuterRef("pk"), force_id=force_id)
+    items = list(queryset.select_related("force").annotate(shared_here=Exists(shared_here)).order_by("title", "id"))
+    for item in items:
+        if item.force_id == force_id:
+            item.citation = "own"
+        else:
+            item.citation = "shared" if item.shared_here else "withdrawn"
+    return items
+
+
+def evidence_citable(*, force_id: int, linked_ids=()) -> list[Evidence]:
+    """What a response (or departure) of `force_id` may cite: the force's library, items other
+    forces share with it, and items it already cites (`linked_ids`, a list or a subquery) even if no
+    longer shared; each with its `citation` (one query)."""
+    mine = Evidence.objects.of_forces([force_id]).values("id")
+    return _with_citations(Evidence.objects.filter(Q(id__in=mine) | Q(id__in=linked_ids)), force_id)
+
+
+def evidence_cited(*, response) -> list[Evidence]:
+    """The items a response cites, each with its `citation` (one query)."""
+    return _with_citations(Evidence.objects.filter(responses=response), response.assessment.force_id)
 
 
 def departure_list(*, user, assessment: Assessment | None = None) -> QuerySet[Departure]:

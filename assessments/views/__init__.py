@@ -35,6 +35,8 @@ from assessments.views.evidence import (
     evidence_detail_view,
     evidence_download_view,
     evidence_list_view,
+    evidence_share_view,
+    evidence_unshare_view,
 )
 from assessments.views.history import history_view
 from assessments.views.registers import REGISTERS, register_form_view, register_list_view
@@ -68,6 +70,8 @@ __all__ = [
     "evidence_detail_view",
     "evidence_download_view",
     "evidence_list_view",
+    "evidence_share_view",
+    "evidence_unshare_view",
     "history_view",
     "my_tasks_view",
     "register_form_view",

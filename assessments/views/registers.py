@@ -101,7 +101,13 @@ REGISTERS = {
         form=DepartureForm,
         form_kwargs=lambda user, assessment: {
             "requirements": selectors.requirements_of(assessment),
-            "evidence_items": list(selectors.evidence_list(user=user, force_id=assessment.force_id)),
+            # The force's library, items shared with it, and any its departures already cite.
+            "evidence_items": selectors.evidence_citable(
+                force_id=assessment.force_id,
+                linked_ids=Departure.evidence.through.objects.filter(departure__assessment=assessment).values(
+                    "evidence_id"
+                ),
+            ),
         },
         initial=_departure_initial,
         save=_departure_save,

@@ -230,7 +230,13 @@ def response_view(request, pk: int, ref: str):
     if request.method == "POST" and not can_edit:
         refuse_change(request.user, assessment)
     levels = list(assessment.edition.judgement_levels.order_by("position"))
-    evidence_items = list(selectors.evidence_list(user=request.user, force_id=assessment.force_id)) if can_edit else []
+    evidence_items = (
+        selectors.evidence_citable(
+            force_id=assessment.force_id, linked_ids=response.evidence.values_list("id", flat=True)
+        )
+        if can_edit
+        else []
+    )
     form_kwargs = {"levels": levels, "evidence_items": evidence_items}
     status = 200
     stale = None
@@ -279,6 +285,7 @@ def response_view(request, pk: int, ref: str):
         {
             "assessment": assessment,
             "response": response,
+            "cited_evidence": selectors.evidence_cited(response=response),
             "requirement": response.requirement,
             "form": form,
             "owner_form": owner_form,

@@ -102,6 +102,11 @@ class ForceInspectionSerializer(serializers.Serializer):
     open_findings = serializers.IntegerField()
 
 
+class AgreementCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    review_overdue = serializers.IntegerField()
+
+
 class ForceDashboardSerializer(serializers.Serializer):
     """One force's dashboard. `assessment` is null when there is none you can see (then `cells` is empty)."""
 
@@ -122,6 +127,7 @@ class ForceDashboardSerializer(serializers.Serializer):
     live_departures = serializers.IntegerField()
     overdue_actions = serializers.IntegerField()
     evidence_past_review = serializers.IntegerField()
+    agreements = AgreementCountsSerializer(help_text="The force's collaboration agreements, and those past review")
     trends = TrendsSerializer(allow_null=True)
     inspection = ForceInspectionSerializer(allow_null=True)
 

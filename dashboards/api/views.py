@@ -23,6 +23,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from collaboration.selectors import agreement_summary
 from core.periods import PERIOD_RE, current_period
 from dashboards import exports, selectors
 from dashboards.api import data
@@ -72,7 +73,13 @@ class ForceDashboardAPIView(APIView):
             raise ValidationError({"period": ["Enter the reporting period as a financial year, like 2025/26"]})
         board = selectors.force_dashboard(user=request.user, force=force, period=period)
         inspection = inspection_selectors.force_inspection(user=request.user, force_id=force.id, details=False)
-        return Response(data.force_dashboard_data(board, inspection))
+        counts = agreement_summary(force_id=force.id)
+        return Response(
+            {
+                **data.force_dashboard_data(board, inspection),
+                "agreements": {"total": counts.total, "review_overdue": counts.review_overdue},
+            }
+        )
 
 
 class NationalDashboardAPIView(APIView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +35,8 @@ from assessments.records import (
 )
 from assessments.snapshots import snapshot_content, snapshot_sha256
 from capabilities.models import Requirement
+from collaboration.models import AgreementParty
+from collaboration.selectors import agreements_of_force
 from core.checkpoints import audit_checkpoint
 from forces.models import BodyType
 from inspection.selectors import report_inspection
@@ -66,10 +69,17 @@ def _accountability_source(assessment: Assessment) -> tuple[AssessmentContent | 
 
 
 def _accountability_hash(
-    content_sha256: str, *, frozen: bool, previous: Previous | None, inspection: dict | None = None
+    content_sha256: str,
+    *,
+    frozen: bool,
+    previous: Previous | None,
+    agreements: list[dict],
+    inspection: dict | None = None,
 ) -> str:
     return payload_sha256(
         {
+            # The force's collaboration agreements are live records, not part of the snapshot.
+            "agreements": agreements,
             "kind": "accountability",
             "template": TEMPLATE_VERSION,
             # What the report reads a stored snapshot as: an older snapshot is upgraded to this shape.
@@ -97,6 +107,7 @@ def accountability_input_hash(assessment: Assessment) -> str:
         frozen=content is None,
         previous=previous_published(assessment),
         inspection=_inspection(assessment),
+        agreements=agreements_context(assessment.force_id),
     )
 
 
@@ -145,6 +156,36 @@ def _capacity_context(content: AssessmentContent) -> dict:
     }
 
 
+def agreements_context(force_id: int) -> list[dict]:
+    """The force's collaboration agreements as the report lists them (plain values, so they also
+    go into the input hash): title, basis, lead force, parties and whether each has confirmed, the
+    requirements delivered, dates and whether the review is overdue. Three queries."""
+    rows = (
+        agreements_of_force(force_id)
+        .select_related("lead_force")
+        .prefetch_related(
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("force").order_by("force__name")),
+            Prefetch("requirements", queryset=Requirement.objects.order_by("position")),
+        )
+        .order_by("title", "id")
+    )
+    return [
+        {
+            "title": agreement.title,
+            "basis": str(agreement.basis_label),
+            "lead_force": agreement.lead_force.name,
+            "parties": [
+                {"force": party.force.name, "confirmed": party.is_confirmed} for party in agreement.parties.all()
+            ],
+            "requirements": [requirement.ref for requirement in agreement.requirements.all()],
+            "start_date": govuk_date_text(agreement.start_date),
+            "review_date": govuk_date_text(agreement.review_date) if agreement.review_date else "",
+            "review_overdue": agreement.is_review_overdue,
+        }
+        for agreement in rows
+    ]
+
+
 def _who(person: Person | None) -> str:
     """How the report names a person: "Name, job title" (the name alone, or the username, where the
     record has no more)."""
@@ -176,6 +217,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
     previous = previous_published(assessment)
     inspection = _inspection(assessment)
+    agreements = agreements_context(assessment.force_id)
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -273,6 +315,7 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
             for t in content.transitions
         ],
         "content_sha256": content_sha256,
+        "agreements": agreements,
         **_capacity_context(content),
         "inspection_requests": [
             {**r, "due_date": govuk_date_text(r["due_date"])} for r in (inspection or {}).get("requests", [])
@@ -288,7 +331,9 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         template=ACCOUNTABILITY_TEMPLATE,
         title=title,
         context=context,
-        input_hash=_accountability_hash(content_sha256, frozen=frozen, previous=previous, inspection=inspection),
+        input_hash=_accountability_hash(
+            content_sha256, frozen=frozen, previous=previous, agreements=agreements, inspection=inspection
+        ),
     )
 
 

@@ -20,7 +20,7 @@ from threats.models import Edition
 
 #: Bump when templates/pdf/* or static/css/pdf.css change what a report shows: it is part of every
 #: input hash, so reports built by the old templates are not handed out as current.
-TEMPLATE_VERSION = "2026.12.3"  # .3: the inspection chapter (accountability) and findings table (national)
+TEMPLATE_VERSION = "2026.12.4"  # .3: the inspection chapter and findings table; .4: collaboration agreements
 ACCOUNTABILITY_TEMPLATE = "pdf/accountability.html"
 NATIONAL_TEMPLATE = "pdf/national.html"
 COLOURS = {"green", "yellow", "orange", "red", "grey", "blue", "turquoise"}

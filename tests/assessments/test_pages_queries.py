@@ -19,10 +19,12 @@ REF = "3.2(a)(ii)"
 #: The most queries each page may run (session, user, roles and memberships included).
 MAX_QUERIES = {
     "list": 8,
-    # one of them: the force's people for the filter by owner; one: the period's deadlines (cycle's panel)
-    "detail": 14,
-    # one: the refs for "requirement n of 38" and previous and next; one: the force's people to assign
-    "response": 15,
+    # one of them: the force's people for the filter by owner; one: the period's deadlines (cycle's panel);
+    # one: the force's collaboration agreements, for "Delivered under agreement"
+    "detail": 15,
+    # one: the refs for "requirement n of 38" and previous and next; one: the force's people to assign;
+    # one: cited evidence's sharing
+    "response": 16,
     "check": 11,
     "evidence": 8,
     "departures": 7,

@@ -8,12 +8,12 @@ from demo.accounts import demo_accounts_create
 from forces.models import Membership
 
 
-def test_demo_accounts_cover_three_forces_and_national_roles(forces, settings):
+def test_demo_accounts_cover_four_forces_and_national_roles(forces, settings):
     settings.SPR_DEMO_PASSWORD = "demo-pass-123"
     demo_accounts_create()
     User = get_user_model()
 
-    for code in ("west-midlands", "kent", "dyfed-powys"):
+    for code in ("west-midlands", "kent", "dyfed-powys", "essex"):
         for prefix, role in (("staff", Role.PCC_STAFF), ("chief", Role.CHIEF_CONSTABLE), ("pcc", Role.PCC)):
             user = User.objects.get(username=f"{prefix}-{code}")
             assert roles_of(user) == {role}
@@ -64,7 +64,7 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
     from demo.assessments import demo_years
 
     last_year, this_year = demo_years()  # counted from today
-    states = {"west-midlands": "responded", "kent": "submitted", "dyfed-powys": "draft"}
+    states = {"west-midlands": "responded", "kent": "submitted", "dyfed-powys": "draft", "essex": "draft"}
     for code, state in states.items():
         last = Assessment.objects.get(force__code=code, period=last_year)
         this = Assessment.objects.get(force__code=code, period=this_year)
@@ -88,7 +88,7 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
         files = Evidence.objects.filter(force__code=code, kind="file")
         assert files.count() == 3
         assert all((tmp_path / item.file.name).stat().st_size == item.size for item in files)
-    assert Assessment.objects.count() == 6
+    assert Assessment.objects.count() == 8
     # The HMIC workspace: requests and findings for the demo forces, created once.
     from django.utils import timezone
 
@@ -99,6 +99,27 @@ def test_seed_demo_gives_each_demo_force_a_finished_and_an_in_progress_assessmen
     assert kent_request.status == "answered" and kent_request.answer_evidence.exists()
     assert kent_request.due_date > timezone.localdate()
     assert Finding.objects.filter(force__code="kent", period=this_year).exclude(response="").count() == 1
+    _assert_rocu_agreements()
+
+
+def _assert_rocu_agreements():
+    """The regional organised crime units of data/forces_rocu.csv, once each; Kent leads ERSOU with
+    Essex among its parties, and shares one item under it that Essex's staff can read."""
+    from assessments.models import Evidence
+    from collaboration.models import Agreement
+    from forces.models import Force
+
+    units = set(Force.objects.exclude(rocu="").values_list("rocu", flat=True))
+    assert set(Agreement.objects.values_list("title", flat=True)) == units
+    assert Agreement.objects.count() == len(units) == 9
+    ersou = Agreement.objects.get(title__startswith="ERSOU")
+    assert ersou.lead_force.code == "kent"
+    parties = dict(ersou.parties.values_list("force__code", "confirmed_at"))
+    assert set(parties) == set(Force.objects.filter(rocu=ersou.title).values_list("code", flat=True))
+    assert parties["kent"] is not None and parties["essex"] is None
+    essex_staff = get_user_model().objects.get(username="staff-essex")
+    shared = Evidence.objects.visible_to(essex_staff).exclude(force__code="essex")
+    assert [(item.force.code, item.agreement_id) for item in shared] == [("kent", ersou.pk)]
 
 
 def test_every_demo_person_has_a_name_and_job_title_and_each_force_an_administrator(forces):
@@ -112,7 +133,7 @@ def test_every_demo_person_has_a_name_and_job_title_and_each_force_an_administra
     users = {user.username: user for user in get_user_model().objects.select_related("profile")}
     for username, user in users.items():
         assert ", " in display_name(user) and not display_name(user).startswith(username), username
-    for code in ("west-midlands", "kent", "dyfed-powys"):
+    for code in ("west-midlands", "kent", "dyfed-powys", "essex"):
         admin = users[f"force-admin-{code}"]
         assert roles_of(admin) == {Role.FORCE_ADMIN}
         assert force_ids_for(admin) == [forces[code].pk]

@@ -8,7 +8,10 @@ evidence request and finding), each carrying a marker string. Then:
 - every signed-in role gets no server error anywhere;
 - PCC office staff and the force administrator of another force (Kent) get 404 for every West
   Midlands object (people, invitations, single sign-on mappings and access requests included), by GET and by
-  POST, and never see a marker in any list, filter or count.
+  POST, and never see a marker in any list, filter or count;
+- once West Midlands shares an evidence item with Kent (issue 17), Kent reads and downloads it on every
+  read-only route, every write route and method refuses (403 or 405), and everything else of West
+  Midlands' still answers 404.
 
 A new route fails this test until it is given a value below, so nothing escapes the walk.
 """
@@ -23,11 +26,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from assessments import services, workflow
+from assessments import services, sharing, workflow
 from assessments.models import AssessmentStatus
 from assessments.records import ResponseAnswer
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
+from collaboration import services as collaboration_services
 from core.models import AuditEntry
 from core.roles import Role
 from core.tokens import token_create
@@ -38,7 +42,7 @@ from people import services as people_services
 from people import sso as people_sso
 from people.models import PendingSsoUser
 from reports.models import ReportJob
-from tests.factories import make_assessment, make_link_evidence
+from tests.factories import make_assessment, make_file_evidence, make_link_evidence
 from tests.workflow_support import advance
 
 MARKER = "WMSECRETMARKER"
@@ -209,6 +213,14 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         text=f"{MARKER} finding",
         period="2024/25",
     )
+    agreement = collaboration_services.agreement_create(
+        user=staff_user,
+        lead_force=home,
+        title=f"{MARKER} agreement",
+        statutory_basis="s22a",
+        partners=[forces["staffordshire"]],
+        start_date=dt.date(2024, 4, 1),
+    )
     access_request = PendingSsoUser.objects.create(
         provider="sso", uid="wm-uid", email="wm.newcomer@example.police.uk", name=f"{MARKER} newcomer", force=home
     )
@@ -226,6 +238,7 @@ def world(forces, spr2012, staff_user, chief_user, pcc_user, make_user, settings
         "finding": finding,
         "sso_mapping": mapping,
         "sso_request": access_request,
+        "agreement": agreement,
         "expected": expected,
         "api_token": token,
         "assessment": published,
@@ -264,6 +277,7 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
         "token": world["api_token"].pk,
         "sso": world["sso_mapping"].pk,
         "deadline": world["deadlines"].pk,
+        "agreement": world["agreement"].pk,
     }
     values = {}
     for kwarg in kwargs:
@@ -278,6 +292,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 values["pk"] = world["evidence"].pk
             elif name.startswith("assessments:"):
                 values["pk"] = a.pk
+            elif name.startswith("collaboration:"):
+                values["pk"] = world["agreement"].pk
             elif name.startswith("reports:"):
                 values["pk"] = world["job"].pk
             elif name.startswith("account:token"):
@@ -395,6 +411,63 @@ def test_other_forces_staff_never_see_west_midlands_in_lists(world, other, reque
         assert MARKER not in body, (name, url)
         if name == "api-assessment-list" and response.status_code == 200:
             assert response.json()["count"] == 0
+
+
+#: Routes that only read an evidence item (a partner it is shared with gets 200 by GET).
+EVIDENCE_READ_ROUTES = {
+    "assessments:evidence-detail",
+    "assessments:evidence-download",
+    "api-evidence-detail",
+    "api-evidence-download",
+}
+UNSAFE_METHODS = ("post", "put", "patch", "delete")
+
+
+def _targets_evidence(name: str, kwargs: list[str]) -> bool:
+    return "pk" in kwargs and name.startswith(("assessments:evidence", "api-evidence"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("other", ["other_staff_client", "other_force_admin_client"])
+def test_shared_evidence_is_read_only_to_partners_on_every_route_and_method(world, other, request, staff_user, forces):
+    """West Midlands shares a file with Kent: Kent reads and downloads it; every write route and
+    method refuses; every other West Midlands object is still a 404."""
+    partner = request.getfixturevalue(other)
+    shared = make_file_evidence(user=staff_user, force=forces["west-midlands"], title=f"{MARKER} shared file")
+    sharing.evidence_share(user=staff_user, evidence=shared, forces=[forces["kent"]])
+    world = {**world, "evidence": shared}
+    read, refused, isolated = [], [], []
+    for name, (route, kwargs) in sorted(_routes().items()):
+        if not _owns_force_object(name, kwargs):
+            continue
+        url = _url(name, route, kwargs, world)
+        if not _targets_evidence(name, kwargs):
+            codes = {"GET": partner.get(url).status_code, "POST": partner.post(url, {}).status_code}
+            assert set(codes.values()) <= {404, 405}, (name, url, codes)
+            isolated.append(name)
+            continue
+        got = partner.get(url).status_code
+        if name in EVIDENCE_READ_ROUTES:
+            assert got == 200, (name, url, got)
+            read.append(name)
+        else:
+            assert got in (403, 405), (name, url, got)
+        for method in UNSAFE_METHODS:
+            status = getattr(partner, method)(url, {}, content_type="application/json").status_code
+            assert status in (403, 405), (name, method, url, status)
+        refused.append(name)
+    assert sorted(read) == sorted(EVIDENCE_READ_ROUTES)
+    assert {"assessments:evidence-share", "assessments:evidence-unshare"} <= set(refused)
+    assert len(isolated) > 30
+    shared.refresh_from_db()
+    assert shared.title == f"{MARKER} shared file"
+    assert list(shared.shared_with.values_list("code", flat=True)) == ["kent"]
+    # The unshared item of the world is still a 404 to the partner.
+    assert partner.get(reverse("api-evidence-detail", args=[world_item_pk(request)])).status_code == 404
+
+
+def world_item_pk(request) -> int:
+    return request.getfixturevalue("world")["evidence"].pk
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ from assessments.api.serializers.common import (
     text_field,
 )
 from assessments.models import Evidence, EvidenceKind, ProtectiveMarking, ScanStatus
+from collaboration.models import Agreement
+from forces.models import Force
 
 # Output ---------------------------------------------------------------------------------------------
 
@@ -24,6 +26,15 @@ class EvidenceSerializer(serializers.ModelSerializer):
     force = code_field("The force's code")
     past_review = serializers.BooleanField(source="is_past_review", read_only=True)
     download = serializers.SerializerMethodField()
+    shared_with = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="Codes of the forces the item is shared with (read-only to them)",
+    )
+    agreement = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The collaboration agreement it is shared under, if any"
+    )
     scan_status = serializers.ChoiceField(
         choices=ScanStatus.choices,
         allow_blank=True,
@@ -52,6 +63,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "url",
             "reference",
             "download",
+            "shared_with",
+            "agreement",
             "created_at",
         ]
         read_only_fields = fields
@@ -65,6 +78,38 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 # Input ----------------------------------------------------------------------------------------------
+
+
+def shared_with_field(**kwargs):
+    """Force codes; any force may be named (force facts are public reference data)."""
+    kwargs.setdefault("help_text", "Codes of forces to share the item with, read-only")
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Force.objects.all(), many=True, required=False, **kwargs
+    )
+
+
+@extend_schema_field({"type": "integer", "nullable": True})
+class AgreementRefField(serializers.Field):
+    """An agreement's id. The service refuses one the force is not party to; an id that does not
+    exist gets the same words, so the answer never tells whether another force's agreement exists."""
+
+    default_error_messages = {"invalid": "Choose an agreement your force is party to"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not str(data).isdigit() or len(str(data)) > 18:
+            self.fail("invalid")
+        agreement = Agreement.objects.filter(pk=int(data)).first()
+        if agreement is None:
+            self.fail("invalid")
+        return agreement
+
+    def to_representation(self, value):
+        return value.pk
+
+
+def agreement_field(**kwargs):
+    kwargs.setdefault("help_text", "The id of an agreement your force is party to: shares with all its parties")
+    return AgreementRefField(required=False, allow_null=True, **kwargs)
 
 
 class EvidenceCreateSerializer(StrictInputSerializer):
@@ -85,6 +130,8 @@ class EvidenceCreateSerializer(StrictInputSerializer):
     upload = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
     url = StrictCharField(required=False, allow_blank=True, default="", help_text="For a link: http(s) address")
     reference = StrictCharField(required=False, allow_blank=True, default="", help_text="For a reference")
+    shared_with = shared_with_field()
+    agreement = agreement_field()
 
 
 class EvidenceUpdateSerializer(StrictInputSerializer):
@@ -98,6 +145,8 @@ class EvidenceUpdateSerializer(StrictInputSerializer):
     evidence_date = serializers.DateField(required=False)
     review_by = serializers.DateField(required=False, allow_null=True)
     protective_marking = serializers.ChoiceField(choices=ProtectiveMarking.choices, required=False)
+    shared_with = shared_with_field(help_text="Codes of the forces to share with; `[]` withdraws sharing")
+    agreement = agreement_field(help_text="An agreement your force is party to (shares with all parties); null: none")
 
     def validate(self, attrs):
         if not attrs:

@@ -59,7 +59,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.evidence_list(user=self.request.user)
+        return selectors.evidence_list(user=self.request.user).prefetch_related("shared_with")
 
     @extend_schema(
         summary="Add evidence: a file (multipart, `upload`), a link (`url`) or a reference",

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from assessments import notifications
 from demo.accounts import DEMO_FORCES, demo_accounts_create
 from demo.assessments import demo_assessments_create, demo_years
+from demo.collaboration import demo_agreements_seed
 from demo.cycle import demo_deadlines_seed
 from demo.inspection import demo_inspection_create
 from demo.national import demo_capacity_seed
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             "--scale",
             choices=["demo", "national"],
             default="demo",
-            help="demo (default): three forces; national: every force, the three periods up to today's, in bulk",
+            help="demo (default): four forces; national: every force, the three periods up to today's, in bulk",
         )
 
     def handle(self, *args, force: bool = False, scale: str = "demo", **options):
@@ -43,10 +44,11 @@ class Command(BaseCommand):
         deadlines = demo_deadlines_seed()
         with notifications.suppressed():
             inspection = demo_inspection_create(demo_years()[1])
+        agreements = demo_agreements_seed(*demo_years())
         self.stdout.write(
             self.style.SUCCESS(
-                f"{created} demo assessments, {figures} capacity figures, {deadlines} periods' deadlines and "
-                f"{inspection} HMIC requests and findings created"
+                f"{created} demo assessments, {figures} capacity figures, {deadlines} periods' deadlines, "
+                f"{inspection} HMIC requests and findings and {agreements} collaboration agreements created"
             )
         )
         self.stdout.write(self.style.SUCCESS(f"{len(accounts)} demo accounts ready:"))
