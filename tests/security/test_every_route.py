@@ -424,6 +424,9 @@ UNSAFE_METHODS = ("post", "put", "patch", "delete")
 
 
 def _targets_evidence(name: str, kwargs: list[str]) -> bool:
+    """Routes whose pk is an evidence item (HMIC's evidence requests share the prefix, not the object)."""
+    if name.startswith("api-evidence-request"):
+        return False
     return "pk" in kwargs and name.startswith(("assessments:evidence", "api-evidence"))
 
 
