@@ -267,7 +267,9 @@ def _read_scale(data: dict, problems: Problems) -> tuple[list[dict[str, Any]], b
         levels.append(level)
     codes = [level["code"] for level in levels]
     for code in _duplicates(codes):
-        problems.add(("judgement_scale", _last_index(codes, code)), f"judgement_scale: code {code!r} is used more than once")
+        problems.add(
+            ("judgement_scale", _last_index(codes, code)), f"judgement_scale: code {code!r} is used more than once"
+        )
     scores = [level["score"] for level in levels if isinstance(level["score"], int)]
     for score in sorted({s for s in scores if scores.count(s) > 1}):
         problems.add(("judgement_scale",), f"judgement_scale: score {score} is used by more than one level")
@@ -323,7 +325,9 @@ def _read_areas(data: dict, problems: Problems) -> list[dict[str, Any]]:
         positions.append(index - 1)
     codes = [area["code"] for area in areas]
     for code in _duplicates(codes):
-        problems.add(("areas", positions[_last_index(codes, code)], "code"), f"areas: code {code!r} is used more than once")
+        problems.add(
+            ("areas", positions[_last_index(codes, code)], "code"), f"areas: code {code!r} is used more than once"
+        )
     return areas
 
 
@@ -400,6 +404,11 @@ def _parse(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
             errors=[(mark.line + 1 if mark is not None else None, "This is not valid YAML")],
         ) from error
     return data, _line_map(node)
+
+
+def yaml_data(text: str) -> Any:
+    """The data of an edition file, dates left as text (as the loader and the schema see it)."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
 
 
 def is_reference_only(data: Any) -> bool:
