@@ -161,3 +161,11 @@ def test_load_editions_skips_reference_records(db, settings):
 
     results = editions_load()
     assert [result.code for result in results] == ["spr-2012"]
+
+
+@pytest.mark.parametrize("name", ["spr-2015.yaml", "spr-2023.yaml"])
+def test_reference_records_cannot_be_uploaded(spr2012, national_admin, settings, name):
+    before = row_counts()
+    with pytest.raises(EditionFileError, match="reference record"):
+        edition_upload(user=national_admin, name=name, content=(settings.SPR_EDITIONS_DIR / name).read_bytes())
+    assert row_counts() == before
