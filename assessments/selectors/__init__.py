@@ -20,6 +20,7 @@ from assessments.selectors.records import (
     departure_list,
     evidence_get,
     evidence_list,
+    new_requirements_of,
     overdue_actions,
     requirements_of,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "departure_list",
     "evidence_get",
     "evidence_list",
+    "new_requirements_of",
     "overdue_actions",
     "requirements_of",
     "response_evidence_ids",

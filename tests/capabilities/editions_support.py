@@ -29,3 +29,15 @@ def fixture_bytes() -> bytes:
 
 def fixture_mapping() -> dict:
     return yaml.safe_load(FIXTURE_MAPPING.read_text(encoding="utf-8"))
+
+
+def publish_fixture_edition(user, effective_from=None):
+    """Upload the fixture edition, map it with its mapping file and publish it (from 1 April 2026)."""
+    import datetime as dt
+
+    from capabilities.editions.drafts import edition_upload
+    from capabilities.editions.mapping import edition_mapping_replace, edition_publish
+
+    edition = edition_upload(user=user, name="spr-fixture.yaml", content=fixture_bytes())
+    edition_mapping_replace(user=user, edition=edition, data=fixture_mapping())
+    return edition_publish(user=user, edition=edition, effective_from=effective_from or dt.date(2026, 4, 1))
