@@ -132,3 +132,19 @@ def test_same_edition_start_lists_nothing_new(spr2012, staff, home):
     draft = make_assessment(user=staff, force=home, edition=spr2012, period="2025/26", start_from_previous=True)
     assert draft.started_from == last_year
     assert new_requirements_of(assessment=draft) == []
+
+
+def test_task_list_shows_what_is_new_in_the_edition(new_edition, spr2012, staff, home, client):
+    make_assessment(user=staff, force=home, edition=spr2012, period="2025/26")
+    client.force_login(staff)
+
+    response = client.post(
+        "/assessments/new/", {"period": "2026/27", "edition": "", "start_from_previous": "on"}, follow=True
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert new_edition.title in page
+    assert "New in this edition" in page
+    assert "1 requirement is new since spr-2012 and needs a first answer" in page
+    assert ">6.7</a>" in page
