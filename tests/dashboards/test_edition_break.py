@@ -1,0 +1,61 @@
+"""The chief constable's dashboard across an edition change: the previous period (assessed against
+the edition the current one follows) is compared through the mapping, for requirements that mean the
+same, and the page marks the break. Queries stay constant."""
+
+import pytest
+
+from assessments.models import Response
+from core.roles import Role
+from dashboards import selectors
+from tests.capabilities.editions_support import publish_fixture_edition
+from tests.factories import make_assessment
+from threats.models import JudgementLevel
+
+
+@pytest.fixture
+def chief(make_user):
+    return make_user(Role.CHIEF_CONSTABLE, "dyfed-powys")
+
+
+@pytest.fixture
+def two_editions(spr2012, make_user, forces):
+    """Dyfed-Powys: 2025/26 against spr-2012 all assured; 2026/27 against the fixture edition, all
+    partially assured."""
+    staff = make_user(Role.PCC_STAFF, "dyfed-powys")
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    force = forces["dyfed-powys"]
+    before = make_assessment(user=staff, force=force, edition=spr2012, period="2025/26")
+    after = make_assessment(user=staff, force=force, edition=new, period="2026/27")
+    Response.objects.filter(assessment=before).update(
+        judgement=JudgementLevel.objects.get(edition=spr2012, code="assured")
+    )
+    Response.objects.filter(assessment=after).update(
+        judgement=JudgementLevel.objects.get(edition=new, code="partially_assured")
+    )
+    return before, after
+
+
+def test_dashboard_compares_through_the_mapping_and_marks_the_break(two_editions, chief, forces):
+    before, after = two_editions
+
+    board = selectors.force_dashboard(user=chief, force=forces["dyfed-powys"])
+
+    assert board.current == after
+    assert board.previous == before
+    assert board.edition_break.code == "spr-2012"
+    assert board.first_period_of_edition == "2026/27"
+    changes = {cell.change.code for cell in board.cells if cell.cell.requirement_ids}
+    assert "worse" in changes  # assured then, partially assured now, on requirements that mean the same
+    assert board.trends.periods == ["2025/26", "2026/27"]
+    terrorism = next(series for series in board.trends.by_threat if series.code == "terrorism")
+    assert terrorism.values == [1.0, 0.0]
+
+
+def test_dashboard_page_shows_the_edition_change(two_editions, chief, client, django_assert_max_num_queries):
+    client.force_login(chief)
+    client.get("/dashboard/")
+    with django_assert_max_num_queries(26):
+        page = client.get("/dashboard/").content.decode()
+    assert "Edition change" in page
+    assert "From 2026/27 assessments use spr-fixture; earlier periods used spr-2012." in page
+    assert "Worse: was assured" in page
