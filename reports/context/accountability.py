@@ -32,6 +32,7 @@ from assessments.records import (
     assessment_content,
     payload_of,
 )
+from assessments.selectors import new_requirements_of
 from assessments.snapshots import snapshot_content, snapshot_sha256
 from capabilities.models import Requirement
 from core.checkpoints import audit_checkpoint
@@ -157,6 +158,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     # edition's wording never changes once loaded, so the catalogue supplies the stem.
     lead_ins = dict(Requirement.objects.filter(edition=edition).values_list("ref", "lead_in"))
     previous = previous_published(assessment)
+    # The first period under an edition that follows another: which requirements are new in it.
+    new_requirements = [{"ref": r.ref, "text": r.text} for r in new_requirements_of(assessment=assessment)]
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -206,6 +209,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "policing_body_type": choice_label(BodyType, body.type) if body else "",
         "edition": a.edition.title,
         "edition_code": a.edition.code,
+        "edition_follows": edition.follows.code if new_requirements else "",
+        "new_requirements": new_requirements,
         "period": a.period,
         "revision": a.revision,
         "status": choice_label(AssessmentStatus, a.status),
