@@ -46,7 +46,7 @@ def _require_manager(user) -> None:
 def _edition(request, code: str) -> Edition:
     _require_manager(request.user)
     try:
-        return Edition.objects.visible_to(request.user).select_related("follows").get(code=code)
+        return Edition.objects.managed_by(request.user).select_related("follows").get(code=code)
     except Edition.DoesNotExist:
         raise Http404("No such edition") from None
 
@@ -71,7 +71,7 @@ def edition_upload_view(request):
     return render(
         request,
         "capabilities/edition_upload.html",
-        {"form": form, "problems": problems, "drafts": Edition.objects.visible_to(request.user).filter(status="draft")},
+        {"form": form, "problems": problems, "drafts": Edition.objects.managed_by(request.user).filter(status="draft")},
         status=status,
     )
 

@@ -11,27 +11,30 @@ from core.querysets import PublicQuerySet
 from core.roles import Role, has_role
 
 
-def sees_draft_editions(user) -> bool:
-    """Draft editions (uploaded, not yet published) are the national administrators' work in
-    progress: nobody else sees them, their threats or their requirements."""
-    return has_role(user, Role.NATIONAL_ADMIN)
-
-
 class EditionQuerySet(PublicQuerySet):
+    """Draft editions (uploaded, not yet published) are a national administrator's work in progress:
+    `visible_to` never includes them (so reading the SPR costs no role lookup), and only the
+    edition pages and API actions of national administrators reach them, through `managed_by`."""
+
     def visible_to(self, user):
-        editions = super().visible_to(user)
-        return editions if sees_draft_editions(user) else editions.exclude(status=EditionStatus.DRAFT)
+        return super().visible_to(user).exclude(status=EditionStatus.DRAFT)
+
+    def managed_by(self, user):
+        """Every edition, drafts included, for a national administrator; else what `visible_to` gives."""
+        if has_role(user, Role.NATIONAL_ADMIN):
+            return super().visible_to(user)
+        return self.visible_to(user)
 
     def published(self):
         return self.exclude(status=EditionStatus.DRAFT)
 
 
 class CatalogueQuerySet(PublicQuerySet):
-    """Rows that belong to an edition (threats, areas, requirements): hidden while it is a draft."""
+    """Rows that belong to an edition (threats, areas, requirements): never read while it is a draft
+    (the draft's pages read them by edition, for national administrators only)."""
 
     def visible_to(self, user):
-        rows = super().visible_to(user)
-        return rows if sees_draft_editions(user) else rows.exclude(edition__status=EditionStatus.DRAFT)
+        return super().visible_to(user).exclude(edition__status=EditionStatus.DRAFT)
 
 
 class EditionStatus(models.TextChoices):

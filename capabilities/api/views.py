@@ -78,7 +78,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         return [*super().get_permissions(), ManagesEditions()]
 
     def _edition_data(self, edition):
-        edition = self.get_queryset().get(pk=edition.pk)
+        edition = self._annotated(Edition.objects.managed_by(self.request.user)).get(pk=edition.pk)
         return EditionSerializer(edition, context=self.get_serializer_context()).data
 
     @extend_schema(
@@ -160,9 +160,16 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self._edition_data(edition))
 
     def get_queryset(self):
+        user = self.request.user
+        # Drafts: only the national administrator's actions reach them (list and detail never do).
+        if self.action in {"mapping", "publish"}:
+            return self._annotated(Edition.objects.managed_by(user))
+        return self._annotated(Edition.objects.visible_to(user))
+
+    @staticmethod
+    def _annotated(editions):
         return (
-            Edition.objects.visible_to(self.request.user)
-            .annotate(
+            editions.annotate(
                 threat_count=_count_per_edition(Threat),
                 area_count=_count_per_edition(Area),
                 requirement_count=_count_per_edition(Requirement),

@@ -45,11 +45,13 @@ def test_upload_creates_a_draft_following_the_latest_edition(spr2012, national_a
 def test_draft_is_invisible_to_forces(spr2012, national_admin, staff_user, inspector_user):
     edition = edition_upload(user=national_admin, name="spr-fixture.yaml", content=fixture_bytes())
 
-    for user in (staff_user, inspector_user):
+    for user in (staff_user, inspector_user, national_admin):
         assert not Edition.objects.visible_to(user).filter(pk=edition.pk).exists()
         assert not Requirement.objects.visible_to(user).filter(edition=edition).exists()
         assert not Threat.objects.visible_to(user).filter(edition=edition).exists()
-    assert Edition.objects.visible_to(national_admin).filter(pk=edition.pk).exists()
+    for user in (staff_user, inspector_user):
+        assert not Edition.objects.managed_by(user).filter(pk=edition.pk).exists()
+    assert Edition.objects.managed_by(national_admin).filter(pk=edition.pk).exists()
 
 
 def test_upload_refused_to_others(spr2012, staff_user):
