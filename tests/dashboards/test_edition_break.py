@@ -59,3 +59,29 @@ def test_dashboard_page_shows_the_edition_change(two_editions, chief, client, dj
     assert "Edition change" in page
     assert "From 2026/27 assessments use spr-fixture; earlier periods used spr-2012." in page
     assert "Worse: was assured" in page
+
+
+def test_national_trends_cross_the_edition_change(two_editions, make_user, forces):
+    admin = make_user(Role.NATIONAL_ADMIN)
+    before, after = two_editions
+
+    view = selectors.national_view(user=admin, edition=after.edition, period="2026/27")
+
+    assert view.edition_break.code == "spr-2012"
+    assert view.first_period_of_edition == "2026/27"
+    assert view.trends.periods == ["2025/26", "2026/27"]
+    terrorism = next(series for series in view.trends.by_threat if series.code == "terrorism")
+    assert terrorism.values == [1.0, 0.0]
+    # The table itself holds only the edition chosen: no force assessed against another in its columns.
+    assert [row.force.code for row in view.rows if row.assessment] == ["dyfed-powys"]
+
+
+def test_national_page_marks_the_break_in_constant_queries(
+    two_editions, make_user, forces, client, django_assert_max_num_queries
+):
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    url = "/national/?edition=spr-fixture&period=2026/27"
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    assert "From 2026/27 assessments use spr-fixture; earlier periods used spr-2012." in page
