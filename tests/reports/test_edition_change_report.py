@@ -40,3 +40,33 @@ def test_a_later_period_lists_nothing_new(spr2012, make_user, forces):
         ).context["new_requirements"]
         == []
     )
+
+
+def test_change_since_last_year_goes_through_the_mapping(spr2012, make_user, forces):
+    from assessments.models import AssessmentStatus
+    from tests.workflow_support import assessment_in
+    from threats.models import JudgementLevel
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    # 2025/26 published against spr-2012, every requirement assured.
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2025/26", **people)
+    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=new, period="2026/27")
+    now.responses.update(judgement=JudgementLevel.objects.get(edition=new, code="assured"))
+    now.responses.filter(requirement__ref__in=["3.1(a)", "4.1(a)"]).update(
+        judgement=JudgementLevel.objects.get(edition=new, code="not_assured")
+    )
+
+    change = accountability_prepare(now).context["summary"]["change"]
+
+    assert change["compared"] is True
+    assert change["across"] == spr2012.title
+    # 3.1(a) means the same: compared, worse. 4.1(a) merged with a changed meaning: not compared.
+    assert [row["ref"] for row in change["worse"]] == ["3.1(a)"]
+    assert change["new"] >= 1
+    html = render_to_string(accountability_prepare(now).template, accountability_prepare(now).context)
+    assert "Edition change:" in html
