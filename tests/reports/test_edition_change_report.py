@@ -70,3 +70,23 @@ def test_change_since_last_year_goes_through_the_mapping(spr2012, make_user, for
     assert change["new"] >= 1
     html = render_to_string(accountability_prepare(now).template, accountability_prepare(now).context)
     assert "Edition change:" in html
+
+
+def test_national_overview_says_which_forces_used_another_edition(spr2012, make_user, forces):
+    from assessments.models import AssessmentStatus
+    from reports.context.national import national_inputs, national_prepare
+    from tests.workflow_support import assessment_in
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=new, period="2026/27", **people)
+
+    prepared = national_prepare(national_inputs(edition=spr2012, period="2026/27", region=None))
+
+    assert prepared.context["other_editions"] == [(f"{new.title} (March 2026)", 1)]
+    html = render_to_string(prepared.template, prepared.context)
+    assert f"1 force published this period against {new.title} (March 2026)" in html
