@@ -41,6 +41,9 @@ def _set_m2m(manager, wanted: list[models.Model], current_ids: set[int]) -> bool
     return True
 
 
+LIFECYCLE_FIELDS = ("status", "follows", "effective_from")
+
+
 def _follows(spec: EditionSpec) -> Edition | None:
     code = spec.edition.get("follows")
     if not code:
@@ -56,6 +59,12 @@ def _write(spec: EditionSpec) -> EditionLoadResult:
     values["follows"] = _follows(spec)
     code = values["code"]
     edition = Edition.objects.filter(code=code).first()
+    if edition is not None:
+        # Where an edition stands (in force, superseded, from when, after which) is set by the file
+        # once, then by publishing (capabilities.editions.mapping): reloading the files on deployment
+        # must not put a superseded edition back in force.
+        for name in LIFECYCLE_FIELDS:
+            values.pop(name, None)
     edition, edition_status = _upsert(Edition, {code: edition} if edition else {}, "code", values)
 
     levels = Tally()

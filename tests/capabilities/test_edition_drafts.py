@@ -171,3 +171,15 @@ def test_reference_records_cannot_be_uploaded(spr2012, national_admin, settings,
     with pytest.raises(EditionFileError, match="reference record"):
         edition_upload(user=national_admin, name=name, content=(settings.SPR_EDITIONS_DIR / name).read_bytes())
     assert row_counts() == before
+
+
+def test_reloading_the_files_keeps_a_superseded_edition_superseded(spr2012, national_admin):
+    from capabilities.editions import editions_load
+    from tests.capabilities.editions_support import publish_fixture_edition
+
+    publish_fixture_edition(national_admin)
+    editions_load()
+
+    spr2012.refresh_from_db()
+    assert spr2012.status == EditionStatus.SUPERSEDED
+    assert Edition.objects.get(code="spr-fixture").status == EditionStatus.IN_FORCE
