@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from capabilities.editions.common import EditionFileError
 from capabilities.editions.reading import edition_text_read
@@ -82,7 +82,12 @@ def edition_upload(*, user, name: str, content: bytes) -> Edition:
     if existing is not None:
         existing.delete()
     spec.edition.update(status=EditionStatus.DRAFT, follows=follows.code if follows else "", effective_from=None)
-    result = _write(spec)
+    try:
+        with transaction.atomic():
+            result = _write(spec)
+    except IntegrityError:
+        message = f"Edition {code} was uploaded by someone else at the same time: upload it again"
+        raise EditionFileError([f"{name}: {message}"], errors=[(None, message)]) from None
     edition = Edition.objects.get(code=result.code)
     audit_record(
         actor=user,

@@ -209,7 +209,9 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "policing_body_type": choice_label(BodyType, body.type) if body else "",
         "edition": a.edition.title,
         "edition_code": a.edition.code,
-        "edition_follows": edition.follows.code if new_requirements else "",
+        "edition_follows": f"{edition.follows.title} ({edition.follows.published_on:%B %Y})"
+        if new_requirements
+        else "",
         "new_requirements": new_requirements,
         "period": a.period,
         "revision": a.revision,

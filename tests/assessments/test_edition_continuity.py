@@ -146,5 +146,5 @@ def test_task_list_shows_what_is_new_in_the_edition(new_edition, spr2012, staff,
     assert response.status_code == 200
     assert new_edition.title in page
     assert "New in this edition" in page
-    assert "1 requirement is new since spr-2012 and needs a first answer" in page
+    assert "1 requirement is new since The Strategic Policing Requirement (July 2012) and needs a first answer" in page
     assert ">6.7</a>" in page

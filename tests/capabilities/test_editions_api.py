@@ -42,6 +42,9 @@ def test_upload_answers_201_with_the_draft_and_its_diff(spr2012, national_admin_
     assert [row["ref"] for row in diff["requirements"]["removed"]] == ["4.1(b)", "6.4", "6.6"]
     assert [row["ref"] for row in diff["requirements"]["reworded"]] == ["3.1(a)", "4.1(a)"]
     assert [row["code"] for row in diff["threats"]["added"]] == ["child-sexual-abuse"]
+    uploaded = AuditEntry.objects.get(kind=AuditEntry.Kind.RECORD, model="threats.edition", action="created")
+    assert uploaded.changes["file"] == [None, "spr-fixture.yaml"]
+    assert uploaded.changes["status"] == [None, "draft"]
 
 
 def test_invalid_upload_answers_400_with_every_error_and_line(spr2012, national_admin_client):

@@ -57,7 +57,10 @@ def test_dashboard_page_shows_the_edition_change(two_editions, chief, client, dj
     with django_assert_max_num_queries(26):
         page = client.get("/dashboard/").content.decode()
     assert "Edition change" in page
-    assert "From 2026/27 assessments use spr-fixture; earlier periods used spr-2012." in page
+    assert (
+        "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement (March 2026); "
+        "earlier periods used The Strategic Policing Requirement (July 2012)."
+    ) in page
     assert "Worse: was assured" in page
 
 
@@ -84,4 +87,7 @@ def test_national_page_marks_the_break_in_constant_queries(
     client.get(url)
     with django_assert_max_num_queries(30):
         page = client.get(url).content.decode()
-    assert "From 2026/27 assessments use spr-fixture; earlier periods used spr-2012." in page
+    assert (
+        "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement (March 2026); "
+        "earlier periods used The Strategic Policing Requirement (July 2012)."
+    ) in page

@@ -93,8 +93,19 @@ def test_national_admin_loads_maps_and_publishes_an_edition(page, live_server, f
     page.get_by_role("heading", name="New in this edition").wait_for()
     assert "Test edition derived from the 2012 Strategic Policing Requirement" in page.content()
     banner = page.locator("#new-requirements").inner_text()
-    assert "1 requirement is new since spr-2012" in banner and "6.7" in banner
+    assert "1 requirement is new since The Strategic Policing Requirement (July 2012)" in banner and "6.7" in banner
     assert_accessible(page)
     page.goto(f"{live_server.url}{page.url.removeprefix(live_server.url)}requirements/3.1(a)/")
     assert "Roles agreed with the commissioner in May" in page.content()
+    assert_accessible(page)
+
+    # The chief constable's dashboard compares 2026/27 with 2025/26 through the mapping, and says so.
+    sign_in(page, live_server, "chief-dyfed-powys", settings.SPR_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/dashboard/")
+    marker = page.locator("#edition-break").inner_text()
+    assert (
+        "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement (March 2026); "
+        "earlier periods used The Strategic Policing Requirement (July 2012)."
+    ) in marker
+    assert page.locator("#edition-break-trends").count() == 1
     assert_accessible(page)

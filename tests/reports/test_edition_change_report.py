@@ -23,7 +23,7 @@ def test_first_period_under_a_new_edition_lists_the_new_requirements(spr2012, ma
         {"ref": "6.7", "text": new.requirements.get(ref="6.7").text},
     ]
     html = render_to_string(prepared.template, prepared.context)
-    assert "New since spr-2012" in html
+    assert "New since The Strategic Policing Requirement (July 2012)" in html
     assert "1 requirement is new in it and was answered for the first time" in html
 
 
