@@ -80,6 +80,8 @@ def test_draft_is_not_found_by_the_reading_api(draft, staff_client, inspector_cl
         assert "spr-fixture" not in [row["code"] for row in client.get(UPLOAD).json()["results"]]
         requirements = client.get("/api/v1/requirements/", {"page_size": 500}).json()["results"]
         assert "spr-fixture" not in {row["edition"] for row in requirements}
+        # Filtering by a draft's code answers as for a code that does not exist.
+        assert client.get("/api/v1/requirements/", {"edition": "spr-fixture"}).status_code == 400
     assert national_admin_client.get(MAPPING).status_code == 200
 
 
