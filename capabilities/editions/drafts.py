@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from capabilities.editions.common import EditionFileError
 from capabilities.editions.reading import edition_text_read
@@ -53,29 +54,29 @@ def edition_upload(*, user, name: str, content: bytes) -> Edition:
         raise PermissionDenied("Only a national administrator can upload an edition")
     name = PurePath(name or "edition.yaml").name
     if PurePath(name).suffix.lower() not in YAML_SUFFIXES:
-        raise _refuse("The selected file must be a YAML file (.yaml or .yml)")
+        raise _refuse(_("The selected file must be a YAML file (.yaml or .yml)"))
     if len(content) > MAX_UPLOAD_BYTES:
-        raise _refuse(f"The selected file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        raise _refuse(_("The selected file must be smaller than %(mb)d MB") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
     if not content.strip():
-        raise _refuse("The selected file is empty")
+        raise _refuse(_("The selected file is empty"))
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise _refuse("The selected file must be text in UTF-8 (a YAML file)") from None
+        raise _refuse(_("The selected file must be text in UTF-8 (a YAML file)")) from None
     spec = edition_text_read(text=text, name=name)
     code = spec.edition["code"]
     existing = Edition.objects.select_for_update().filter(code=code).first()
     if existing is not None and not existing.is_draft:
-        message = (
-            f"Edition {code} is published and cannot be changed: upload a correction as a new version "
-            f"with its own code (for example {code}-1)"
-        )
+        message = _(
+            "Edition %(code)s is published and cannot be changed: upload a correction as a new version "
+            "with its own code (for example %(code)s-1)"
+        ) % {"code": code}
         raise EditionFileError([f"{name}: {message}"], errors=[(None, message)])
     follows_code = spec.edition.get("follows")
     if follows_code:
         follows = Edition.objects.filter(code=follows_code).first()
         if follows is None or follows.is_draft or follows_code == code:
-            message = f"edition: follows {follows_code!r}, which is not a published edition"
+            message = _("edition: follows %(code)r, which is not a published edition") % {"code": follows_code}
             raise EditionFileError([f"{name}: {message}"], errors=[(None, message)])
     else:
         follows = _latest_published(excluding=code)
@@ -86,7 +87,7 @@ def edition_upload(*, user, name: str, content: bytes) -> Edition:
         with transaction.atomic():
             result = _write(spec)
     except IntegrityError:
-        message = f"Edition {code} was uploaded by someone else at the same time: upload it again"
+        message = _("Edition %(code)s was uploaded by someone else at the same time: upload it again") % {"code": code}
         raise EditionFileError([f"{name}: {message}"], errors=[(None, message)]) from None
     edition = Edition.objects.get(code=result.code)
     audit_record(

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from capabilities.models import Requirement, RequirementMapping, RetiredRequirement
 from capabilities.permissions import can_manage_editions
@@ -97,15 +98,29 @@ class KindMapping:
         for row in self.rows:
             if not row.is_mapped:
                 found.append(
-                    f"{noun} {getattr(row.item, self.kind.key)} is not mapped: choose the {self.kind.plural} "
-                    f"of {previous.code} it continues, or confirm it is new"
+                    _(
+                        "%(noun)s %(key)s is not mapped: choose the %(plural)s of %(previous)s it continues, "
+                        "or confirm it is new"
+                    )
+                    % {
+                        "noun": noun,
+                        "key": getattr(row.item, self.kind.key),
+                        "plural": self.kind.plural,
+                        "previous": previous.code,
+                    }
                 )
         for row in self.old:
             key = getattr(row, self.kind.key)
             if row.pk in self.continued_ids and row.pk in self.retired_ids:
-                found.append(f"{noun} {key} of {previous.code} is both continued and retired")
+                found.append(
+                    _("%(noun)s %(key)s of %(previous)s is both continued and retired")
+                    % {"noun": noun, "key": key, "previous": previous.code}
+                )
             elif row.pk not in self.continued_ids and row.pk not in self.retired_ids:
-                found.append(f"{noun} {key} of {previous.code} is neither continued nor retired")
+                found.append(
+                    _("%(noun)s %(key)s of %(previous)s is neither continued nor retired")
+                    % {"noun": noun, "key": key, "previous": previous.code}
+                )
         return found
 
 
@@ -206,11 +221,14 @@ def _lock_draft(user, edition: Edition) -> Edition:
     locked = Edition.objects.select_for_update().select_related("follows").get(pk=edition.pk)
     if not locked.is_draft:
         raise Conflict(
-            f"{locked.title} ({locked.code}) is published, so it and its mapping cannot be changed. "
-            "Upload a correction as a new version."
+            _(
+                "%(title)s (%(code)s) is published, so it and its mapping cannot be changed. "
+                "Upload a correction as a new version."
+            )
+            % {"title": locked.title, "code": locked.code}
         )
     if locked.follows is None:
-        raise Conflict(f"{locked.code} follows no edition, so there is nothing to map")
+        raise Conflict(_("%(code)s follows no edition, so there is nothing to map") % {"code": locked.code})
     return locked
 
 
@@ -231,9 +249,13 @@ def item_mapping_save(*, user, kind: Kind, edition: Edition, item, previous: lis
     if item.edition_id != edition.pk:
         raise ValidationError({kind.link: f"That {kind.noun} is not part of {edition.code}"})
     if any(row.edition_id != edition.follows_id for row in previous):
-        raise ValidationError({"previous": f"Choose {kind.plural} of {edition.follows.code}"})
+        raise ValidationError(
+            {"previous": _("Choose %(plural)s of %(code)s") % {"plural": kind.plural, "code": edition.follows.code}}
+        )
     if same_meaning and not previous:
-        raise ValidationError({"same_meaning": f"A new {kind.noun} cannot mean the same as an earlier one"})
+        raise ValidationError(
+            {"same_meaning": _("A new %(noun)s cannot mean the same as an earlier one") % {"noun": kind.noun}}
+        )
     _write_one(kind, edition, item, previous, same_meaning)
     audit_record(
         actor=user,
@@ -251,11 +273,16 @@ def retirements_save(*, user, kind: Kind, edition: Edition, retired: list) -> No
     state = _kind_mapping(kind, edition, edition.follows)
     wrong = [getattr(row, kind.key) for row in retired if row.edition_id != edition.follows_id]
     if wrong:
-        raise ValidationError({"retired": f"Choose {kind.plural} of {edition.follows.code}"})
+        raise ValidationError(
+            {"retired": _("Choose %(plural)s of %(code)s") % {"plural": kind.plural, "code": edition.follows.code}}
+        )
     continued = [getattr(row, kind.key) for row in retired if row.pk in state.continued_ids]
     if continued:
         raise ValidationError(
-            {"retired": f"{', '.join(continued)} cannot be retired: a {kind.noun} of {edition.code} continues it"}
+            {
+                "retired": _("%(keys)s cannot be retired: a %(noun)s of %(code)s continues it")
+                % {"keys": ", ".join(continued), "noun": kind.noun, "code": edition.code}
+            }
         )
     kind.retired.objects.filter(edition=edition).delete()
     kind.retired.objects.bulk_create([kind.retired(edition=edition, **{kind.link: row}) for row in retired])
@@ -324,17 +351,29 @@ def _parse_kind(kind: Kind, data: dict, edition: Edition, problems: list[str]) -
     for value in new:
         if value not in seen:
             problems.append(
-                f"{kind.noun.capitalize()} {value} is not mapped: list the {kind.plural} of "
-                f"{edition.follows.code} it continues, or an empty list if it is new"
+                _(
+                    "%(noun)s %(key)s is not mapped: list the %(plural)s of %(previous)s it continues, "
+                    "or an empty list if it is new"
+                )
+                % {
+                    "noun": kind.noun.capitalize(),
+                    "key": value,
+                    "plural": kind.plural,
+                    "previous": edition.follows.code,
+                }
             )
     continued = {row.pk for _, previous, _ in entries for row in previous}
     retired_ids = {row.pk for row in retired}
     for value, row in old.items():
         if row.pk in continued and row.pk in retired_ids:
-            problems.append(f"{kind.noun.capitalize()} {value} of {edition.follows.code} is both continued and retired")
+            problems.append(
+                _("%(noun)s %(key)s of %(previous)s is both continued and retired")
+                % {"noun": kind.noun.capitalize(), "key": value, "previous": edition.follows.code}
+            )
         elif row.pk not in continued and row.pk not in retired_ids:
             problems.append(
-                f"{kind.noun.capitalize()} {value} of {edition.follows.code} is neither continued nor retired"
+                _("%(noun)s %(key)s of %(previous)s is neither continued nor retired")
+                % {"noun": kind.noun.capitalize(), "key": value, "previous": edition.follows.code}
             )
     return entries, retired
 
@@ -379,21 +418,20 @@ def edition_publish(*, user, edition: Edition, effective_from: dt.date) -> Editi
         raise PermissionDenied("Only a national administrator can publish an edition")
     locked = Edition.objects.select_for_update().select_related("follows").get(pk=edition.pk)
     if not locked.is_draft:
-        raise Conflict(f"{locked.code} is already published")
+        raise Conflict(_("%(code)s is already published") % {"code": locked.code})
     if not isinstance(effective_from, dt.date):
-        raise ValidationError({"effective_from": "Enter the date the edition applies from"})
+        raise ValidationError({"effective_from": _("Enter the date the edition applies from")})
     previous = locked.follows
     if previous is not None and effective_from <= previous.applies_from:
         raise ValidationError(
             {
-                "effective_from": (
-                    f"The date must be after {previous.applies_from:%-d %B %Y}, when {previous.code} applies"
-                )
+                "effective_from": _("The date must be after %(date)s, when %(code)s applies")
+                % {"date": f"{previous.applies_from:%-d %B %Y}", "code": previous.code}
             }
         )
     problems = edition_mapping(edition=locked).problems
     if problems:
-        raise Conflict("The mapping is incomplete, so the edition cannot be published", details=problems)
+        raise Conflict(_("The mapping is incomplete, so the edition cannot be published"), details=problems)
     locked.status = EditionStatus.IN_FORCE
     locked.effective_from = effective_from
     locked.full_clean()
