@@ -176,3 +176,15 @@ def test_publish_needs_a_date_after_the_previous_edition(draft, national_admin_c
     early = national_admin_client.post(PUBLISH, {"effective_from": "2011-01-01"}, content_type="application/json")
     assert early.status_code == 400
     assert Edition.objects.get(code="spr-fixture").status == EditionStatus.DRAFT
+
+
+def test_malformed_bodies_get_400_and_write_nothing(draft, national_admin_client):
+    before = row_counts()
+    deep = "[" * 3000
+    assert national_admin_client.post(UPLOAD, deep, content_type="application/json").status_code == 400
+    assert national_admin_client.put(MAPPING, deep, content_type="application/json").status_code == 400
+    assert national_admin_client.put(MAPPING, "[1, 2]", content_type="application/json").status_code == 400
+    assert national_admin_client.put(MAPPING, "{not json", content_type="application/json").status_code == 400
+    bad_date = national_admin_client.post(PUBLISH, {"effective_from": "31/02/2026"}, content_type="application/json")
+    assert bad_date.status_code == 400
+    assert row_counts() == before
