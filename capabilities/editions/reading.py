@@ -401,7 +401,12 @@ def _parse(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise EditionFileError(
             [f"{name}: cannot be read as YAML{where}: {getattr(error, 'problem', None) or error}"],
-            errors=[(mark.line + 1 if mark is not None else None, "This is not valid YAML")],
+            errors=[
+                (
+                    mark.line + 1 if mark is not None else None,
+                    f"The file cannot be read as YAML: {getattr(error, 'problem', None) or error}",
+                )
+            ],
         ) from error
     return data, _line_map(node)
 

@@ -150,3 +150,45 @@ def test_mapping_page_query_count_is_constant(draft, national_admin_client, djan
     assert response.status_code == 200
     with django_assert_max_num_queries(15):
         assert national_admin_client.get(reverse("editions:changes", args=["spr-fixture"])).status_code == 200
+
+
+def test_map_a_threat_on_its_page(draft, national_admin_client):
+    from threats.models import ThreatMapping
+
+    new_threat = reverse("editions:map-threat", args=["spr-fixture", "child-sexual-abuse"])
+    assert national_admin_client.get(new_threat).status_code == 200
+    assert national_admin_client.post(new_threat, {}).status_code == 302  # nothing ticked: it is new
+    terrorism = reverse("editions:map-threat", args=["spr-fixture", "terrorism"])
+    assert 'value="terrorism" checked' in national_admin_client.get(terrorism).content.decode()
+    national_admin_client.post(terrorism, {"previous": ["terrorism"], "same_meaning": "on"})
+
+    mappings = {m.threat.code: m for m in ThreatMapping.objects.filter(threat__edition=draft)}
+    assert list(mappings["child-sexual-abuse"].previous.all()) == []
+    assert [t.code for t in mappings["terrorism"].previous.all()] == ["terrorism"]
+    assert mappings["terrorism"].same_meaning
+    page = national_admin_client.get(reverse("editions:mapping", args=["spr-fixture"])).content.decode()
+    assert "2 of 6 mapped" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("edition.pdf", b"%PDF-1.4", "The selected file must be a YAML file"),
+        ("edition.yaml", b"edition: [unclosed\n", "cannot be read as YAML"),
+        ("edition.yaml", b"\xff\xfe\x00", "must be text in UTF-8"),
+    ],
+)
+def test_upload_page_refuses_what_is_not_an_edition_file(spr2012, national_admin_client, name, content, message):
+    before = row_counts()
+    response = _upload(national_admin_client, content, name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "<title>Error:" in response.content.decode()
+    assert row_counts() == before
+
+
+def test_upload_page_query_count(draft, national_admin_client, django_assert_max_num_queries):
+    national_admin_client.get(reverse("editions:upload"))
+    with django_assert_max_num_queries(10):
+        response = national_admin_client.get(reverse("editions:upload"))
+    assert "spr-fixture" in response.content.decode()
