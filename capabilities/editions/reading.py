@@ -17,6 +17,8 @@ import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from capabilities.editions.common import EditionFileError, EditionSpec
 from capabilities.models import Area, Requirement
@@ -132,15 +134,17 @@ class Problems:
 def _check_keys(item: Any, keys: tuple[set[str], set[str]], where: str, at: Path_, problems: Problems) -> bool:
     required, optional = keys
     if not isinstance(item, dict):
-        problems.add(at, f"{where} must be a mapping of keys to values")
+        problems.add(at, _("%(where)s must be a mapping of keys to values") % {"where": where})
         return False
     missing = sorted(required - item.keys())
     unknown = sorted(item.keys() - required - optional)
     if missing:
-        problems.add(at, f"{where} is missing {', '.join(missing)}")
+        problems.add(at, _("%(where)s is missing %(keys)s") % {"where": where, "keys": ", ".join(missing)})
     if unknown:
         problems.add(
-            (*at, unknown[0]), f"{where} has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
+            (*at, unknown[0]),
+            ngettext("%(where)s has unknown key %(keys)s", "%(where)s has unknown keys %(keys)s", len(unknown))
+            % {"where": where, "keys": ", ".join(unknown)},
         )
     return not missing
 
@@ -151,11 +155,15 @@ def _text(item: dict, key: str, where: str, at: Path_, problems: Problems, *, re
     if value is None:
         value = ""
     if not isinstance(value, str):
-        problems.add((*at, key), f'{where}: {key} must be text (put numbers such as "3.3" in quotes), not {value!r}')
+        problems.add(
+            (*at, key),
+            _('%(where)s: %(key)s must be text (put numbers such as "3.3" in quotes), not %(value)r')
+            % {"where": where, "key": key, "value": value},
+        )
         return ""
     value = value.strip()
     if required and not value:
-        problems.add((*at, key), f"{where}: {key} is empty")
+        problems.add((*at, key), _("%(where)s: %(key)s is empty") % {"where": where, "key": key})
     return value
 
 
@@ -164,7 +172,9 @@ def _list(item: dict, key: str, where: str, at: Path_, problems: Problems) -> li
         return []  # already reported as missing by _check_keys
     value = item[key]
     if not isinstance(value, list) or not value:
-        problems.add((*at, key), f"{where}: {key} must be a list with at least one entry")
+        problems.add(
+            (*at, key), _("%(where)s: %(key)s must be a list with at least one entry") % {"where": where, "key": key}
+        )
         return []
     return value
 
@@ -193,7 +203,10 @@ def _date(raw: dict, key: str, at: Path_, problems: Problems) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.add((*at, key), f"edition: {key} {value!r} is not a real date written YYYY-MM-DD")
+        problems.add(
+            (*at, key),
+            _("edition: %(key)s %(value)r is not a real date written YYYY-MM-DD") % {"key": key, "value": value},
+        )
         return None
 
 
@@ -221,7 +234,9 @@ def _read_edition(data: dict, problems: Problems) -> dict[str, Any]:
         return edition
     if edition["status"] not in EditionStatus.values:
         problems.add(
-            (*at, "status"), f"edition: status {edition['status']!r} is not one of {', '.join(EditionStatus.values)}"
+            (*at, "status"),
+            _("edition: status %(value)r is not one of %(allowed)s")
+            % {"value": edition["status"], "allowed": ", ".join(EditionStatus.values)},
         )
         return edition
     if len(problems) == start:
@@ -257,22 +272,31 @@ def _read_scale(data: dict, problems: Problems) -> tuple[list[dict[str, Any]], b
         if level["colour"] and level["colour"] not in JudgementLevel.Tag.values:
             problems.add(
                 (*at, "colour"),
-                f"{where}: colour {level['colour']!r} is not one of {', '.join(JudgementLevel.Tag.values)}",
+                _("%(where)s: colour %(value)r is not one of %(allowed)s")
+                % {"where": where, "value": level["colour"], "allowed": ", ".join(JudgementLevel.Tag.values)},
             )
         score = level["score"]
         if score is not None and (isinstance(score, bool) or not isinstance(score, int) or score < 0):
-            problems.add((*at, "score"), f"{where}: score must be a whole number of 0 or more, or null, not {score!r}")
+            problems.add(
+                (*at, "score"),
+                _("%(where)s: score must be a whole number of 0 or more, or null, not %(value)r")
+                % {"where": where, "value": score},
+            )
         elif len(problems) == start:
             problems.extend(at, _model_problems(JudgementLevel(**level), where, exclude=["edition"]))
         levels.append(level)
     codes = [level["code"] for level in levels]
     for code in _duplicates(codes):
         problems.add(
-            ("judgement_scale", _last_index(codes, code)), f"judgement_scale: code {code!r} is used more than once"
+            ("judgement_scale", _last_index(codes, code)),
+            _("judgement_scale: code %(code)r is used more than once") % {"code": code},
         )
     scores = [level["score"] for level in levels if isinstance(level["score"], int)]
     for score in sorted({s for s in scores if scores.count(s) > 1}):
-        problems.add(("judgement_scale",), f"judgement_scale: score {score} is used by more than one level")
+        problems.add(
+            ("judgement_scale",),
+            _("judgement_scale: score %(score)s is used by more than one level") % {"score": score},
+        )
     return levels, False
 
 
@@ -293,7 +317,11 @@ def _read_threats(data: dict, problems: Problems) -> list[dict[str, Any]]:
         }
         tier = threat["nsra_tier"]
         if tier is not None and (isinstance(tier, bool) or not isinstance(tier, int) or tier < 1):
-            problems.add((*at, "nsra_tier"), f"{where}: nsra_tier must be a whole number from 1, or null, not {tier!r}")
+            problems.add(
+                (*at, "nsra_tier"),
+                _("%(where)s: nsra_tier must be a whole number from 1, or null, not %(value)r")
+                % {"where": where, "value": tier},
+            )
         elif len(problems) == start:
             problems.extend(at, _model_problems(Threat(**threat), where, exclude=["edition"]))
         threats.append(threat)
@@ -301,7 +329,7 @@ def _read_threats(data: dict, problems: Problems) -> list[dict[str, Any]]:
     codes = [threat["code"] for threat in threats]
     for code in _duplicates(codes):
         at = ("threats", positions[_last_index(codes, code)], "code")
-        problems.add(at, f"threats: code {code!r} is used more than once")
+        problems.add(at, _("threats: code %(code)r is used more than once") % {"code": code})
     return threats
 
 
@@ -326,7 +354,8 @@ def _read_areas(data: dict, problems: Problems) -> list[dict[str, Any]]:
     codes = [area["code"] for area in areas]
     for code in _duplicates(codes):
         problems.add(
-            ("areas", positions[_last_index(codes, code)], "code"), f"areas: code {code!r} is used more than once"
+            ("areas", positions[_last_index(codes, code)], "code"),
+            _("areas: code %(code)r is used more than once") % {"code": code},
         )
     return areas
 
@@ -338,10 +367,14 @@ def _read_codes(item: dict, key: str, known: set[str], where: str, at: Path_, pr
         if not isinstance(code, str) or code not in known:
             problems.add(
                 (*at, key, index),
-                f"{where}: {kind} {code!r} is not one of this edition's {key} ({', '.join(sorted(known))})",
+                _("%(where)s: %(kind)s %(code)r is not one of this edition's %(key)s (%(known)s)")
+                % {"where": where, "kind": kind, "code": code, "key": key, "known": ", ".join(sorted(known))},
             )
     for code in _duplicates([str(code) for code in codes]):
-        problems.add((*at, key), f"{where}: {kind} {code!r} is listed more than once")
+        problems.add(
+            (*at, key),
+            _("%(where)s: %(kind)s %(code)r is listed more than once") % {"where": where, "kind": kind, "code": code},
+        )
     return [code for code in codes if isinstance(code, str)]
 
 
@@ -373,7 +406,7 @@ def _read_requirements(
     refs = [requirement["ref"] for requirement in requirements]
     for ref in _duplicates(refs):
         at = ("requirements", positions[_last_index(refs, ref)], "ref")
-        problems.add(at, f"requirements: ref {ref!r} is used more than once")
+        problems.add(at, _("requirements: ref %(ref)r is used more than once") % {"ref": ref})
     return requirements
 
 
@@ -404,7 +437,8 @@ def _parse(text: str, name: str) -> tuple[Any, dict[Path_, int]]:
             errors=[
                 (
                     mark.line + 1 if mark is not None else None,
-                    f"The file cannot be read as YAML: {getattr(error, 'problem', None) or error}",
+                    _("The file cannot be read as YAML: %(problem)s")
+                    % {"problem": getattr(error, "problem", None) or error},
                 )
             ],
         ) from error
@@ -430,10 +464,10 @@ def edition_text_read(*, text: str, name: str, path: Path | None = None) -> Edit
     data, lines = _parse(text, name)
     problems = Problems(lines)
     if not isinstance(data, dict):
-        message = "must be a YAML mapping with edition, threats, areas, requirements"
+        message = _("must be a YAML mapping with edition, threats, areas, requirements")
         raise EditionFileError([f"{name}: {message}"], errors=[(1, message)])
     if is_reference_only(data):
-        message = "is a reference record of an edition whose text is not in this repository, so it cannot be loaded"
+        message = _("is a reference record of an edition whose text is not in this repository, so it cannot be loaded")
         raise EditionFileError([f"{name}: {message}"], errors=[(lines.get(("edition", "status")), message)])
     _check_keys(data, _TOP_KEYS, "file", (), problems)
     edition = _read_edition(data, problems)
