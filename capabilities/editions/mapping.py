@@ -218,7 +218,7 @@ def suggestions(*, kind: Kind, item, candidates: Iterable, limit: int = 3, cutof
 def _lock_draft(user, edition: Edition) -> Edition:
     if not can_manage_editions(user):
         raise PermissionDenied("Only a national administrator can change an edition")
-    locked = Edition.objects.select_for_update().select_related("follows").get(pk=edition.pk)
+    locked = Edition.objects.select_for_update(of=("self",)).select_related("follows").get(pk=edition.pk)
     if not locked.is_draft:
         raise Conflict(
             _(
@@ -416,7 +416,7 @@ def edition_publish(*, user, edition: Edition, effective_from: dt.date) -> Editi
     """
     if not can_manage_editions(user):
         raise PermissionDenied("Only a national administrator can publish an edition")
-    locked = Edition.objects.select_for_update().select_related("follows").get(pk=edition.pk)
+    locked = Edition.objects.select_for_update(of=("self",)).select_related("follows").get(pk=edition.pk)
     if not locked.is_draft:
         raise Conflict(_("%(code)s is already published") % {"code": locked.code})
     if not isinstance(effective_from, dt.date):
