@@ -129,6 +129,9 @@ class NationalView:
     #: and the first period of this edition; None when the trends stay within one edition.
     edition_break: Edition | None = None
     first_period_of_edition: str | None = None
+    #: Forces assessed this period against another edition: [(title, published_on, how many)]. The
+    #: table holds one edition; the page says who is elsewhere rather than mixing them in a column.
+    other_editions: list[tuple[str, object, int]] = field(default_factory=list)
 
     @property
     def columns(self) -> list[tuple]:
@@ -344,6 +347,14 @@ def national_view(
     edition_break, first_period = _earlier_edition_trends(
         user, edition, layout, top, force_ids, trend_periods, per_period
     )
+    other_editions = list(
+        latest_visible(user)
+        .filter(period=period, force_id__in=force_ids)
+        .exclude(edition=edition)
+        .values_list("edition__title", "edition__published_on")
+        .annotate(n=Count("force_id", distinct=True))
+        .order_by("-edition__published_on")
+    )
 
     labels = []
     for level in sorted(layout.levels.values(), key=lambda level: (level.score is None, -(level.score or 0))):
@@ -363,6 +374,7 @@ def national_view(
         labels=labels,
         edition_break=edition_break,
         first_period_of_edition=first_period,
+        other_editions=other_editions,
     )
 
 

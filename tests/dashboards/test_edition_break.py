@@ -91,3 +91,12 @@ def test_national_page_marks_the_break_in_constant_queries(
         "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement (March 2026); "
         "earlier periods used The Strategic Policing Requirement (July 2012)."
     ) in page
+
+
+def test_national_page_says_who_was_assessed_against_another_edition(two_editions, make_user, client):
+    client.force_login(make_user(Role.NATIONAL_ADMIN))
+    page = client.get("/national/?edition=spr-2012&period=2026/27").content.decode()
+    assert (
+        "1 force was assessed for 2026/27 against Test edition derived from the 2012 Strategic Policing "
+        "Requirement (March 2026): choose that edition to see it." in page
+    )
