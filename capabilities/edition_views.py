@@ -79,7 +79,11 @@ def edition_upload_view(request):
 @require_http_methods(["GET"])
 @login_required
 def edition_changes_view(request, code: str):
-    edition = _edition(request, code)
+    """A published edition's changes are for everyone signed in; a draft's, for its administrators."""
+    try:
+        edition = Edition.objects.managed_by(request.user).select_related("follows").get(code=code)
+    except Edition.DoesNotExist:
+        raise Http404("No such edition") from None
     return render(
         request, "capabilities/edition_changes.html", {"edition": edition, "diff": edition_diff(edition=edition)}
     )

@@ -48,7 +48,7 @@ def test_upload_redirects_to_the_changes(spr2012, national_admin_client):
     response = _upload(national_admin_client)
     assert response["Location"] == reverse("editions:changes", args=["spr-fixture"])
     page = national_admin_client.get(response["Location"]).content.decode()
-    assert "Changes since spr-2012" in page
+    assert "Changes since The Strategic Policing Requirement (July 2012)" in page
     assert "<del>" in page and "<ins>" in page
     assert "review them every year;" in page
 
@@ -66,13 +66,13 @@ def test_pages_refuse_other_roles(draft, request, role_client):
     client = request.getfixturevalue(role_client)
     for name, args in [
         ("editions:upload", []),
-        ("editions:changes", ["spr-fixture"]),
         ("editions:mapping", ["spr-fixture"]),
         ("editions:map-requirement", ["spr-fixture", "6.7"]),
         ("editions:publish", ["spr-fixture"]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 403, name
     assert client.get(reverse("editions:detail", args=["spr-fixture"])).status_code == 404
+    assert client.get(reverse("editions:changes", args=["spr-fixture"])).status_code == 404
     assert "spr-fixture" not in client.get(reverse("editions:list")).content.decode()
 
 
@@ -122,7 +122,12 @@ def test_retire_and_upload_mapping_then_publish(draft, national_admin_client, st
     )
     assert published.status_code == 302
     assert Edition.objects.get(code="spr-fixture").status == EditionStatus.IN_FORCE
-    assert staff_client.get(reverse("editions:detail", args=["spr-fixture"])).status_code == 200
+    detail = staff_client.get(reverse("editions:detail", args=["spr-fixture"])).content.decode()
+    assert "1 April 2026" in detail and "What changed" in detail
+    # Once published, what changed is for every signed-in user to read.
+    changes = staff_client.get(reverse("editions:changes", args=["spr-fixture"]))
+    assert changes.status_code == 200
+    assert "Changes since The Strategic Policing Requirement (July 2012)" in changes.content.decode()
 
 
 def test_incomplete_mapping_file_lists_every_problem_and_writes_nothing(draft, national_admin_client):

@@ -52,7 +52,7 @@ def test_national_admin_loads_maps_and_publishes_an_edition(page, live_server, f
 
     page.get_by_label("Upload an edition file").set_input_files(str(FIXTURE_EDITION))
     page.get_by_role("button", name="Upload and check").click()
-    page.get_by_role("heading", name="Changes since spr-2012").wait_for()
+    page.get_by_role("heading", name="Changes since The Strategic Policing Requirement (July 2012)").wait_for()
     assert "review them every year;" in " ".join(page.locator("ins").all_inner_texts())
     assert "harm;" in " ".join(page.locator("del").all_inner_texts())
     assert_accessible(page)
