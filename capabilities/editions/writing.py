@@ -120,7 +120,7 @@ def _write(spec: EditionSpec) -> EditionLoadResult:
     )
 
 
-def _is_reference_file(path: Path) -> bool:
+def is_reference_file(path: Path) -> bool:
     """A reference record (`status: reference`, docs/editions.md) is skipped, not loaded."""
     try:
         return is_reference_only(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader))  # noqa: S506
@@ -148,7 +148,7 @@ def editions_load(*, directory: Path | None = None) -> list[EditionLoadResult]:
     directory = Path(directory or settings.SPR_EDITIONS_DIR)
     if not directory.is_dir():
         raise EditionFileError([f"{directory}: is not a directory"])
-    paths = [path for path in sorted(directory.glob("*.yaml")) if not _is_reference_file(path)]
+    paths = [path for path in sorted(directory.glob("*.yaml")) if not is_reference_file(path)]
     if not paths:
         raise EditionFileError([f"{directory}: holds no edition files (*.yaml)"])
 

@@ -183,3 +183,15 @@ def test_reloading_the_files_keeps_a_superseded_edition_superseded(spr2012, nati
     spr2012.refresh_from_db()
     assert spr2012.status == EditionStatus.SUPERSEDED
     assert Edition.objects.get(code="spr-fixture").status == EditionStatus.IN_FORCE
+
+
+def test_load_editions_says_which_files_are_reference_records(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_editions", stdout=out)
+    assert "spr-2015.yaml: a reference record (status: reference), not loaded" in out.getvalue()
+    assert "spr-2023.yaml: a reference record" in out.getvalue()
+    assert not Edition.objects.filter(code__in=["spr-2015", "spr-2023"]).exists()
