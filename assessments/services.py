@@ -43,14 +43,15 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
-from capabilities.models import Requirement
+from capabilities.editions.mapping import edition_in_force
+from capabilities.models import Requirement, RequirementMapping
 from collaboration.models import Agreement
 from core import antivirus
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.forms.govuk import WEB_ADDRESS_ERROR, validate_web_address
 from core.people import display_name
-from core.periods import previous_period, validate_period
+from core.periods import period_start, previous_period, validate_period
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
@@ -122,29 +123,42 @@ def assessment_create(
     *,
     user,
     force: Force,
-    edition: Edition,
+    edition: Edition | None = None,
     period: str,
     start_from_previous: bool = False,
     keep_judgements: bool = False,
 ) -> Assessment:
-    """Create a draft assessment with one response per requirement of the edition.
+    """Create a draft assessment with one response per requirement of the edition: the one given, or
+    else the edition in force on the period's first day (`edition_in_force`). Draft editions are
+    refused.
 
-    With `start_from_previous`, the previous period's latest assessment gives each response its
-    narrative and evidence (and judgement, if `keep_judgements`), and its open actions and live
-    departures are copied into the new draft. Raises ValidationError if one exists already or
-    there is no previous period to start from.
+    With `start_from_previous`, the previous period's latest assessment (against this edition or the
+    one it follows) gives each response its narrative and evidence (and judgement, if
+    `keep_judgements`), and its open actions and live departures are copied into the new draft;
+    across an edition change they go through the edition's mapping (`populate_from`). Raises
+    ValidationError if one exists already or there is no previous period to start from.
     """
     _require(can_create_assessment(user, force), "You cannot create assessments for this force")
     validate_period(period)
+    if edition is None:
+        edition = edition_in_force(on=period_start(period))
+        if edition is None:
+            raise ValidationError({"edition": f"No SPR edition is in force on {period_start(period):%-d %B %Y}"})
+    if edition.is_draft:
+        raise ValidationError({"edition": "Select a published SPR edition"})
     if Assessment.objects.filter(force=force, edition=edition, period=period).exists():
         raise ValidationError({"period": f"{force.name} already has an assessment for {period}"})
     source = None
     if start_from_previous:
-        source = (
-            Assessment.objects.filter(force=force, edition=edition, period=previous_period(period))
-            .order_by("-revision")
-            .first()
+        # This edition's first, then the one it follows (the period before an edition change).
+        candidates = [edition.pk, edition.follows_id] if edition.follows_id else [edition.pk]
+        found = list(
+            Assessment.objects.filter(force=force, edition_id__in=candidates, period=previous_period(period)).order_by(
+                "-revision"
+            )
         )
+        found.sort(key=lambda a: candidates.index(a.edition_id))
+        source = found[0] if found else None
         if source is None:
             raise ValidationError(
                 {"start_from_previous": f"There is no {previous_period(period)} assessment to start from"}
@@ -219,10 +233,71 @@ def _create_responses(
     return {requirement_id: new_id for (requirement_id, _), new_id in zip(requirements, ids, strict=True)}
 
 
+class _Carried:
+    """An answer carried into a new edition's requirement from one or several earlier ones."""
+
+    def __init__(self, judgement_id, **texts):
+        self.judgement_id = judgement_id
+        self.__dict__.update(texts)
+
+
+def _edition_links(source: Assessment, target: Assessment) -> dict[int, tuple[list[int], bool]]:
+    """{new requirement id: ([earlier requirement ids it continues], same meaning)} from the target
+    edition's mapping to the source's (the edition it follows)."""
+    links: dict[int, tuple[list[int], bool]] = {}
+    through = RequirementMapping.previous.through
+    same = dict(
+        RequirementMapping.objects.filter(requirement__edition=target.edition).values_list(
+            "requirement_id", "same_meaning"
+        )
+    )
+    rows = through.objects.filter(
+        requirementmapping__requirement__edition=target.edition, requirement__edition=source.edition
+    ).values_list("requirementmapping__requirement_id", "requirement_id")
+    for new_id, old_id in rows.order_by("requirement__position"):
+        links.setdefault(new_id, ([], same.get(new_id, False)))[0].append(old_id)
+    return links
+
+
+def _carried_across(
+    source: Assessment, target: Assessment, previous: dict[int, Response], keep_judgements: bool
+) -> tuple[dict[int, _Carried], dict[int, list[int]]]:
+    """Answers for the target's requirements through the mapping: one earlier requirement gives its
+    written answer; several (merged) give theirs joined, in the earlier edition's order. A judgement
+    carries over only where the mapping says "same meaning", every earlier judgement agrees, and the
+    new scale has a level with the same code. Also answers {new requirement id: earlier ids}."""
+    links = _edition_links(source, target)
+    old_levels = dict(JudgementLevel.objects.filter(edition=source.edition).values_list("id", "code"))
+    new_levels = dict(JudgementLevel.objects.filter(edition=target.edition).values_list("code", "id"))
+    blank = unassessed_level(target.edition).pk
+    carried = {}
+    for new_id, (old_ids, same_meaning) in links.items():
+        answers = [previous[old_id] for old_id in old_ids if old_id in previous]
+        if not answers:
+            continue
+        texts = {}
+        for name in ANSWER_TEXT_FIELDS:
+            values = [getattr(answer, name) for answer in answers if getattr(answer, name)]
+            texts[name] = "\n\n".join(values) if len(values) > 1 else (values[0] if values else "")
+        judgement = blank
+        codes = {old_levels.get(answer.judgement_id) for answer in answers}
+        if keep_judgements and same_meaning and len(codes) == 1:
+            judgement = new_levels.get(codes.pop(), blank)
+        carried[new_id] = _Carried(judgement, **texts)
+    return carried, {new_id: old_ids for new_id, (old_ids, _) in links.items()}
+
+
 def populate_from(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:
     """Create `target`'s responses (it has none yet) from `source`'s answers: the written answer and
     evidence links (and judgements if kept) for every requirement both share, blank for the rest; then
-    copy its open actions and live departures."""
+    copy its open actions and live departures.
+
+    Across an edition change (`target`'s edition follows `source`'s) the answers go through the
+    mapping (`_carried_across`): requirements that are new start blank, and actions and departures
+    of a retired requirement are not carried."""
+    if source.edition_id != target.edition_id:
+        _populate_across(source=source, target=target, user=user, keep_judgements=keep_judgements)
+        return
     previous = {
         response.requirement_id: response
         for response in source.responses.order_by().only(
@@ -240,11 +315,46 @@ def populate_from(*, source: Assessment, target: Assessment, user, keep_judgemen
     _copy_live_departures(source=source, target=target, user=user)
 
 
-def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
+def _populate_across(*, source: Assessment, target: Assessment, user, keep_judgements: bool) -> None:
+    previous = {
+        response.requirement_id: response
+        for response in source.responses.order_by().only("id", "requirement_id", "judgement_id", *ANSWER_TEXT_FIELDS)
+    }
+    carried, links = _carried_across(source, target, previous, keep_judgements)
+    created = _create_responses(assessment=target, user=user, carried=carried, keep_judgements=True)
+    # Earlier requirement -> the first new requirement that continues it (a split goes to each part
+    # for evidence; actions and departures follow the first part).
+    successors: dict[int, list[int]] = {}
+    for new_id, old_ids in links.items():
+        for old_id in old_ids:
+            successors.setdefault(old_id, []).append(new_id)
+    through = Response.evidence.through
+    links_before = through.objects.filter(response__assessment=source).values_list(
+        "response__requirement_id", "evidence_id"
+    )
+    wanted = {
+        (created[new_id], evidence_id)
+        for old_id, evidence_id in links_before
+        for new_id in successors.get(old_id, [])
+        if new_id in created
+    }
+    through.objects.bulk_create(
+        through(response_id=response_id, evidence_id=evidence_id) for response_id, evidence_id in sorted(wanted)
+    )
+    moved = {old_id: new_ids[0] for old_id, new_ids in successors.items()}
+    _copy_open_actions(source=source, target=target, user=user, requirement_map=moved)
+    _copy_live_departures(source=source, target=target, user=user, requirement_map=moved)
+
+
+def _copy_open_actions(*, source: Assessment, target: Assessment, user, requirement_map=None) -> None:
+    """Copy open actions; with `requirement_map` (earlier requirement id -> new one), onto the new
+    edition's requirement, leaving out those whose requirement was retired."""
     copies = [
         Action(
             assessment=target,
-            requirement_id=action.requirement_id,
+            requirement_id=requirement_map[action.requirement_id]
+            if requirement_map is not None
+            else action.requirement_id,
             gap=action.gap,
             description=action.description,
             owner=action.owner,
@@ -254,16 +364,21 @@ def _copy_open_actions(*, source: Assessment, target: Assessment, user) -> None:
             created_by=user,
         )
         for action in source.actions.filter(status__in=OPEN_ACTION_STATUSES)
+        if requirement_map is None or action.requirement_id in requirement_map
     ]
     bulk_create_audited(Action, copies, user=user)
 
 
-def _copy_live_departures(*, source: Assessment, target: Assessment, user) -> None:
+def _copy_live_departures(*, source: Assessment, target: Assessment, user, requirement_map=None) -> None:
     for departure in source.departures.filter(status=DepartureStatus.LIVE).prefetch_related("evidence"):
+        if requirement_map is not None and departure.requirement_id not in requirement_map:
+            continue
         copy = Departure(
             assessment=target,
             created_by=user,
-            requirement_id=departure.requirement_id,
+            requirement_id=(
+                requirement_map[departure.requirement_id] if requirement_map is not None else departure.requirement_id
+            ),
             **{field: getattr(departure, field) for field in DEPARTURE_FIELDS},
         )
         _save_with_history(copy, user, evidence=list(departure.evidence.all()))

@@ -3,8 +3,7 @@ capabilities forces commit capacity to (their national planning assumptions)."""
 
 from django.db import models
 
-from core.querysets import PublicQuerySet
-from threats.models import Edition, Threat
+from threats.models import CatalogueQuerySet, Edition, Threat
 
 
 class Area(models.Model):
@@ -17,7 +16,7 @@ class Area(models.Model):
     section = models.CharField(max_length=20, help_text="The section of the edition that sets it out")
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = PublicQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "position"]
@@ -46,7 +45,7 @@ class Requirement(models.Model):
     areas = models.ManyToManyField(Area, related_name="requirements")
     threats = models.ManyToManyField(Threat, related_name="requirements")
 
-    objects = PublicQuerySet.as_manager()
+    objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["edition", "position"]
@@ -54,6 +53,32 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} {self.text[:60]}"
+
+
+class RequirementMapping(models.Model):
+    """How a requirement of an edition relates to the edition it follows: the earlier requirements it
+    continues (one: reworded or unchanged; several: merged; none: new), and whether it means the same,
+    so a force's judgement may carry over. Confirmed by a national administrator, never guessed."""
+
+    requirement = models.OneToOneField(Requirement, on_delete=models.CASCADE, related_name="mapping")
+    previous = models.ManyToManyField(Requirement, related_name="continued_by", blank=True)
+    same_meaning = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Mapping of {self.requirement.ref}"
+
+
+class RetiredRequirement(models.Model):
+    """A requirement of the earlier edition that `edition` no longer asks for."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="retired_requirements")
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="retirements")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "requirement"], name="retired_requirement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.ref} retired by {self.edition}"
 
 
 class CapacityCapability(models.Model):

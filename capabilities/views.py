@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from capabilities.models import Requirement
+from capabilities.permissions import can_manage_editions
 from capabilities.selectors import requirement_get, requirement_list, requirement_matrix
 from threats.models import Edition
 from threats.selectors import edition_get, edition_list
@@ -14,7 +15,11 @@ from threats.selectors import edition_get, edition_list
 @require_GET
 @login_required
 def edition_list_view(request):
-    return render(request, "threats/edition_list.html", {"editions": edition_list(user=request.user)})
+    return render(
+        request,
+        "threats/edition_list.html",
+        {"editions": edition_list(user=request.user), "can_manage_editions": can_manage_editions(request.user)},
+    )
 
 
 @require_GET

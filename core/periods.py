@@ -28,3 +28,8 @@ def current_period(today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     start = today.year if today.month >= 4 else today.year - 1
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def period_start(period: str) -> dt.date:
+    """The first day of a financial year: 1 April of its first year."""
+    return dt.date(int(period[:4]), 4, 1)

@@ -20,7 +20,7 @@ class ReportRequestForm(forms.Form):
     )
     assessment = forms.IntegerField(required=False, min_value=1, error_messages={"invalid": "Choose an assessment"})
     edition = GovukModelChoiceField(
-        queryset=Edition.objects.order_by("-published_on"),
+        queryset=Edition.objects.published().order_by("-published_on"),
         to_field_name="code",
         required=False,
         label="SPR edition",

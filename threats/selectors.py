@@ -25,4 +25,9 @@ def edition_get(*, user, code: str) -> Edition:
 
     Raises Edition.DoesNotExist for an unknown code or an edition the user may not read.
     """
-    return Edition.objects.visible_to(user).prefetch_related("judgement_levels", "threats", "areas").get(code=code)
+    return (
+        Edition.objects.visible_to(user)
+        .select_related("follows")
+        .prefetch_related("judgement_levels", "threats", "areas")
+        .get(code=code)
+    )

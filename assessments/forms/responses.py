@@ -30,8 +30,10 @@ class AssessmentCreateForm(forms.Form):
     edition = GovukModelChoiceField(
         queryset=None,
         label="SPR edition",
-        empty_label=None,
-        error_messages={"required": "Select an SPR edition", "invalid_choice": "Select an SPR edition"},
+        required=False,
+        empty_label="The edition in force at the start of the period",
+        help_text="Leave this unless a national administrator has said to use another edition",
+        error_messages={"invalid_choice": "Select an SPR edition"},
     )
     period = forms.CharField(
         label="Reporting period",

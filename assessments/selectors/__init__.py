@@ -30,6 +30,7 @@ from assessments.selectors.records import (
     evidence_cited,
     evidence_get,
     evidence_list,
+    new_requirements_of,
     overdue_actions,
     requirements_of,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "evidence_get",
     "evidence_list",
     "my_tasks",
+    "new_requirements_of",
     "overdue_actions",
     "requirements_of",
     "response_evidence_ids",

@@ -95,3 +95,22 @@ def overdue_actions(*, user) -> QuerySet[Action]:
 
 def requirements_of(assessment: Assessment) -> QuerySet[Requirement]:
     return Requirement.objects.filter(edition_id=assessment.edition_id).order_by("position")
+
+
+def new_requirements_of(*, assessment: Assessment) -> list[Requirement]:
+    """The requirements that need a first answer because the edition is new to this force: in the
+    force's first assessment under an edition that follows another, those the edition's mapping says
+    continue nothing. Empty otherwise. At most two queries."""
+    edition = assessment.edition
+    if edition.follows_id is None:
+        return []
+    earlier = Assessment.objects.filter(
+        force_id=assessment.force_id, edition_id=edition.pk, period__lt=assessment.period
+    ).exists()
+    if earlier:
+        return []
+    return list(
+        Requirement.objects.filter(edition_id=edition.pk, mapping__isnull=False, mapping__previous__isnull=True)
+        .order_by("position")
+        .distinct()
+    )

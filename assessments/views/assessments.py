@@ -45,13 +45,10 @@ def assessment_create_view(request):
     forces = _creatable_forces(request.user)
     if not forces.exists():
         raise PermissionDenied("You cannot create assessments")
-    editions = edition_list(user=request.user)
-    form = AssessmentCreateForm(
-        post_data(request),
-        forces=forces,
-        editions=editions,
-        initial={"edition": editions.filter(status="in_force").first()},
-    )
+    # Published editions only (a national administrator's list includes drafts); none chosen: the
+    # service takes the edition in force on the period's first day.
+    editions = edition_list(user=request.user).exclude(status="draft")
+    form = AssessmentCreateForm(post_data(request), forces=forces, editions=editions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -93,6 +90,7 @@ def assessment_detail_view(request, pk: int):
             "owner_filter": owner_filter,
             "filtered_by_owner": owner_id is not None,
             "can_edit": can_edit_assessment(request.user, assessment),
+            "new_requirements": selectors.new_requirements_of(assessment=assessment),
         },
         status=form_status(owner_filter),
     )

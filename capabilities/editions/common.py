@@ -11,10 +11,19 @@ from typing import Any
 
 
 class EditionFileError(ValueError):
-    """One or more edition files are malformed; `problems` lists each one, prefixed by its file name."""
+    """One or more edition files are malformed; `problems` lists each one, prefixed by its file name
+    (and line); `errors` gives the same for one file as (line or None, message without the name)."""
 
-    def __init__(self, problems: list[str], *, files_checked: int = 1, files_bad: int = 1):
+    def __init__(
+        self,
+        problems: list[str],
+        *,
+        files_checked: int = 1,
+        files_bad: int = 1,
+        errors: list[tuple[int | None, str]] | None = None,
+    ):
         self.problems = problems
+        self.errors = errors if errors is not None else [(None, problem) for problem in problems]
         if files_checked > 1:
             headline = (
                 f"Nothing was loaded: {files_bad} of {files_checked} edition files "

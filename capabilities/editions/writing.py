@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.conf import settings
 from django.db import models, transaction
 
 from capabilities.editions.common import EditionFileError, EditionLoadResult, EditionSpec, Tally
-from capabilities.editions.reading import edition_file_read
+from capabilities.editions.reading import edition_file_read, is_reference_only
 from capabilities.models import Area, Requirement
 from threats.models import Edition, JudgementLevel, Threat
 
@@ -40,10 +41,30 @@ def _set_m2m(manager, wanted: list[models.Model], current_ids: set[int]) -> bool
     return True
 
 
+LIFECYCLE_FIELDS = ("status", "follows", "effective_from")
+
+
+def _follows(spec: EditionSpec) -> Edition | None:
+    code = spec.edition.get("follows")
+    if not code:
+        return None
+    edition = Edition.objects.filter(code=code).first()
+    if edition is None:
+        raise EditionFileError([f"{spec.path.name}: edition: follows {code!r}, which is not a loaded edition"])
+    return edition
+
+
 def _write(spec: EditionSpec) -> EditionLoadResult:
     values = dict(spec.edition)
+    values["follows"] = _follows(spec)
     code = values["code"]
     edition = Edition.objects.filter(code=code).first()
+    if edition is not None:
+        # Where an edition stands (in force, superseded, from when, after which) is set by the file
+        # once, then by publishing (capabilities.editions.mapping): reloading the files on deployment
+        # must not put a superseded edition back in force.
+        for name in LIFECYCLE_FIELDS:
+            values.pop(name, None)
     edition, edition_status = _upsert(Edition, {code: edition} if edition else {}, "code", values)
 
     levels = Tally()
@@ -99,6 +120,14 @@ def _write(spec: EditionSpec) -> EditionLoadResult:
     )
 
 
+def is_reference_file(path: Path) -> bool:
+    """A reference record (`status: reference`, docs/editions.md) is skipped, not loaded."""
+    try:
+        return is_reference_only(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader))  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # reported by edition_file_read
+
+
 def edition_load_file(*, path: Path) -> EditionLoadResult:
     """Check one edition file whole, then load it in one transaction; idempotent.
 
@@ -119,7 +148,7 @@ def editions_load(*, directory: Path | None = None) -> list[EditionLoadResult]:
     directory = Path(directory or settings.SPR_EDITIONS_DIR)
     if not directory.is_dir():
         raise EditionFileError([f"{directory}: is not a directory"])
-    paths = sorted(directory.glob("*.yaml"))
+    paths = [path for path in sorted(directory.glob("*.yaml")) if not is_reference_file(path)]
     if not paths:
         raise EditionFileError([f"{directory}: holds no edition files (*.yaml)"])
 

@@ -15,7 +15,8 @@ from assessments.matrix import CROSS_CUTTING, Cell, Layout
 from assessments.models import (
     Assessment,
 )
-from threats.models import Edition, EditionStatus
+from capabilities.models import RequirementMapping
+from threats.models import Edition, EditionStatus, JudgementLevel
 
 #: How many rows a dashboard list shows before it says "and N more".
 LIST_LIMIT = 25
@@ -79,6 +80,46 @@ def short_label(label: str) -> str:
     """A cell's label in initials ("Partially assured" → "PA") for the wide national table; the full
     label is always beside it for screen readers and in the key."""
     return "".join(word[0] for word in label.split() if word[:1].isalpha()).upper() or label
+
+
+# --- Comparing across an edition change -------------------------------------------------------------
+
+
+@dataclass
+class Crossing:
+    """How an earlier edition's answers read in a later edition's layout: each earlier requirement
+    that a later one continues *with the same meaning* (the mapping's word, never a guess), and each
+    earlier judgement level whose code the later scale shares. Two queries."""
+
+    earlier: Edition
+    requirements: dict[int, list[int]]  # earlier requirement id -> later requirement ids
+    level_codes: dict[int, str]  # judgement level id -> code, of both editions
+
+    @classmethod
+    def between(cls, later: Edition, earlier: Edition) -> Crossing:
+        through = RequirementMapping.previous.through
+        pairs = through.objects.filter(
+            requirementmapping__requirement__edition=later,
+            requirementmapping__same_meaning=True,
+            requirement__edition=earlier,
+        ).values_list("requirement_id", "requirementmapping__requirement_id")
+        requirements: dict[int, list[int]] = {}
+        for old_id, new_id in pairs:
+            requirements.setdefault(old_id, []).append(new_id)
+        codes = dict(JudgementLevel.objects.filter(edition=earlier).values_list("id", "code"))
+        return cls(earlier=earlier, requirements=requirements, level_codes=codes)
+
+    def rows(self, rows, later_levels: dict[int, object]) -> list[tuple[int, int, int]]:
+        """(assessment, requirement, level) rows of the earlier edition as rows of the later one."""
+        by_code = {level.code: level_id for level_id, level in later_levels.items()}
+        out = []
+        for assessment_id, requirement_id, level_id in rows:
+            level = by_code.get(self.level_codes.get(level_id))
+            if level is None:
+                continue
+            for new_id in self.requirements.get(requirement_id, ()):
+                out.append((assessment_id, new_id, level))
+        return out
 
 
 # --- Change since the previous period --------------------------------------------------------------

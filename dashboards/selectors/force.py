@@ -33,6 +33,7 @@ from dashboards.selectors.common import (
     LIST_LIMIT,
     TREND_PERIODS,
     Change,
+    Crossing,
     Trends,
     build_trends,
     change_between,
@@ -106,6 +107,10 @@ class ForceDashboard:
     evidence_past_review: list[Evidence] = field(default_factory=list)
     evidence_past_review_count: int = 0
     trends: Trends | None = None
+    #: The edition the previous period or the trends' earlier periods were assessed against, when it
+    #: is not the current one: they are compared through the mapping (same meaning only).
+    edition_break: object | None = None
+    first_period_of_edition: str | None = None
 
     @property
     def periods(self) -> list[str]:
@@ -120,8 +125,10 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     """The dashboard of one force the caller has already checked the user may open.
 
     The current assessment is the latest visible revision of the chosen period (default: the latest
-    period), preferring the newest edition; the previous one is the period before, same edition.
-    About 14 queries, whatever the number of periods, responses or evidence items.
+    period), preferring the newest edition; the previous one is the period before, same edition or
+    else the edition the current one follows. Answers of that earlier edition are compared through
+    the mapping (requirements that mean the same), and `edition_break` says so.
+    About 16 queries, whatever the number of periods, responses or evidence items.
     """
     assessments = list(
         latest_visible(user)
@@ -134,12 +141,21 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     if not candidates:
         return board
     current = board.current = candidates[0]
-    same_edition = [a for a in assessments if a.edition_id == current.edition_id]
-    board.previous = next((a for a in same_edition if a.period == previous_period(current.period)), None)
+    # Per period, this edition's assessment, or else one of the edition it follows.
+    editions = [current.edition_id, current.edition.follows_id]
+    by_period: dict[str, Assessment] = {}
+    for a in assessments:
+        if a.edition_id in editions and a.period <= current.period:
+            kept = by_period.get(a.period)
+            if kept is None or editions.index(a.edition_id) < editions.index(kept.edition_id):
+                by_period[a.period] = a
+    by_period[current.period] = current
+    board.previous = by_period.get(previous_period(current.period))
     # The trend periods: the latest ones up to the current period (which also covers the previous).
-    trend_periods = sorted({a.period for a in same_edition if a.period <= current.period}, reverse=True)
-    same_edition = [a for a in same_edition if a.period in trend_periods[:TREND_PERIODS]]
+    trend_periods = sorted(by_period, reverse=True)[:TREND_PERIODS]
+    same_edition = [by_period[p] for p in trend_periods]
     layout = board.layout = edition_layout(current.edition, band=True)
+    earlier = [a.id for a in same_edition if a.edition_id != current.edition_id]
 
     read = list(
         Response.objects.filter(assessment_id__in=[a.id for a in same_edition])
@@ -147,7 +163,13 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
         .values_list("assessment_id", "requirement_id", "judgement_id", "completed")
         .order_by()  # no ORDER BY: Response's default ordering would join and sort by requirement
     )
-    rows = [(aid, rid, lid) for aid, rid, lid, _ in read]
+    rows = [(aid, rid, lid) for aid, rid, lid, _ in read if aid not in earlier]
+    if earlier:
+        crossing = Crossing.between(current.edition, current.edition.follows)
+        rows += crossing.rows([(aid, rid, lid) for aid, rid, lid, _ in read if aid in earlier], layout.levels)
+        read = [row for row in read if row[0] not in earlier]
+        board.edition_break = crossing.earlier
+        board.first_period_of_edition = min(a.period for a in same_edition if a.edition_id == current.edition_id)
     maps = heat_maps(layout, rows)
     current_map = maps.get(current.id, {})
     previous_map = maps.get(board.previous.id, {}) if board.previous else None

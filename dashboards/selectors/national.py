@@ -34,6 +34,7 @@ from cycle.selectors import deadlines_for
 from cycle.standing import AssessmentStanding, cycle_status, standing_of
 from dashboards.selectors.common import (
     TREND_PERIODS,
+    Crossing,
     Trends,
     build_trends,
     latest_visible,
@@ -128,6 +129,13 @@ class NationalView:
     trends: Trends | None
     capacity: CapacitySummary
     labels: list[tuple[str, str, str]]  # label, short label, tag class: the key to the table
+    #: The edition the trends' earlier periods were assessed against (compared through the mapping),
+    #: and the first period of this edition; None when the trends stay within one edition.
+    edition_break: Edition | None = None
+    first_period_of_edition: str | None = None
+    #: Forces assessed this period against another edition: [(title, published_on, how many)]. The
+    #: table holds one edition; the page says who is elsewhere rather than mixing them in a column.
+    other_editions: list[tuple[str, object, int]] = field(default_factory=list)
 
     @property
     def columns(self) -> list[tuple]:
@@ -346,10 +354,9 @@ def national_view(
 
     # National trends: assured and answered counts per period and requirement, in SQL (rows grow
     # with periods × requirements, never with forces).
+    trend_periods = [p for p in periods if p <= period][:TREND_PERIODS]
     trend_rows = (
-        Response.objects.filter(
-            assessment__in=scoped.filter(period__in=[p for p in periods if p <= period][:TREND_PERIODS])
-        )
+        Response.objects.filter(assessment__in=scoped.filter(period__in=trend_periods))
         .values("assessment__period", "requirement_id")
         .annotate(assured=Count("id", filter=Q(judgement_id__in=top)), answered=Count("id"))
         .order_by()
@@ -357,6 +364,17 @@ def national_view(
     per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for row in trend_rows:
         per_period[row["assessment__period"]][row["requirement_id"]] = (row["assured"], row["answered"])
+    edition_break, first_period = _earlier_edition_trends(
+        user, edition, layout, top, force_ids, trend_periods, per_period
+    )
+    other_editions = list(
+        latest_visible(user)
+        .filter(period=period, force_id__in=force_ids)
+        .exclude(edition=edition)
+        .values_list("edition__title", "edition__published_on")
+        .annotate(n=Count("force_id", distinct=True))
+        .order_by("-edition__published_on")
+    )
 
     labels = []
     for level in sorted(layout.levels.values(), key=lambda level: (level.score is None, -(level.score or 0))):
@@ -374,4 +392,38 @@ def national_view(
         trends=build_trends(layout, sorted(per_period), per_period),
         capacity=capacity_summary(period=period, region=region),
         labels=labels,
+        edition_break=edition_break,
+        first_period_of_edition=first_period,
+        other_editions=other_editions,
     )
+
+
+def _earlier_edition_trends(user, edition, layout, top, force_ids, trend_periods, per_period):
+    """Add to `per_period` the periods before this edition, assessed against the edition it follows,
+    read through the mapping (requirements that mean the same; a level counts as assured when its code
+    is that of an assured level now). Answers (the earlier edition, the first period of this one), or
+    (None, None) when there is nothing earlier to show. Three queries when there is."""
+    if edition.follows_id is None or not trend_periods or len(trend_periods) >= TREND_PERIODS:
+        return None, None
+    crossing = Crossing.between(edition, edition.follows)
+    first = min(trend_periods)
+    top_codes = {layout.levels[level_id].code for level_id in top}
+    earlier_top = [level_id for level_id, code in crossing.level_codes.items() if code in top_codes]
+    earlier = latest_visible(user).filter(edition_id=edition.follows_id, force_id__in=force_ids, period__lt=first)
+    rows = list(
+        Response.objects.filter(assessment__in=earlier)
+        .values("assessment__period", "requirement_id")
+        .annotate(assured=Count("id", filter=Q(judgement_id__in=earlier_top)), answered=Count("id"))
+        .order_by()
+    )
+    wanted = sorted({row["assessment__period"] for row in rows}, reverse=True)[: TREND_PERIODS - len(trend_periods)]
+    for row in rows:
+        if row["assessment__period"] not in wanted:
+            continue
+        for new_id in crossing.requirements.get(row["requirement_id"], ()):
+            counts = per_period[row["assessment__period"]]
+            assured, answered = counts.get(new_id, (0, 0))
+            counts[new_id] = (assured + row["assured"], answered + row["answered"])
+    if not wanted:
+        return None, None
+    return crossing.earlier, first

@@ -33,6 +33,7 @@ from assessments.records import (
     assessment_content,
     payload_of,
 )
+from assessments.selectors import new_requirements_of
 from assessments.snapshots import snapshot_content, snapshot_sha256
 from capabilities.models import Requirement
 from collaboration.models import AgreementParty
@@ -218,6 +219,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     previous = previous_published(assessment)
     inspection = _inspection(assessment)
     agreements = agreements_context(assessment.force_id)
+    # The first period under an edition that follows another: which requirements are new in it.
+    new_requirements = [{"ref": r.ref, "text": r.text} for r in new_requirements_of(assessment=assessment)]
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -267,6 +270,10 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "policing_body_type": choice_label(BodyType, body.type) if body else "",
         "edition": a.edition.title,
         "edition_code": a.edition.code,
+        "edition_follows": f"{edition.follows.title} ({edition.follows.published_on:%B %Y})"
+        if new_requirements
+        else "",
+        "new_requirements": new_requirements,
         "period": a.period,
         "revision": a.revision,
         "status": choice_label(AssessmentStatus, a.status),

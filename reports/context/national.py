@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,9 @@ class NationalInputs:
     expectations: list[ExpectedContribution]
     #: [[force id, kind, number], ...]: HMIC's findings for the period (inspection).
     findings: list[list] = field(default_factory=list)
+    #: Forces that published this period against another edition: {edition title: how many}. They
+    #: are in that edition's overview; this one says so rather than mixing editions in a column.
+    other_editions: dict[str, int] = field(default_factory=dict)
 
     def hash(self) -> str:
         return payload_sha256(
@@ -72,6 +76,7 @@ class NationalInputs:
                     [c.code, c.name, c.unit, c.national_planning_assumption, c.description] for c in self.capabilities
                 ],
                 "expected": [[e.force_id, e.capability_id, e.expected, e.official] for e in self.expectations],
+                "other_editions": sorted(self.other_editions.items()),
                 "capacity": [
                     [c.force_id, c.capability_id, c.committed, c.available, c.notice_period_hours, c.as_of.isoformat()]
                     for c in self.commitments
@@ -83,7 +88,7 @@ class NationalInputs:
 
 
 def national_inputs(*, edition: Edition, period: str, region: Region | None, as_of: dt.date | None = None):
-    """The rows a national overview is built from, without the snapshot payloads (four queries)."""
+    """The rows a national overview is built from, without the snapshot payloads (five queries)."""
     forces = Force.objects.select_related("region").prefetch_related("policing_bodies").order_by("region__name", "name")
     if region is not None:
         forces = forces.filter(region=region)
@@ -118,6 +123,16 @@ def national_inputs(*, edition: Edition, period: str, region: Region | None, as_
             )
         ),
         findings=period_finding_counts(force_ids=[f.id for f in forces], period=period),
+        other_editions={
+            f"{title} ({published_on:%B %Y})": n
+            for title, published_on, n in Assessment.objects.filter(
+                period=period, status=AssessmentStatus.PUBLISHED, force__in=[f.id for f in forces]
+            )
+            .exclude(edition=edition)
+            .values_list("edition__title", "edition__published_on")
+            .annotate(n=Count("force_id", distinct=True))
+            .order_by()
+        },
     )
 
 
@@ -250,6 +265,7 @@ def national_prepare(inputs: NationalInputs) -> Prepared:
         "title": title,
         "marking": settings.SPR_PROTECTIVE_MARKING,
         "edition": inputs.edition.title,
+        "other_editions": sorted(inputs.other_editions.items()),
         "period": inputs.period,
         "scope": scope,
         "as_of": govuk_date_text(inputs.as_of.isoformat()),

@@ -27,8 +27,10 @@ from assessments.models import (
     Snapshot,
 )
 from assessments.records import AssessmentContent, content_of
+from capabilities.models import RequirementMapping
 from core.periods import previous_period
 from reports.context.common import choice_label, govuk_date_text, safe_colour
+from threats.models import Edition
 
 #: How many words of a narrative the summary quotes when no action names the gap.
 WHY_WORDS = 40
@@ -196,14 +198,28 @@ def change_since(*, content: AssessmentContent, previous: Previous | None, by_co
     if before is None:
         reason = _("The %(period)s assessment has no published record.") % {"period": period}
         return {"period": period, "compared": False, "reason": reason}
-    if before.assessment.edition.code != content.assessment.edition.code:
-        return {
-            "period": period,
-            "compared": False,
-            "reason": _("%(period)s was assessed against %(edition)s, so judgements are not compared one by one.")
-            % {"period": period, "edition": before.assessment.edition.title},
-        }
     was = {r.ref: r for r in before.responses}
+    across = None
+    if before.assessment.edition.code != content.assessment.edition.code:
+        continues = _same_meaning_refs(later=content.assessment.edition.code, earlier=before.assessment.edition.code)
+        if continues is None:
+            return {
+                "period": period,
+                "compared": False,
+                "reason": _("%(period)s was assessed against %(edition)s, so judgements are not compared one by one.")
+                % {"period": period, "edition": before.assessment.edition.title},
+            }
+        across = before.assessment.edition.title
+        # Through the mapping: each requirement against the earlier ones it continues with the same
+        # meaning (the lowest of them, for a merge); the others count as new.
+        was = {
+            ref: min(
+                (was[old] for old in olds if old in was),
+                key=lambda r: (by_code[r.judgement].score if r.judgement in by_code else None) or 0,
+                default=None,
+            )
+            for ref, olds in continues.items()
+        }
     better, worse, same, new = [], [], 0, 0
     for response in content.responses:
         old = was.get(response.ref)
@@ -232,4 +248,21 @@ def change_since(*, content: AssessmentContent, previous: Previous | None, by_co
         "worse": worse,
         "same": same,
         "new": new,
+        "across": across,
     }
+
+
+def _same_meaning_refs(*, later: str, earlier: str) -> dict[str, list[str]] | None:
+    """{ref of `later`: refs of `earlier` it continues with the same meaning}, or None if `later`
+    does not follow `earlier`. Both editions are published, so this never changes. Two queries."""
+    if not Edition.objects.filter(code=later, follows__code=earlier).exists():
+        return None
+    pairs = RequirementMapping.previous.through.objects.filter(
+        requirementmapping__requirement__edition__code=later,
+        requirementmapping__same_meaning=True,
+        requirement__edition__code=earlier,
+    ).values_list("requirementmapping__requirement__ref", "requirement__ref")
+    continues: dict[str, list[str]] = {}
+    for new_ref, old_ref in pairs:
+        continues.setdefault(new_ref, []).append(old_ref)
+    return continues

@@ -23,7 +23,9 @@ def test_editions_list_fields_counts_and_scale(staff_client, edition):
         "title": "Edition test-2012",
         "publisher": "Home Office",
         "published_on": "2012-07-01",
+        "effective_from": None,
         "status": "in_force",
+        "follows": None,
         "isbn": "978-1-78246-000-0",
         "judgement_scale": [
             {"code": "not-assessed", "label": "Not yet assessed", "score": None, "colour": "grey"},
@@ -45,11 +47,20 @@ def test_editions_detail_by_code(staff_client, edition):
     assert response.json()["requirement_count"] == 4
 
 
-def test_editions_filter_by_status(staff_client, edition):
-    build_edition("draft-2023", status=Edition.Status.DRAFT, published_on=dt.date(2023, 2, 1))
-    codes = [row["code"] for row in staff_client.get(EDITIONS, {"status": "draft"}).json()["results"]]
-    assert codes == ["draft-2023"]
+def test_editions_filter_by_status(staff_client, national_admin_client, edition):
+    build_edition("old-2010", status=Edition.Status.SUPERSEDED, published_on=dt.date(2010, 2, 1))
+    codes = [row["code"] for row in staff_client.get(EDITIONS, {"status": "superseded"}).json()["results"]]
+    assert codes == ["old-2010"]
     assert staff_client.get(EDITIONS, {"status": "retired"}).status_code == 400
+
+
+def test_draft_editions_are_never_listed(staff_client, national_admin_client, edition):
+    # A draft is reached only through the national administrator's upload, mapping and publish
+    # actions (tests/capabilities/test_editions_api.py).
+    build_edition("draft-2023", status=Edition.Status.DRAFT, published_on=dt.date(2023, 2, 1))
+    for client in (staff_client, national_admin_client):
+        assert client.get(EDITIONS, {"status": "draft"}).json()["results"] == []
+        assert client.get(reverse("api-edition-detail", kwargs={"code": "draft-2023"})).status_code == 404
 
 
 def test_threats_list_fields_in_edition_order(staff_client, edition):

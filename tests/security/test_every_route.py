@@ -56,6 +56,17 @@ PUBLIC_OR_REFERENCE = {
     "editions:list",
     "editions:detail",
     "editions:requirement",
+    # The national administrator's edition pages: SPR text, never a force's object.
+    "editions:upload",
+    "editions:changes",
+    "editions:mapping",
+    "editions:mapping-upload",
+    "editions:retire",
+    "editions:map-requirement",
+    "editions:map-threat",
+    "editions:publish",
+    "api-edition-mapping",
+    "api-edition-publish",
     "api-edition-list",
     "api-edition-detail",
     "api-threat-list",
@@ -324,6 +335,8 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
             values["token"] = world["token"]
         elif kwarg == "force_code":
             values["force_code"] = "west-midlands"
+        elif kwarg == "kind":
+            values["kind"] = "requirement"
         elif kwarg == "period":
             values["period"] = "2024-25"
         elif kwarg == "capability_code":
@@ -334,6 +347,15 @@ def _kwargs(name: str, route: str, kwargs: list[str], world) -> dict | None:
                 "api-edition-detail": "spr-2012",
                 "editions:detail": "spr-2012",
                 "editions:requirement": "spr-2012",
+                "editions:changes": "spr-2012",
+                "editions:mapping": "spr-2012",
+                "editions:mapping-upload": "spr-2012",
+                "editions:retire": "spr-2012",
+                "editions:map-requirement": "spr-2012",
+                "editions:map-threat": "spr-2012",
+                "editions:publish": "spr-2012",
+                "api-edition-mapping": "spr-2012",
+                "api-edition-publish": "spr-2012",
                 "api-force-detail": "west-midlands",
                 "api-region-detail": "west-midlands",
             }.get(name, world["capability"].code)

@@ -263,9 +263,14 @@ def test_load_editions_empty_directory_refused(db, tmp_path):
 def test_edition_load_file_raises_edition_file_error(db, tmp_path):
     data = _spr2012()
     _empty_text(data)
+    path = _write(tmp_path, "spr-2012.yaml", data)
     with pytest.raises(EditionFileError) as error:
-        edition_load_file(path=_write(tmp_path, "spr-2012.yaml", data))
-    assert error.value.problems == ["spr-2012.yaml: requirement '3.1(c)': text is empty"]
+        edition_load_file(path=path)
+    # The line of the empty text: the third requirement's `text:` key.
+    lines = path.read_text().splitlines()
+    ref_line = next(n for n, line in enumerate(lines) if "3.1(c)" in line)
+    text_line = next(n for n in range(ref_line, len(lines)) if lines[n].lstrip().startswith("text:")) + 1
+    assert error.value.problems == [f"spr-2012.yaml: line {text_line}: requirement '3.1(c)': text is empty"]
     assert _row_count() == 0
 
 

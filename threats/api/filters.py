@@ -9,7 +9,7 @@ from threats.models import Edition, Threat
 
 
 def edition_filter() -> CodeFilter:
-    return CodeFilter("edition__code", queryset=Edition.objects.all(), noun="edition", label="Edition code")
+    return CodeFilter("edition__code", queryset=Edition.objects.published(), noun="edition", label="Edition code")
 
 
 class EditionFilter(filters.FilterSet):

@@ -16,6 +16,9 @@ class EditionSerializer(serializers.ModelSerializer):
     threat_count = serializers.IntegerField(read_only=True)
     area_count = serializers.IntegerField(read_only=True)
     requirement_count = serializers.IntegerField(read_only=True)
+    follows = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the edition this one replaces"
+    )
 
     class Meta:
         model = Edition
@@ -24,7 +27,9 @@ class EditionSerializer(serializers.ModelSerializer):
             "title",
             "publisher",
             "published_on",
+            "effective_from",
             "status",
+            "follows",
             "isbn",
             "judgement_scale",
             "threat_count",

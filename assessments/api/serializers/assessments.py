@@ -98,7 +98,12 @@ class AssessmentCreateSerializer(StrictInputSerializer):
 
     force = force_field()
     edition = serializers.SlugRelatedField(
-        slug_field="code", queryset=Edition.objects.all(), help_text="The edition's code, e.g. `spr-2012`"
+        slug_field="code",
+        queryset=Edition.objects.published(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The edition's code, e.g. `spr-2012`; left out, the edition in force on the period's first day",
     )
     period = StrictCharField(validators=[validate_period], help_text="The financial year, e.g. `2025/26`")
     start_from_previous = serializers.BooleanField(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from capabilities.editions import EditionFileError, EditionLoadResult, Tally, editions_load
+from capabilities.editions.writing import is_reference_file
 
 
 def _tally(name: str, tally: Tally) -> str:
@@ -30,6 +31,10 @@ class Command(BaseCommand):
             return
         for result in results:
             self._report(result)
+        directory = Path(options["dir"] or settings.SPR_EDITIONS_DIR)
+        for path in sorted(directory.glob("*.yaml")):
+            if is_reference_file(path):
+                self.stdout.write(f"{path.name}: a reference record (status: reference), not loaded")
 
     def _report(self, result: EditionLoadResult) -> None:
         parts = [

@@ -1,0 +1,92 @@
+"""The accountability report of a force's first period under a new edition says which requirements
+are new in it."""
+
+from django.template.loader import render_to_string
+
+from core.roles import Role
+from reports.context.accountability import accountability_prepare
+from tests.capabilities.editions_support import publish_fixture_edition
+from tests.factories import make_assessment
+
+
+def test_first_period_under_a_new_edition_lists_the_new_requirements(spr2012, make_user, forces):
+    staff = make_user(Role.PCC_STAFF, "dyfed-powys")
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    make_assessment(user=staff, force=forces["dyfed-powys"], edition=spr2012, period="2025/26")
+    first = make_assessment(
+        user=staff, force=forces["dyfed-powys"], edition=new, period="2026/27", start_from_previous=True
+    )
+
+    prepared = accountability_prepare(first)
+
+    assert prepared.context["new_requirements"] == [
+        {"ref": "6.7", "text": new.requirements.get(ref="6.7").text},
+    ]
+    html = render_to_string(prepared.template, prepared.context)
+    assert "New since The Strategic Policing Requirement (July 2012)" in html
+    assert "1 requirement is new in it and was answered for the first time" in html
+
+
+def test_a_later_period_lists_nothing_new(spr2012, make_user, forces):
+    staff = make_user(Role.PCC_STAFF, "dyfed-powys")
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    make_assessment(user=staff, force=forces["dyfed-powys"], edition=new, period="2026/27")
+    later = make_assessment(user=staff, force=forces["dyfed-powys"], edition=new, period="2027/28")
+
+    assert accountability_prepare(later).context["new_requirements"] == []
+    assert (
+        accountability_prepare(
+            make_assessment(user=staff, force=forces["dyfed-powys"], edition=spr2012, period="2025/26")
+        ).context["new_requirements"]
+        == []
+    )
+
+
+def test_change_since_last_year_goes_through_the_mapping(spr2012, make_user, forces):
+    from assessments.models import AssessmentStatus
+    from tests.workflow_support import assessment_in
+    from threats.models import JudgementLevel
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    # 2025/26 published against spr-2012, every requirement assured.
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2025/26", **people)
+    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=new, period="2026/27")
+    now.responses.update(judgement=JudgementLevel.objects.get(edition=new, code="assured"))
+    now.responses.filter(requirement__ref__in=["3.1(a)", "4.1(a)"]).update(
+        judgement=JudgementLevel.objects.get(edition=new, code="not_assured")
+    )
+
+    change = accountability_prepare(now).context["summary"]["change"]
+
+    assert change["compared"] is True
+    assert change["across"] == spr2012.title
+    # 3.1(a) means the same: compared, worse. 4.1(a) merged with a changed meaning: not compared.
+    assert [row["ref"] for row in change["worse"]] == ["3.1(a)"]
+    assert change["new"] >= 1
+    html = render_to_string(accountability_prepare(now).template, accountability_prepare(now).context)
+    assert "Edition change:" in html
+
+
+def test_national_overview_says_which_forces_used_another_edition(spr2012, make_user, forces):
+    from assessments.models import AssessmentStatus
+    from reports.context.national import national_inputs, national_prepare
+    from tests.workflow_support import assessment_in
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=new, period="2026/27", **people)
+
+    prepared = national_prepare(national_inputs(edition=spr2012, period="2026/27", region=None))
+
+    assert prepared.context["other_editions"] == [(f"{new.title} (March 2026)", 1)]
+    html = render_to_string(prepared.template, prepared.context)
+    assert f"1 force published this period against {new.title} (March 2026)" in html
