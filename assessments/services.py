@@ -236,8 +236,9 @@ def _create_responses(
 class _Carried:
     """An answer carried into a new edition's requirement from one or several earlier ones."""
 
-    def __init__(self, judgement_id, **texts):
+    def __init__(self, judgement_id, owner_id=None, **texts):
         self.judgement_id = judgement_id
+        self.owner_id = owner_id  # the first earlier requirement's owner (merged ones may have several)
         self.__dict__.update(texts)
 
 
@@ -283,7 +284,8 @@ def _carried_across(
         codes = {old_levels.get(answer.judgement_id) for answer in answers}
         if keep_judgements and same_meaning and len(codes) == 1:
             judgement = new_levels.get(codes.pop(), blank)
-        carried[new_id] = _Carried(judgement, **texts)
+        owner_id = next((answer.owner_id for answer in answers if answer.owner_id), None)
+        carried[new_id] = _Carried(judgement, owner_id=owner_id, **texts)
     return carried, {new_id: old_ids for new_id, (old_ids, _) in links.items()}
 
 
