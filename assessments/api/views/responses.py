@@ -171,6 +171,7 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_of(current.version)}
             )
         # The saved object holds what was written (its requirement and judgement were read under the
-        # lock); only its evidence ids are read, rather than the whole response again.
+        # lock, its evidence ids are those the service linked): nothing is read again. (The prefetch
+        # reads the ids only if a save did not leave them.)
         selectors.response_prefetch_evidence(responses=[saved])
         return ApiResponse(self.get_serializer(saved).data, headers={"ETag": etag_of(saved.version)})
