@@ -115,13 +115,13 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-#: Set on an assessment read with FOR UPDATE in the current transaction (`_lock_response`).
+#: Set, for the length of the check, on an assessment just read with FOR UPDATE (`_lock_response`).
 _LOCKED = "_spr_locked"
 
 
 def _require_editable(user, assessment: Assessment) -> None:
     """Lock the assessment row (so a transition cannot slip in) and check it is an editable draft. An
-    assessment this transaction already read under lock (`_lock_response`) is checked as it is."""
+    assessment just read under lock (`_require_editable_locked`) is checked as it is."""
     if getattr(assessment, _LOCKED, False):
         locked = assessment
     else:
@@ -342,7 +342,7 @@ def response_assign(*, user, response: Response, owner) -> Response:
     through the response's history.
     """
     current = _lock_response(response)
-    _require_editable(user, current.assessment)
+    _require_editable_locked(user, current)
     current.owner = _owner_of(current.assessment.force, owner, "owner")
     _save_with_history(current, user)
     return current
@@ -360,11 +360,19 @@ def _lock_response(response: Response) -> Response:
         .select_related("assessment__force", "assessment__edition", "judgement", "requirement", "owner__profile")
         .get(pk=response.pk)
     )
-    setattr(current.assessment, _LOCKED, True)
     through = Response.evidence.through
     links = through.objects.filter(response_id=current.pk).order_by("evidence_id")
     history.hold(current, links={"evidence": list(links.values(*(f.attname for f in through._meta.fields)))})
     return current
+
+
+def _require_editable_locked(user, current: Response) -> None:
+    """`_require_editable` for a response read by `_lock_response`: its assessment is already locked."""
+    setattr(current.assessment, _LOCKED, True)
+    try:
+        _require_editable(user, current.assessment)
+    finally:
+        del current.assessment.__dict__[_LOCKED]
 
 
 @transaction.atomic
@@ -380,7 +388,7 @@ def response_update(
     valid.
     """
     current = _lock_response(response)
-    _require_editable(user, current.assessment)
+    _require_editable_locked(user, current)
     if current.version != expected_version:
         raise StaleVersion(current)
     errors = {}

@@ -228,3 +228,16 @@ def test_a_superuser_without_roles_or_profile_is_loaded(db):
     assert roles_of(loaded) == {Role.NATIONAL_ADMIN}
     assert force_ids_for(loaded) == []
     assert load_person(10**9) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks (IMMEDIATE transactions)")
+def test_the_assessment_is_locked_before_the_response(assessment, staff_user):
+    """Every writer locks an assessment before its responses (an import saves many under one lock);
+    the save's single statement names the assessment first, so PostgreSQL takes them in that order."""
+    response = assessment.responses.order_by("id").first()
+    with CaptureQueriesContext(connection) as queries:
+        services.response_update(
+            user=staff_user, response=response, expected_version=1, answer=ResponseAnswer(narrative="N")
+        )
+    (locking,) = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locking.endswith('FOR UPDATE OF "assessments_assessment", "assessments_response"')

@@ -1,0 +1,62 @@
+"""Lists count their rows without COUNT(*) when the page read is the last one (issue 18): an
+assessment's 1,209 responses come back in one page, so counting them again was a second pass."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Response
+from core.api.pagination import CountingPaginator
+from tests.api.assessments_api_support import api_client, make_assessment
+from tests.conftest import HOME_FORCE
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts(queries) -> int:
+    return sum("COUNT(" in query["sql"].upper() for query in queries)
+
+
+@pytest.fixture
+def assessment(staff_user, forces, spr2012):
+    return make_assessment(staff_user, forces[HOME_FORCE], spr2012)
+
+
+def test_every_page_gives_the_same_count_and_rows_as_before(assessment, staff_user):
+    client = api_client(staff_user)
+    url = reverse("api-response-list")
+    everything = list(Response.objects.filter(assessment=assessment).order_by("requirement__position", "id"))
+    seen, counted = [], []
+    for page in (1, 2, 3, 4):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url, {"assessment": assessment.pk, "page_size": 10, "page": page}).json()
+        assert body["count"] == 38
+        assert (body["next"] is None) == (page == 4)
+        assert (body["previous"] is None) == (page == 1)
+        seen += [row["id"] for row in body["results"]]
+        counted.append(_counts(queries.captured_queries))
+    assert seen == [response.pk for response in everything]
+    assert counted == [1, 1, 1, 0]  # full pages count (there may be more); the last one need not
+
+    past_the_end = client.get(url, {"assessment": assessment.pk, "page_size": 10, "page": 5})
+    assert past_the_end.status_code == 404
+    for nonsense in ("0", "x", "1.5"):
+        assert client.get(url, {"assessment": assessment.pk, "page": nonsense}).status_code == 404
+
+
+def test_a_whole_assessment_in_one_page_is_read_in_five_queries(assessment, staff_user, django_assert_num_queries):
+    """Session, person with profile, roles and forces, the rows, their evidence ids (seven before)."""
+    client = api_client(staff_user)
+    with django_assert_num_queries(5):
+        body = client.get(reverse("api-response-list"), {"assessment": assessment.pk, "page_size": 2000}).json()
+    assert body["count"] == 38 and len(body["results"]) == 38 and body["next"] is None
+
+
+def test_an_empty_list_is_one_empty_page(staff_user):
+    page = CountingPaginator(Response.objects.none().order_by("id"), 10).page(1)
+    assert (page.paginator.count, list(page), page.has_next()) == (0, [], False)
+    with pytest.raises(Exception, match="no results"):
+        CountingPaginator(Response.objects.none().order_by("id"), 10, allow_empty_first_page=False).page(1)
