@@ -241,3 +241,62 @@ def test_the_assessment_is_locked_before_the_response(assessment, staff_user):
         )
     (locking,) = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert locking.endswith('FOR UPDATE OF "assessments_assessment", "assessments_response"')
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises whole transactions")
+@pytest.mark.django_db(transaction=True)
+def test_a_save_during_an_import_waits_rather_than_deadlocks(staff_user, forces, spr2012):
+    """An import saves many responses in one transaction; a person saves one of the later ones
+    meanwhile. Both lock the assessment before the response, so the person waits for the import and
+    then is told their version is stale; no deadlock, no error."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    assessment = make_assessment(user=staff_user, force=forces[HOME_FORCE], edition=spr2012)
+    first, second = assessment.responses.order_by("id")[:2]
+    imported, started = threading.Event(), threading.Event()
+    outcome = {}
+
+    def import_both():
+        try:
+            with transaction.atomic():
+                services.response_update(
+                    user=staff_user, response=first, expected_version=1, answer=ResponseAnswer(narrative="Import 1")
+                )
+                imported.set()
+                started.wait(10)
+                time.sleep(0.5)  # the person's save is now waiting on a lock
+                services.response_update(
+                    user=staff_user, response=second, expected_version=1, answer=ResponseAnswer(narrative="Import 2")
+                )
+            outcome["import"] = "saved"
+        except Exception as exc:  # reported below
+            outcome["import"] = exc
+        finally:
+            connection.close()
+
+    def person_saves():
+        imported.wait(10)
+        started.set()
+        try:
+            services.response_update(
+                user=staff_user, response=second, expected_version=1, answer=ResponseAnswer(narrative="Person")
+            )
+            outcome["person"] = "saved"
+        except services.StaleVersion:
+            outcome["person"] = "stale"
+        except Exception as exc:  # reported below
+            outcome["person"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_both), threading.Thread(target=person_saves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert outcome == {"import": "saved", "person": "stale"}
+    assert Response.objects.get(pk=second.pk).narrative == "Import 2"
