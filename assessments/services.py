@@ -350,14 +350,22 @@ def response_assign(*, user, response: Response, owner) -> Response:
 
 def _lock_response(response: Response) -> Response:
     """The response and its assessment, both locked, in one statement, with what a save shows and
-    checks (the force, the edition, the judgement, the requirement, the owner); and its evidence links
+    checks (the force, the edition, the judgement, the requirement, the owner, the last editor); and
+    its evidence links
     held (`core.history.hold`), so the history and audit of the save read nothing back. The assessment
     is named first in FOR UPDATE OF, so PostgreSQL locks it before the response, in the order every
     other writer takes them (`_require_editable`): a save cannot deadlock with an import or a
     transition. Must run inside the caller's transaction."""
     current = (
         Response.objects.select_for_update(of=("assessment", "self"))
-        .select_related("assessment__force", "assessment__edition", "judgement", "requirement", "owner__profile")
+        .select_related(
+            "assessment__force",
+            "assessment__edition",
+            "judgement",
+            "requirement",
+            "owner__profile",
+            "updated_by__profile",
+        )
         .get(pk=response.pk)
     )
     through = Response.evidence.through
@@ -390,6 +398,10 @@ def response_update(
     current = _lock_response(response)
     _require_editable_locked(user, current)
     if current.version != expected_version:
+        # The stored response as a reader is shown it (its evidence ids held): the 412 reads nothing more.
+        links = history.held_state(current).before_ids["evidence"]
+        history.release(current)
+        prefetched_ids(current, "evidence", links)
         raise StaleVersion(current)
     errors = {}
     if answer.judgement is not None:

@@ -60,3 +60,38 @@ def test_an_empty_list_is_one_empty_page(staff_user):
     assert (page.paginator.count, list(page), page.has_next()) == (0, [], False)
     with pytest.raises(Exception, match="no results"):
         CountingPaginator(Response.objects.none().order_by("id"), 10, allow_empty_first_page=False).page(1)
+
+
+def test_a_stale_save_answers_412_with_the_stored_response_as_the_list_shows_it(
+    assessment, staff_user, forces, django_assert_num_queries
+):
+    """The 412 shows the response as locked (its evidence ids and editor's job title included): the
+    same as reading it from the list, with nothing read again (12 queries before issue 18)."""
+    from assessments import services
+    from assessments.records import ResponseAnswer
+    from people.models import Profile
+    from tests.api.assessments_api_support import make_reference_evidence
+
+    Profile.objects.update_or_create(user=staff_user, defaults={"job_title": "Planner"})
+    staff_user.first_name = "Sam Patel"
+    staff_user.save()
+    response = assessment.responses.order_by("id").first()
+    items = [make_reference_evidence(staff_user, forces[HOME_FORCE], f"Item {i}") for i in range(2)]
+    services.response_update(
+        user=staff_user,
+        response=response,
+        expected_version=1,
+        answer=ResponseAnswer(judgement="assured", narrative="Theirs", evidence_ids=[i.pk for i in items]),
+    )
+    client = api_client(staff_user)
+    listed = client.get(reverse("api-response-list"), {"assessment": assessment.pk}).json()["results"][0]
+    # Session, person, roles and forces, the response, [savepoint], the lock, its links, [rollback to
+    # the savepoint and its release].
+    with django_assert_num_queries(9):
+        answer = client.patch(
+            f"/api/v1/responses/{response.pk}/", {"narrative": "Mine"}, format="json", HTTP_IF_MATCH='"1"'
+        )
+    assert answer.status_code == 412
+    assert answer.json()["current"] == listed
+    assert listed["evidence"] == sorted(item.pk for item in items)
+    assert listed["updated_by"] == "Sam Patel, Planner"

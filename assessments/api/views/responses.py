@@ -162,7 +162,8 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 user=request.user, response=response, expected_version=expected, answer=answer, owner=owner
             )
         except services.StaleVersion as stale:
-            current = selectors.response_list(user=request.user).get(pk=stale.current.pk)
+            # The stored response as read under lock, with all the answer shows (its evidence ids too).
+            current = stale.current
             body = {
                 "detail": f"The response has changed since you read it: it is now at version {current.version}",
                 "current": self.get_serializer(current).data,
