@@ -95,3 +95,27 @@ def test_a_stale_save_answers_412_with_the_stored_response_as_the_list_shows_it(
     assert answer.json()["current"] == listed
     assert listed["evidence"] == sorted(item.pk for item in items)
     assert listed["updated_by"] == "Sam Patel, Planner"
+
+
+def test_evidence_ids_are_the_same_however_the_responses_are_spread(assessment, staff_user, forces, spr2012):
+    """Close ids are read as a range, scattered ones as a list: the same links either way, and none of
+    a response that was not asked for."""
+    from assessments import selectors
+    from tests.api.assessments_api_support import make_reference_evidence
+
+    later = make_assessment(staff_user, forces[HOME_FORCE], spr2012, period="2026/27")
+    items = [make_reference_evidence(staff_user, forces[HOME_FORCE], f"Item {i}") for i in range(3)]
+    through = Response.evidence.through
+    every = list(Response.objects.order_by("id"))
+    through.objects.bulk_create(
+        through(response_id=response.pk, evidence_id=items[n % 3].pk) for n, response in enumerate(every) if n % 2
+    )
+    expected = {
+        response.pk: sorted(through.objects.filter(response=response).values_list("evidence_id", flat=True))
+        for response in every
+    }
+    mine = [r.pk for r in every if r.assessment_id == assessment.pk]
+    close = mine[3:30:2]  # every other one: a range, with links in between to leave out
+    scattered = [mine[0], *[r.pk for r in every if r.assessment_id == later.pk][-2:]]
+    for ids in (mine, close, scattered, [mine[5]], []):
+        assert selectors.response_evidence_ids(response_ids=ids) == {pk: expected[pk] for pk in ids}
