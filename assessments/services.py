@@ -46,15 +46,17 @@ from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
 from capabilities.editions.mapping import edition_in_force
 from capabilities.models import Requirement, RequirementMapping
 from collaboration.models import Agreement
-from core import antivirus
+from core import antivirus, history
 from core.audit import bulk_create_audited, bulk_insert_audited
 from core.exceptions import Conflict
 from core.forms.govuk import WEB_ADDRESS_ERROR, validate_web_address
 from core.people import display_name
 from core.periods import period_start, previous_period, validate_period
+from core.querysets import prefetched_ids
 from core.uploads import check_upload
 from forces.models import Force
 from threats.models import Edition, JudgementLevel
+from threats.scales import judgement_level
 
 security_log = logging.getLogger("spr.security")
 
@@ -92,11 +94,23 @@ def _save_with_history(instance, user, **m2m) -> None:
     instance.skip_history_when_saving = True
     try:
         for name, values in m2m.items():
-            if values is not None:
+            if values is None:
+                continue
+            if name in getattr(history.held_state(instance), "links", {}):
+                history.replace_links(instance, name, values)
+            else:
                 getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving
-    instance.save()
+    try:
+        instance.save()
+    finally:
+        held = history.held_state(instance)
+        history.release(instance)
+    if held is not None:
+        # What the links are now (held, or read back by the history): the caller's answer needs no query.
+        for name, ids in held.after_ids.items():
+            prefetched_ids(instance, name, ids)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -104,9 +118,17 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+#: Set, for the length of the check, on an assessment just read with FOR UPDATE (`_lock_response`).
+_LOCKED = "_spr_locked"
+
+
 def _require_editable(user, assessment: Assessment) -> None:
-    """Lock the assessment row (so a transition cannot slip in) and check it is an editable draft."""
-    locked = Assessment.objects.select_for_update().only("id", "status", "force_id").get(pk=assessment.pk)
+    """Lock the assessment row (so a transition cannot slip in) and check it is an editable draft. An
+    assessment just read under lock (`_require_editable_locked`) is checked as it is."""
+    if getattr(assessment, _LOCKED, False):
+        locked = assessment
+    else:
+        locked = Assessment.objects.select_for_update().only("id", "status", "force_id").get(pk=assessment.pk)
     if not locked.is_editable:
         _require(
             can_manage_force_records(user, locked.force_id) or locked.is_frozen, "You cannot change this assessment"
@@ -453,11 +475,46 @@ def response_assign(*, user, response: Response, owner) -> Response:
     unchanged (an owner is not part of the answer), so nobody's open edit is made stale. Audited
     through the response's history.
     """
-    _require_editable(user, response.assessment)
-    current = Response.objects.select_for_update(of=("self",)).select_related("assessment__force").get(pk=response.pk)
+    current = _lock_response(response)
+    _require_editable_locked(user, current)
     current.owner = _owner_of(current.assessment.force, owner, "owner")
     _save_with_history(current, user)
     return current
+
+
+def _lock_response(response: Response) -> Response:
+    """The response and its assessment, both locked, in one statement, with what a save shows and
+    checks (the force, the edition, the judgement, the requirement, the owner, the last editor); and
+    its evidence links
+    held (`core.history.hold`), so the history and audit of the save read nothing back. The assessment
+    is named first in FOR UPDATE OF, so PostgreSQL locks it before the response, in the order every
+    other writer takes them (`_require_editable`): a save cannot deadlock with an import or a
+    transition. Must run inside the caller's transaction."""
+    current = (
+        Response.objects.select_for_update(of=("assessment", "self"))
+        .select_related(
+            "assessment__force",
+            "assessment__edition",
+            "judgement",
+            "requirement",
+            "owner__profile",
+            "updated_by__profile",
+        )
+        .get(pk=response.pk)
+    )
+    through = Response.evidence.through
+    links = through.objects.filter(response_id=current.pk).order_by("evidence_id")
+    history.hold(current, links={"evidence": list(links.values(*(f.attname for f in through._meta.fields)))})
+    return current
+
+
+def _require_editable_locked(user, current: Response) -> None:
+    """`_require_editable` for a response read by `_lock_response`: its assessment is already locked."""
+    setattr(current.assessment, _LOCKED, True)
+    try:
+        _require_editable(user, current.assessment)
+    finally:
+        del current.assessment.__dict__[_LOCKED]
 
 
 @transaction.atomic
@@ -472,17 +529,17 @@ def response_update(
     bad values, PermissionDenied for a user who may not edit. Nothing is written unless everything is
     valid.
     """
-    _require_editable(user, response.assessment)
-    current = (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("assessment__force", "assessment__edition", "judgement", "requirement", "owner__profile")
-        .get(pk=response.pk)
-    )
+    current = _lock_response(response)
+    _require_editable_locked(user, current)
     if current.version != expected_version:
+        # The stored response as a reader is shown it (its evidence ids held): the 412 reads nothing more.
+        links = history.held_state(current).before_ids["evidence"]
+        history.release(current)
+        prefetched_ids(current, "evidence", links)
         raise StaleVersion(current)
     errors = {}
     if answer.judgement is not None:
-        level = JudgementLevel.objects.filter(edition_id=current.assessment.edition_id, code=answer.judgement).first()
+        level = judgement_level(current.assessment.edition, answer.judgement)
         if level is None:
             errors["judgement"] = "Choose a judgement from the scale"
         else:

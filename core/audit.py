@@ -33,6 +33,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.bulk import insert_rows
+from core.history import held_state
 from core.models import AuditEntry, force_id_of
 
 GENESIS = "0" * 64
@@ -313,12 +314,30 @@ def _previous_record(history_instance):
     return records.order_by("history_date").last()
 
 
+class _Values:
+    """The values a service held before its change (`core.history.hold`), read as a record's are."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
 def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
-    """{field: [before, after]} between a simple-history record and the one before it."""
+    """{field: [before, after]} between a simple-history record and the one before it; when the
+    saved object carries what it was before the change (`core.history.hold`: read under lock, which
+    for a row only ever written with history is what the previous record holds), from that, with no
+    query."""
     tracked = [
         f for f in history_instance._meta.fields if f.attname not in HISTORY_FIELDS and f.name != "history_relation"
     ]
-    previous = _previous_record(history_instance) if history_instance.history_type != "+" else None
+    held = (
+        held_state(history_instance.instance)
+        if isinstance(history_instance, _InMemory) and history_instance.history_type == "~"
+        else None
+    )
+    if held is not None:
+        previous = _Values(held.values)
+    else:
+        previous = _previous_record(history_instance) if history_instance.history_type != "+" else None
     changes = {}
     for field in tracked:
         after = getattr(history_instance, field.attname)
@@ -328,7 +347,13 @@ def changes_of(history_instance, *, with_m2m: bool = True) -> dict:
         if before != after or previous is None and history_instance.history_type == "+":
             changes[field.attname] = [before, after]
     for field in getattr(history_instance, "_history_m2m_fields", []) if with_m2m else []:
-        if previous is not None:
+        if held is not None and field.name in held.before_ids and field.name in held.after_ids:
+            before, after = held.before_ids[field.name], held.after_ids[field.name]
+        elif held is not None:  # links the service did not hold: read both records' links
+            record = _previous_record(history_instance)
+            ids = _m2m_ids([history_instance, record] if record is not None else [history_instance], field)
+            after, before = ids[0], ids[1] if record is not None else []
+        elif previous is not None:
             after, before = _m2m_ids([history_instance, previous], field)
         else:
             after, before = _m2m_ids([history_instance], field)[0], []

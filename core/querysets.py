@@ -14,3 +14,17 @@ class PublicQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.all()
+
+
+def prefetched_ids(instance, name: str, ids) -> None:
+    """Give `instance` its many-to-many `name` as `prefetch_related` would, from ids already known (in
+    the order given; each object holds its id only, the rest deferred): a write that knows what it
+    linked answers without reading the links back. `prefetch_related_objects` then skips it."""
+    manager = getattr(instance, name)
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(manager.prefetch_cache_name, None)
+    queryset = manager.get_queryset()
+    model, db = queryset.model, queryset.db
+    queryset._result_cache = [model.from_db(db, [model._meta.pk.attname], [pk]) for pk in ids]
+    queryset._prefetch_done = True
+    cache[manager.prefetch_cache_name] = queryset

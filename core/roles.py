@@ -55,12 +55,18 @@ def roles_of(user: User) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_spr_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = frozenset(role for role in Role if role.value in names)
-        if user.is_superuser:
-            cached = cached | {Role.NATIONAL_ADMIN}
-        user._spr_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user, group_names) -> frozenset[Role]:
+    """Cache on the user, for the request, the roles its group names give (as `roles_of` reads them)."""
+    names = set(group_names)
+    roles = frozenset(role for role in Role if role.value in names)
+    if user.is_superuser:
+        roles = roles | {Role.NATIONAL_ADMIN}
+    user._spr_roles = roles
+    return roles
 
 
 def has_role(user: User, *roles: Role) -> bool:

@@ -87,12 +87,13 @@ def token_revoke(*, token: ApiToken, user) -> ApiToken:
 
 
 def token_authenticate(secret: str) -> ApiToken | None:
-    """The active token with this secret (its user loaded), or None. Notes when it was last used."""
+    """The active token with this secret (its user loaded, with their profile: every answer naming the
+    person who saved shows their job title), or None. Notes when it was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__profile")
         .filter(key_hash=token_hash(secret), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )

@@ -25,9 +25,14 @@ def force_ids_for(user) -> list[int]:
         return []
     cached = getattr(user, "_spr_force_ids", None)
     if cached is None:
-        cached = list(user.memberships.values_list("force_id", flat=True))
-        user._spr_force_ids = cached
+        cached = remember_force_ids(user, user.memberships.values_list("force_id", flat=True))
     return cached
+
+
+def remember_force_ids(user, force_ids) -> list[int]:
+    """Cache on the user, for the request, the forces it acts for (as `force_ids_for` reads them)."""
+    user._spr_force_ids = list(force_ids)
+    return user._spr_force_ids
 
 
 def acts_for(user, force_id: int) -> bool:

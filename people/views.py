@@ -264,7 +264,7 @@ def accept_view(request, token: str):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            login(request, person, backend="allauth.account.auth_backends.AuthenticationBackend")
+            login(request, person, backend="people.backends.AccountBackend")
             messages.success(request, _("Welcome, %(name)s: your account is ready") % {"name": display_name(person)})
             return redirect("home")
     return render(

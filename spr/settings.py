@@ -165,7 +165,8 @@ LOGIN_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account or address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, loading a session's person with their profile, roles and forces in two queries.
+    "people.backends.AccountBackend",
 ]
 ACCOUNT_ADAPTER = "core.signin.AccountAdapter"
 # People sign in by username (the demo accounts) or e-mail address; nobody signs themselves up.

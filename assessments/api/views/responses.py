@@ -162,7 +162,8 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 user=request.user, response=response, expected_version=expected, answer=answer, owner=owner
             )
         except services.StaleVersion as stale:
-            current = selectors.response_list(user=request.user).get(pk=stale.current.pk)
+            # The stored response as read under lock, with all the answer shows (its evidence ids too).
+            current = stale.current
             body = {
                 "detail": f"The response has changed since you read it: it is now at version {current.version}",
                 "current": self.get_serializer(current).data,
@@ -171,6 +172,7 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_of(current.version)}
             )
         # The saved object holds what was written (its requirement and judgement were read under the
-        # lock); only its evidence ids are read, rather than the whole response again.
+        # lock, its evidence ids are those the service linked): nothing is read again. (The prefetch
+        # reads the ids only if a save did not leave them.)
         selectors.response_prefetch_evidence(responses=[saved])
         return ApiResponse(self.get_serializer(saved).data, headers={"ETag": etag_of(saved.version)})
