@@ -11,7 +11,7 @@ middleware stack, no network), each wrapped in CaptureQueriesContext for its que
 
 1. "1x": the national data set as seeded (46 forces x 3 periods).
 2. "4x": a copy of the database (PostgreSQL: CREATE DATABASE ... TEMPLATE; SQLite: a file copy) with
-   nine more periods seeded (2014/15 to 2022/23), so 4x the assessments, responses, evidence,
+   nine more periods seeded (the nine before the three seeded), so 4x the assessments, responses, evidence,
    actions, departures, audit entries and capacity figures (12 periods instead of 3). The pages
    measured are the same; their data grows in the tables they read.
 3. A synthetic edition of 1,209 requirements, created in the copy only: create an assessment
@@ -51,8 +51,14 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from assessments.models import Assessment  # noqa: E402
+from demo.national import demo_periods  # noqa: E402
 
-EXTRA_PERIODS = tuple(f"{year}/{(year + 1) % 100:02d}" for year in range(2014, 2023))
+#: The three periods `seed_demo --scale national` fills, relative to today (oldest first), and the nine
+#: before them that the 4x copy adds.
+PERIODS = demo_periods()
+EXTRA_PERIODS = demo_periods(count=12)[:9]
+#: The period the pages are measured on: the last one before today's, which the seed mostly publishes.
+MEASURED_PERIOD = PERIODS[-2]
 SYNTHETIC = "bench-synthetic-1209"
 TARGETS = {"national view": 150, "force dashboard": 80, "task list": 80, "national API": 150}
 
@@ -117,7 +123,7 @@ def timed(client, method: str, url: str, **kwargs):
 
 def page_set(repeat: int) -> dict[str, dict]:
     latest = (
-        Assessment.objects.filter(edition__code="spr-2012", period="2025/26")
+        Assessment.objects.filter(edition__code="spr-2012", period=MEASURED_PERIOD)
         .select_related("force")
         .order_by("force__code")
     )
@@ -241,7 +247,12 @@ def synthetic_edition(size: int = 1209):
 
     Edition.objects.filter(code=SYNTHETIC).delete()
     edition = Edition.objects.create(
-        code=SYNTHETIC, title="Synthetic bench edition", published_on=dt.date(2030, 1, 1), status="draft"
+        # In force, as an edition a force is assessed against is: a draft is refused for a new assessment
+        # (issue 15) and its judgement scale is never cached (threats/scales.py).
+        code=SYNTHETIC,
+        title="Synthetic bench edition",
+        published_on=dt.date(2030, 1, 1),
+        status="in_force",
     )
     scale = JudgementLevel.objects.filter(edition__code="spr-2012")
     JudgementLevel.objects.bulk_create(
@@ -424,7 +435,7 @@ def main() -> None:
         return
 
     if (
-        not Assessment.objects.filter(period="2023/24").exists()
+        not Assessment.objects.filter(period=PERIODS[0]).exists()
         or not get_user_model().objects.filter(username="chief-avon-and-somerset").exists()
     ):
         raise SystemExit("No national data: run `manage.py seed_demo --scale national` first (see bench/README.md)")
@@ -436,9 +447,7 @@ def main() -> None:
             summarise(label, samples)
         return
 
-    from demo.national import demo_periods, national_seed
-
-    PERIODS = demo_periods()  # noqa: N806 — the three the national seed fills by default
+    from demo.national import national_seed
 
     original = connection.settings_dict["NAME"]
     vendor, copy = copy_database()
