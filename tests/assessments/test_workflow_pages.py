@@ -564,8 +564,10 @@ def test_history_runs_a_constant_number_of_queries(clients, build, people, djang
     with django_assert_max_num_queries(12):
         page = clients["pcc"].get(reverse("assessments:history", args=[large.pk]))
     assert "govuk-pagination" in page.content.decode()
-    assert _count(clients["pcc"], reverse("assessments:history", args=[large.pk])) == small_count
-    assert _count(clients["pcc"], reverse("assessments:history", args=[large.pk]) + "?page=2") == small_count
+    # No more than the small one's (which reads the judgement scale's labels for the judgement changes
+    # on its one page; a page of the large one's holding only workflow entries does not need them).
+    assert _count(clients["pcc"], reverse("assessments:history", args=[large.pk])) <= small_count
+    assert _count(clients["pcc"], reverse("assessments:history", args=[large.pk]) + "?page=2") <= small_count
 
 
 # ----------------------------------------------------------------------------- waiting for you

@@ -17,7 +17,10 @@ class EditionSerializer(serializers.ModelSerializer):
     area_count = serializers.IntegerField(read_only=True)
     requirement_count = serializers.IntegerField(read_only=True)
     follows = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="The code of the edition this one replaces"
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The code of the edition this one replaces (null for the first edition)",
     )
 
     class Meta:
