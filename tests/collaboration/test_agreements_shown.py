@@ -67,3 +67,31 @@ def test_the_dashboard_api_counts_agreements(ersou, essex_assessment, make_user)
     chief = make_user(Role.CHIEF_CONSTABLE, "essex", "essex-chief-api")
     data = client_for(chief).get(reverse("api-dashboard-force", args=["essex"])).json()
     assert data["agreements"] == {"total": 1, "review_overdue": 1}
+
+
+def test_the_accountability_pdf_prints_the_agreements_and_a_non_partys_does_not(
+    ersou, forces, spr2012, essex_staff, wm_staff, settings, tmp_path
+):
+    """The PDF itself, built by WeasyPrint and read back: Essex's lists ERSOU with its parties, its
+    requirements and the overdue review; West Midlands', a force that is no party, says it has none."""
+    from reports import services as report_services
+    from tests.reports.support import page_texts
+
+    settings.REPORTS_ROOT = tmp_path / "reports"
+
+    def text_of(user, assessment) -> str:
+        job, _created = report_services.report_request(user=user, kind="accountability", assessment=assessment)
+        assert report_services.report_render(job_id=job.pk, worker="test") in ("done", "finished")
+        job.refresh_from_db()
+        return " ".join(" ".join(page_texts(job)).split())
+
+    essex = text_of(essex_staff, make_assessment(user=essex_staff, force=forces["essex"], edition=spr2012))
+    assert "ERSOU collaboration agreement" in essex
+    assert "led by Kent Police" in essex
+    assert "Essex Police (not yet confirmed), Kent Police" in essex
+    assert "4.1(c), 6.4" in essex
+    assert "31 March 2025 Review overdue" in essex
+
+    home = text_of(wm_staff, make_assessment(user=wm_staff, force=forces["west-midlands"], edition=spr2012))
+    assert "ERSOU" not in home
+    assert "West Midlands Police has recorded no collaboration agreements." in home
