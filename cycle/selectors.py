@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments.models import Assessment, AssessmentStatus
 from cycle.models import PeriodDeadlines
 from cycle.standing import STATUS_RANK, AssessmentStanding, Standing, StepStanding, cycle_status, standing_of
 from forces.models import Force
@@ -37,6 +37,17 @@ def assessment_standing(*, assessment: Assessment, today: dt.date | None = None)
     period's deadlines; None when no deadlines are set for the period. One query."""
     deadlines = deadlines_for(period=assessment.period)
     return standing_of(status=cycle_status(assessment), deadlines=deadlines, today=today or timezone.localdate())
+
+
+def submission_due_dates(assessments) -> dict[int, dt.date]:
+    """{assessment id: its period's submission deadline} for the drafts among `assessments` (already
+    read through `visible_to`): when the answers of a draft's requirements are due. One query."""
+    drafts = [assessment for assessment in assessments if assessment.status == AssessmentStatus.DRAFT]
+    periods = {assessment.period for assessment in drafts}
+    if not periods:
+        return {}
+    submit_by = dict(PeriodDeadlines.objects.filter(period__in=periods).values_list("period", "submit_by"))
+    return {assessment.pk: submit_by[assessment.period] for assessment in drafts if assessment.period in submit_by}
 
 
 def pressing_steps(*, assessments, today: dt.date | None = None) -> dict[int, StepStanding]:

@@ -4,6 +4,7 @@ assigned to the signed-in person across their forces, with due dates, in a fixed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -27,6 +28,11 @@ from forces.scoping import force_ids_for
 
 #: Evidence whose review-by date falls within this many days (or has passed) is a task.
 REVIEW_SOON_DAYS = 90
+
+#: When an owned requirement's answer is due, for the assessments given ({assessment id: date}).
+#: The deadlines live in an app above this one (cycle), which this layer may not import; it plugs its
+#: function in here when it starts (cycle.apps.CycleConfig.ready). One query each, at most.
+REQUIREMENT_DUE_DATES: list[Callable[[list[Assessment]], dict[int, dt.date]]] = []
 
 
 def assignable_people(*, force_id: int) -> QuerySet:
@@ -144,14 +150,21 @@ def my_tasks(*, user) -> list[MyTask]:
     """Everything assigned to the user across their forces, soonest due first (undated last):
     requirements they own (with the assessment's state), open actions they own (with the due date
     and whether it is overdue), evidence they added that is due for review, and challenges waiting
-    for their answer. Six queries at most, however many tasks there are."""
+    for their answer. Seven queries at most (one for the deadlines of owned requirements), however many
+    tasks there are."""
     if not force_ids_for(user):
         return []
     today = timezone.localdate()
     tasks: list[MyTask] = []
     response_page = "assessments:response"
-    for response in my_responses(user=user):
+    responses = list(my_responses(user=user))
+    due_by: dict[int, dt.date] = {}
+    if responses:
+        for due_dates in REQUIREMENT_DUE_DATES:
+            due_by.update(due_dates([response.assessment for response in responses]))
+    for response in responses:
         assessment = response.assessment
+        due = due_by.get(assessment.pk)
         tasks.append(
             MyTask(
                 kind=TaskKind.RESPONSE,
@@ -166,6 +179,8 @@ def my_tasks(*, user) -> list[MyTask]:
                     "assessment": assessment.get_status_display(),
                     "status": str(response.status.label).lower(),
                 },
+                due=due,
+                overdue=due is not None and due < today,
             )
         )
     for action in my_actions(user=user):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Action, Response
 from assessments.records import ResponseAnswer
+from assessments.selectors import my_tasks
 from core.models import AuditEntry
 from core.roles import Role
 from people.models import Profile
@@ -348,6 +349,34 @@ def test_my_tasks_lists_what_is_mine_soonest_first(client, colleague, assessment
     assert "Already done" not in body and "Someone else" not in body and "Reviewed in years" not in body
     assert "3.1(b)" not in body
     assert 'href="/my-tasks/"' in body  # in the navigation
+
+
+def test_my_tasks_dates_an_owned_requirement_by_its_periods_submission_deadline(
+    client, colleague, assessment, assigned, national_admin_user
+):
+    """With deadlines set for the period (cycle), a requirement of a draft is due when the draft must
+    be submitted: it sorts among the dated tasks, and is overdue once that date has passed."""
+    from cycle.services import period_deadlines_save
+
+    today = timezone.localdate()
+    period_deadlines_save(
+        user=national_admin_user,
+        period=assessment.period,
+        submit_by=today + dt.timedelta(days=3),
+        respond_by=today + dt.timedelta(days=20),
+        sign_off_by=today + dt.timedelta(days=30),
+        publish_by=today + dt.timedelta(days=40),
+    )
+    client.force_login(colleague)
+
+    body = client.get(reverse("assessments:my-tasks")).content.decode()
+
+    requirement = body.index("Answer requirement 3.1(a)")
+    assert requirement < body.index("Review Mutual aid agreement")  # due in 3 days, before 10
+    assert body.index("Action on 3.1(a): Write the plan") < requirement  # overdue first
+
+    [task] = [task for task in my_tasks(user=colleague) if task.kind == "response"]
+    assert (task.due, task.overdue) == (today + dt.timedelta(days=3), False)
 
 
 def test_my_tasks_tags_evidence_past_its_review_date(client, colleague, forces):
