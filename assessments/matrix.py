@@ -12,14 +12,16 @@ form one band of their own (threat code `CROSS_CUTTING`), so they are counted on
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from capabilities.models import Area, Requirement
+from capabilities.models import Area
+from capabilities.structure import EditionStructure, edition_structure, is_cached, on_forget
 from threats.models import Edition, JudgementLevel, Threat
 
 #: The threat code of the band of requirements that serve every threat.
@@ -111,41 +113,61 @@ class Layout:
 
 
 def edition_layout(edition: Edition, *, band: bool = False) -> Layout:
-    """Four queries, whatever the size of the edition. With `band`, requirements linked to every
-    threat (and only when there are at least two threats) are taken out of the threat rows and put in
-    one cross-cutting band per area."""
-    threats = list(Threat.objects.filter(edition=edition).order_by("position"))
-    areas = list(Area.objects.filter(edition=edition).order_by("position"))
+    """No query for a published edition already read in this process (capabilities.structure keeps
+    its structure, and this module the layouts built from it); five for a draft. With `band`,
+    requirements linked to every threat (and only when there are at least two threats) are taken out
+    of the threat rows and put in one cross-cutting band per area. The layout is shared: read it, do
+    not change it."""
+    cacheable = is_cached(edition)
+    key = (edition.pk, band)
+    layout = _layouts.get(key) if cacheable else None
+    if layout is None:
+        layout = _build_layout(edition, edition_structure(edition), band=band)
+        if cacheable:
+            with _layouts_lock:
+                _layouts[key] = layout
+    # The layout's edition is the caller's (its status or title may be newer than the cached one's).
+    return layout if layout.edition is edition else replace(layout, edition=edition)
+
+
+def _build_layout(edition: Edition, structure: EditionStructure, *, band: bool) -> Layout:
+    threats, areas = list(structure.threats), list(structure.areas)
     threat_code = {threat.id: threat.code for threat in threats}
     area_code = {area.id: area.code for area in areas}
-    threats_of: dict[int, list[str]] = defaultdict(list)
-    for requirement_id, threat_id in Requirement.threats.through.objects.filter(
-        requirement__edition=edition
-    ).values_list("requirement_id", "threat_id"):
-        threats_of[requirement_id].append(threat_code[threat_id])
+    threats_of = {rid: [threat_code[tid] for tid in ids] for rid, ids in structure.threats_of.items()}
     every = {threat.code for threat in threats}
     cross_cutting = {rid for rid, codes in threats_of.items() if set(codes) >= every} if len(threats) > 1 else set()
     cells: dict[tuple[str, str], list[int]] = {(t.code, a.code): [] for t in threats for a in areas}
     if band:
         cells.update({(CROSS_CUTTING, a.code): [] for a in areas})
-    for requirement_id, area_id in Requirement.areas.through.objects.filter(requirement__edition=edition).values_list(
-        "requirement_id", "area_id"
-    ):
-        if band and requirement_id in cross_cutting:
-            cells[(CROSS_CUTTING, area_code[area_id])].append(requirement_id)
-            continue
-        for threat in threats_of[requirement_id]:
-            cells[(threat, area_code[area_id])].append(requirement_id)
-    levels = {level.id: level for level in JudgementLevel.objects.filter(edition=edition)}
+    for requirement_id, area_ids in structure.areas_of.items():
+        for area_id in area_ids:
+            if band and requirement_id in cross_cutting:
+                cells[(CROSS_CUTTING, area_code[area_id])].append(requirement_id)
+                continue
+            for threat in threats_of.get(requirement_id, ()):
+                cells[(threat, area_code[area_id])].append(requirement_id)
     return Layout(
         edition=edition,
         threats=threats,
         areas=areas,
         cells=cells,
-        levels=levels,
+        levels=dict(structure.levels),
         cross_cutting=cross_cutting,
         band=band,
     )
+
+
+_layouts: dict[tuple[int, bool], Layout] = {}
+_layouts_lock = threading.Lock()
+
+
+def _forget_layouts() -> None:
+    with _layouts_lock:
+        _layouts.clear()
+
+
+on_forget(_forget_layouts)
 
 
 def heat_maps(layout: Layout, judgements: Iterable[tuple[int, int, int]]) -> dict[int, dict[tuple[str, str], Cell]]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from capabilities.models import CapacityCapability
 from capacity.models import CapacityCommitment, ExpectedContribution
+from forces.catalogue import all_forces, all_regions
 from forces.models import Force, Region
 
 
@@ -145,11 +146,12 @@ def _add(line: CapacityLine, force_id: int, figures: dict | None, expectation) -
 def capacity_summary(*, period: str, region: Region | None = None) -> CapacitySummary:
     """Expected, committed and available figures per capability, summed nationally and per region,
     against the national planning assumption, with coverage: how many of the forces the service has
-    reported (five queries, however many forces). Capacity figures are not force-confidential
-    assessment content: the national view's users see every force's."""
+    reported (three queries, however many forces: forces and regions come from forces.catalogue).
+    Capacity figures are not force-confidential assessment content: the national view's users see
+    every force's."""
     capabilities = list(CapacityCapability.objects.order_by("position", "name"))
-    regions = {r.id: r for r in Region.objects.order_by("name")}
-    forces = list(Force.objects.values_list("id", "region_id"))
+    regions = {r.id: r for r in all_regions()}
+    forces = [(force.id, force.region_id) for force in all_forces()]
     commitments = {
         (row["force_id"], row["capability_id"]): row
         for row in CapacityCommitment.objects.filter(period=period).values(

@@ -15,6 +15,7 @@ from capabilities.models import Requirement
 from collaboration.models import Agreement, AgreementParty
 from collaboration.permissions import CONFIRMING_ROLES
 from core.roles import has_role
+from forces.catalogue import all_regions
 from forces.models import Force, Region
 from forces.scoping import force_ids_for
 
@@ -104,12 +105,12 @@ class RegionAgreements:
 
 
 def agreements_by_region(*, user) -> list[RegionAgreements]:
-    """Agreements the user may see grouped by their lead force's region (two queries)."""
+    """Agreements the user may see grouped by their lead force's region (one query)."""
     today = timezone.localdate()
     grouped: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in Agreement.objects.visible_to(user).select_related("lead_force").order_by("title"):
         grouped[agreement.lead_force.region_id].append(agreement)
-    regions = Region.objects.filter(id__in=list(grouped)).order_by("name")
+    regions = [region for region in all_regions() if region.id in grouped]
     lines = []
     for region in regions:
         items = grouped[region.id]

@@ -17,7 +17,7 @@ from assessments.models import Action, Evidence
 from capabilities.models import Requirement
 from core.people import display_name
 from core.roles import has_role
-from forces.models import Force
+from forces.catalogue import all_forces
 from forces.scoping import force_ids_for
 from inspection.models import (
     OVERDUE,
@@ -148,8 +148,9 @@ def force_inspection(*, user, force_id: int, period: str = "", details: bool = T
     linked actions, for the report)."""
     requests = evidence_request_list(user=user).filter(force_id=force_id)
     findings = finding_list(user=user).filter(force_id=force_id)
-    if not details:
-        requests, findings = requests.prefetch_related(None), findings.prefetch_related(None)
+    if not details:  # the dashboard's tables: no people, forces or linked records (fewer joins to plan)
+        requests = requests.prefetch_related(None).select_related(None)
+        findings = findings.prefetch_related(None).select_related(None).select_related("requirement", "threat", "area")
     if period:
         findings = findings.filter(period=period)
     return InspectionSummary(requests=list(requests), findings=list(findings))
@@ -211,11 +212,11 @@ class NationalInspection:
 
 def national_inspection(*, user, region=None) -> NationalInspection:
     """Every force with a finding or an open request (of one region, if given), and every region's
-    totals, in three queries whatever the numbers."""
-    forces = Force.objects.visible_to(user).select_related("region").order_by("region__name", "name")
+    totals, in two queries whatever the numbers."""
+    # Force facts are public reference data: every signed-in user reads every force (forces.catalogue).
+    forces = sorted(all_forces() if user.is_authenticated else (), key=lambda f: (f.region.name, f.name))
     if region is not None:
-        forces = forces.filter(region=region)
-    forces = list(forces)
+        forces = [force for force in forces if force.region_id == region.pk]
     ids = [f.id for f in forces]
     findings = finding_counts(user=user, force_ids=ids)
     requests = open_request_counts(user=user, force_ids=ids)

@@ -33,6 +33,21 @@ def audit_checkpoint_dir(settings, tmp_path_factory):
     return settings.SPR_AUDIT_CHECKPOINT_DIR
 
 
+@pytest.fixture(autouse=True)
+def fresh_reference_caches():
+    """Each test starts with empty per-process caches of reference data (edition structures and
+    layouts, judgement scales, forces and regions): a test database rolled back reuses ids, and a
+    cache is emptied by saves, which a rollback is not. Their invalidation is tested on its own
+    (tests/core/test_reference_caches.py) without this."""
+    from capabilities.structure import forget_structures
+    from forces.catalogue import forget_forces
+    from threats.scales import forget_scales
+
+    forget_structures()
+    forget_forces()
+    forget_scales()
+
+
 @pytest.fixture
 def forces(db):
     """The 46 forces from data/*.csv, as `manage.py load_forces` loads them."""

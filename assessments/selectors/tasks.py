@@ -15,12 +15,11 @@ from assessments.models import (
     Response,
     ResponseStatus,
 )
-from capabilities.models import Area, Requirement
+from capabilities.structure import edition_structure
 from collaboration.selectors import agreements_by_requirement
 from core.links import reverser
 from core.people import display_name
 from core.text import short_text
-from threats.models import Threat
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,6 @@ class TaskGroup:
 @dataclass
 class TaskList:
     responses: list[Response]
-    by_threat: list[TaskGroup]
-    by_area: list[TaskGroup]
     by_section: list[TaskGroup] = field(default_factory=list)  # each requirement once, in document order
 
     @property
@@ -116,36 +113,26 @@ def task_responses(*, assessment: Assessment) -> QuerySet[Response]:
 
 def task_list(*, assessment: Assessment, owner_id: int | None = None) -> TaskList:
     """The GOV.UK task list: responses grouped by the edition's sections (each requirement once, with
-    its threats and areas to show as tags), and by threat and by area, with their statuses and owners,
-    in five queries whatever the size of the edition (six with the force's collaboration agreements).
+    its threats and areas to show as tags), with their statuses and owners, in two queries whatever
+    the size of the edition (one for the responses, one for the force's collaboration agreements; the
+    edition's threats and areas come from capabilities.structure).
 
-    In `by_threat` a requirement serving several threats appears under each of them. With `owner_id`
-    the groups list only the requirements that person owns (groups left empty are left out); the
-    counts of the whole assessment (`responses`) stay whole.
+    With `owner_id` the sections list only the requirements that person owns (sections left empty are
+    left out); the counts of the whole assessment (`responses`) stay whole.
     """
     responses = list(task_responses(assessment=assessment))
     page = reverser("assessments:response", int, str)
-    threats = list(
-        Threat.objects.filter(edition_id=assessment.edition_id).only("id", "code", "name").order_by("position")
-    )
-    areas = list(Area.objects.filter(edition_id=assessment.edition_id).only("id", "code", "name").order_by("position"))
-    by_threat = {threat.id: TaskGroup(threat.code, threat.name) for threat in threats}
-    by_area = {area.id: TaskGroup(area.code, area.name) for area in areas}
+    structure = edition_structure(assessment.edition)
+    threats, areas = structure.threats, structure.areas
     ids = [response.requirement_id for response in responses]
-    threats_of: dict[int, list[int]] = {rid: [] for rid in ids}
-    areas_of: dict[int, list[int]] = {rid: [] for rid in ids}
-    for rid, threat_id in Requirement.threats.through.objects.filter(requirement_id__in=ids).values_list(
-        "requirement_id", "threat_id"
-    ):
-        threats_of[rid].append(threat_id)
-    for rid, area_id in Requirement.areas.through.objects.filter(requirement_id__in=ids).values_list(
-        "requirement_id", "area_id"
-    ):
-        areas_of[rid].append(area_id)
+    threats_of = {rid: structure.threats_of.get(rid, ()) for rid in ids}
+    areas_of = {rid: structure.areas_of.get(rid, ()) for rid in ids}
     delivered = agreements_by_requirement(force_id=assessment.force_id, requirement_ids=ids)
     threat_name = {threat.id: threat.name for threat in threats}
     area_name = {area.id: area.name for area in areas}
     order = {threat.id: n for n, threat in enumerate(threats)}
+    area_order = {area.id: n for n, area in enumerate(areas)}
+    all_threats = (str(_("All threats")),)
     by_section: dict[str, TaskGroup] = {}
     for response in responses:
         if owner_id is not None and response.owner_id != owner_id:
@@ -161,10 +148,8 @@ def task_list(*, assessment: Assessment, owner_id: int | None = None) -> TaskLis
             url=page(assessment.pk, requirement.ref),
             hint=hint,
             status=response.status,
-            threats=(str(_("All threats")),)
-            if every
-            else tuple(threat_name[t] for t in sorted(mine, key=order.__getitem__)),
-            areas=tuple(area_name[a] for a in sorted(areas_of[requirement.id], key=list(area_name).index)),
+            threats=all_threats if every else tuple(threat_name[t] for t in sorted(mine, key=order.__getitem__)),
+            areas=tuple(area_name[a] for a in sorted(areas_of[requirement.id], key=area_order.__getitem__)),
             owner=display_name(response.owner) if response.owner_id else "",
             agreements=tuple(delivered.get(requirement.id, ())),
         )
@@ -172,20 +157,7 @@ def task_list(*, assessment: Assessment, owner_id: int | None = None) -> TaskLis
             requirement.section, TaskGroup(f"section-{len(by_section) + 1}", requirement.section)
         )
         section.rows.append(TaskRow(item, f"{section.code}-{len(section.rows) + 1}"))
-        for groups, members, prefix in ((by_threat, threats_of, "threat"), (by_area, areas_of, "area")):
-            for group_id in members[requirement.id]:
-                group = groups[group_id]
-                group.rows.append(TaskRow(item, f"{prefix}-{group.code}-{len(group.rows) + 1}"))
-    threat_groups, area_groups = list(by_threat.values()), list(by_area.values())
-    if owner_id is not None:
-        threat_groups = [group for group in threat_groups if group.rows]
-        area_groups = [group for group in area_groups if group.rows]
-    return TaskList(
-        responses=responses,
-        by_threat=threat_groups,
-        by_area=area_groups,
-        by_section=list(by_section.values()),
-    )
+    return TaskList(responses=responses, by_section=list(by_section.values()))
 
 
 def answers_list(*, assessment: Assessment) -> TaskList:
@@ -197,4 +169,4 @@ def answers_list(*, assessment: Assessment) -> TaskList:
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id")))
         .order_by("requirement__position")
     )
-    return TaskList(responses=list(responses), by_threat=[], by_area=[])
+    return TaskList(responses=list(responses))

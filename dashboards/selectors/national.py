@@ -241,7 +241,14 @@ def national_view(
         )
     layout = edition_layout(edition, band=True)
     scoped = latest_visible(user).filter(edition=edition, force_id__in=force_ids)
-    assessments = {a.force_id: a for a in scoped.filter(period=period)}
+    # This period's assessments of every edition in one query: this edition's fill the matrix, the
+    # others are counted (the page says how many forces were assessed against another edition).
+    this_period = list(latest_visible(user).filter(period=period, force_id__in=force_ids).select_related("edition"))
+    assessments = {a.force_id: a for a in this_period if a.edition_id == edition.pk}
+    elsewhere: dict[tuple[str, object], set[int]] = defaultdict(set)
+    for other in this_period:
+        if other.edition_id != edition.pk:
+            elsewhere[(other.edition.title, other.edition.published_on)].add(other.force_id)
     ids = [a.id for a in assessments.values()]
     answers = list(
         Response.objects.filter(assessment_id__in=ids)
@@ -367,14 +374,10 @@ def national_view(
     edition_break, first_period = _earlier_edition_trends(
         user, edition, layout, top, force_ids, trend_periods, per_period
     )
-    other_editions = list(
-        latest_visible(user)
-        .filter(period=period, force_id__in=force_ids)
-        .exclude(edition=edition)
-        .values_list("edition__title", "edition__published_on")
-        .annotate(n=Count("force_id", distinct=True))
-        .order_by("-edition__published_on")
-    )
+    other_editions = [
+        (title, published_on, len(force_set))
+        for (title, published_on), force_set in sorted(elsewhere.items(), key=lambda item: item[0][1], reverse=True)
+    ]
 
     labels = []
     for level in sorted(layout.levels.values(), key=lambda level: (level.score is None, -(level.score or 0))):
