@@ -19,7 +19,10 @@ from threats.models import Edition
 
 def edition_chain(edition: Edition, *, upto: int | None = None) -> list[Edition]:
     """`edition`, then the edition it follows, then that one's, ... (oldest last; at most `upto`
-    editions). One query, however long the chain (editions are few)."""
+    editions). One query, however long the chain (editions are few); none for an edition that
+    follows no other."""
+    if edition.follows_id is None or upto == 1:
+        return [edition]
     rows = {
         row.pk: row
         for row in Edition.objects.only("id", "code", "title", "published_on", "effective_from", "status", "follows_id")

@@ -147,7 +147,8 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     current = board.current = candidates[0]
     # Per period, this edition's assessment, or else one of the edition it follows, and so on down
     # the line (the newest edition wins a period assessed twice).
-    chain = edition_chain(current.edition)
+    crossed = any(a.edition_id != current.edition_id for a in assessments if a.period <= current.period)
+    chain = edition_chain(current.edition) if crossed else [current.edition]
     editions = [edition.pk for edition in chain]
     by_period: dict[str, Assessment] = {}
     for a in assessments:
@@ -199,7 +200,7 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
                 DashboardCell(
                     cell=cell,
                     change=change_between(cell, before)
-                    if comparable is None or comparable.intersection(cell.requirement_ids)
+                    if comparable is None or not cell.requirement_ids or comparable.intersection(cell.requirement_ids)
                     else NOT_COMPARABLE,
                     area_name=area.name,
                     requirements=[
