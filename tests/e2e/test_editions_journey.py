@@ -138,3 +138,28 @@ def test_national_admin_loads_maps_and_publishes_an_edition(page, live_server, f
     ) in marker
     assert page.locator("#edition-break-trends").count() == 1
     assert_accessible(page)
+
+
+def test_chief_constable_sees_both_edition_changes(page, live_server, forces, spr2012, settings):
+    """Three periods against three editions (spr-2012, the fixture, the second fixture): the dashboard
+    marks both changes, on the heat map and the trends, and stays accessible."""
+    from tests.capabilities.editions_support import publish_fixture_edition, publish_second_fixture_edition
+
+    demo_accounts_create()
+    admin = get_user_model().objects.get(username="admin")
+    staff = get_user_model().objects.get(username="staff-dyfed-powys")
+    first = publish_fixture_edition(admin)
+    second = publish_second_fixture_edition(admin)
+    for edition, period in [(spr2012, "2025/26"), (first, "2026/27"), (second, "2027/28")]:
+        make_assessment(user=staff, force=forces["dyfed-powys"], edition=edition, period=period)
+
+    sign_in(page, live_server, "chief-dyfed-powys", settings.SPR_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/dashboard/")
+
+    for marker in (page.locator("#edition-break").inner_text(), page.locator("#edition-break-trends").inner_text()):
+        assert "Edition changes" in marker
+        assert (
+            "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement" in marker
+        )
+        assert "From 2027/28 assessments use Second test edition, following the first test edition" in marker
+    assert_accessible(page)
