@@ -43,8 +43,9 @@ from assessments.permissions import (
     can_manage_force_records,
 )
 from assessments.records import ANSWER_TEXT_FIELDS, ResponseAnswer
+from capabilities.editions.lineage import Lineage, edition_chain
 from capabilities.editions.mapping import edition_in_force
-from capabilities.models import Requirement, RequirementMapping
+from capabilities.models import Requirement
 from collaboration.models import Agreement
 from core import antivirus, history
 from core.audit import bulk_create_audited, bulk_insert_audited
@@ -172,8 +173,9 @@ def assessment_create(
         raise ValidationError({"period": f"{force.name} already has an assessment for {period}"})
     source = None
     if start_from_previous:
-        # This edition's first, then the one it follows (the period before an edition change).
-        candidates = [edition.pk, edition.follows_id] if edition.follows_id else [edition.pk]
+        # This edition's first, then the one it follows (the period before an edition change), and
+        # so on down the line (a force that skipped an edition).
+        candidates = [row.pk for row in edition_chain(edition)]
         found = list(
             Assessment.objects.filter(force=force, edition_id__in=candidates, period=previous_period(period)).order_by(
                 "-revision"
@@ -265,21 +267,15 @@ class _Carried:
 
 
 def _edition_links(source: Assessment, target: Assessment) -> dict[int, tuple[list[int], bool]]:
-    """{new requirement id: ([earlier requirement ids it continues], same meaning)} from the target
-    edition's mapping to the source's (the edition it follows)."""
-    links: dict[int, tuple[list[int], bool]] = {}
-    through = RequirementMapping.previous.through
-    same = dict(
-        RequirementMapping.objects.filter(requirement__edition=target.edition).values_list(
-            "requirement_id", "same_meaning"
-        )
-    )
-    rows = through.objects.filter(
-        requirementmapping__requirement__edition=target.edition, requirement__edition=source.edition
-    ).values_list("requirementmapping__requirement_id", "requirement_id")
-    for new_id, old_id in rows.order_by("requirement__position"):
-        links.setdefault(new_id, ([], same.get(new_id, False)))[0].append(old_id)
-    return links
+    """{new requirement id: ([earlier requirement ids it continues], same meaning)} through every
+    mapping from the source's edition to the target's (one, or several when the target's edition is
+    further down the line: capabilities.editions.lineage). Two queries."""
+    chain = edition_chain(target.edition)
+    ids = [edition.pk for edition in chain]
+    if source.edition_id not in ids:
+        return {}
+    lineage = Lineage.of(chain[: ids.index(source.edition_id) + 1])
+    return lineage.continued_by(source.edition)
 
 
 def _carried_across(

@@ -10,12 +10,13 @@ from django.db.models import (
     OuterRef,
     QuerySet,
 )
+from django.utils.translation import gettext_lazy as _
 
 from assessments.matrix import CROSS_CUTTING, Cell, Layout
 from assessments.models import (
     Assessment,
 )
-from capabilities.models import RequirementMapping
+from capabilities.editions.lineage import Lineage
 from threats.models import Edition, EditionStatus, JudgementLevel
 
 #: How many rows a dashboard list shows before it says "and N more".
@@ -87,27 +88,22 @@ def short_label(label: str) -> str:
 
 @dataclass
 class Crossing:
-    """How an earlier edition's answers read in a later edition's layout: each earlier requirement
-    that a later one continues *with the same meaning* (the mapping's word, never a guess), and each
-    earlier judgement level whose code the later scale shares. Two queries."""
+    """How earlier editions' answers read in a later edition's layout: each earlier requirement that
+    a later one continues *with the same meaning* through every mapping between them (the mappings'
+    word, never a guess: capabilities.editions.lineage), and each earlier judgement level whose code
+    the later scale shares. Two queries, however many editions the chain holds."""
 
-    earlier: Edition
+    chain: list[Edition]  # the later edition, the one it follows, ... back to the oldest read
     requirements: dict[int, list[int]]  # earlier requirement id -> later requirement ids
-    level_codes: dict[int, str]  # judgement level id -> code, of both editions
+    level_codes: dict[int, str]  # judgement level id -> code, of the earlier editions
 
     @classmethod
-    def between(cls, later: Edition, earlier: Edition) -> Crossing:
-        through = RequirementMapping.previous.through
-        pairs = through.objects.filter(
-            requirementmapping__requirement__edition=later,
-            requirementmapping__same_meaning=True,
-            requirement__edition=earlier,
-        ).values_list("requirement_id", "requirementmapping__requirement_id")
-        requirements: dict[int, list[int]] = {}
-        for old_id, new_id in pairs:
-            requirements.setdefault(old_id, []).append(new_id)
-        codes = dict(JudgementLevel.objects.filter(edition=earlier).values_list("id", "code"))
-        return cls(earlier=earlier, requirements=requirements, level_codes=codes)
+    def along(cls, chain: list[Edition]) -> Crossing:
+        """Across the changes of `chain` (capabilities.editions.lineage.edition_chain, cut at the
+        oldest edition read)."""
+        requirements = Lineage.of(chain).same_meaning()
+        codes = dict(JudgementLevel.objects.filter(edition_id__in=[e.pk for e in chain[1:]]).values_list("id", "code"))
+        return cls(chain=chain, requirements=requirements, level_codes=codes)
 
     def rows(self, rows, later_levels: dict[int, object]) -> list[tuple[int, int, int]]:
         """(assessment, requirement, level) rows of the earlier edition as rows of the later one."""
@@ -122,6 +118,26 @@ class Crossing:
         return out
 
 
+@dataclass(frozen=True)
+class EditionBreak:
+    """Where the periods shown change edition: from `first_period` assessments use `later`, before
+    it `earlier`."""
+
+    earlier: Edition
+    later: Edition
+    first_period: str
+
+
+def edition_breaks(periods: list[tuple[str, Edition]]) -> list[EditionBreak]:
+    """The changes of edition in (period, edition) pairs, oldest first."""
+    breaks, before = [], None
+    for period, edition in sorted(periods, key=lambda pair: pair[0]):
+        if before is not None and edition.pk != before.pk:
+            breaks.append(EditionBreak(earlier=before, later=edition, first_period=period))
+        before = edition
+    return breaks
+
+
 # --- Change since the previous period --------------------------------------------------------------
 
 
@@ -129,6 +145,11 @@ class Crossing:
 class Change:
     code: str  # better, worse, same, new, none
     text: str
+
+
+#: A cell none of whose requirements continues one of the previous period's edition with the same
+#: meaning: there is nothing to compare it with.
+NOT_COMPARABLE = Change("none", _("Not compared: new or changed in meaning at the edition change"))
 
 
 def change_between(now: Cell, before: Cell | None) -> Change:

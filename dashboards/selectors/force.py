@@ -26,17 +26,21 @@ from assessments.models import (
     ResponseStatus,
 )
 from assessments.selectors import response_status_q
+from capabilities.editions.lineage import edition_chain
 from capabilities.models import Requirement
 from core.periods import previous_period
 from core.text import short_text
 from dashboards.selectors.common import (
     LIST_LIMIT,
+    NOT_COMPARABLE,
     TREND_PERIODS,
     Change,
     Crossing,
+    EditionBreak,
     Trends,
     build_trends,
     change_between,
+    edition_breaks,
     latest_visible,
     tag_class,
     top_level_ids,
@@ -107,10 +111,9 @@ class ForceDashboard:
     evidence_past_review: list[Evidence] = field(default_factory=list)
     evidence_past_review_count: int = 0
     trends: Trends | None = None
-    #: The edition the previous period or the trends' earlier periods were assessed against, when it
-    #: is not the current one: they are compared through the mapping (same meaning only).
-    edition_break: object | None = None
-    first_period_of_edition: str | None = None
+    #: Where the previous period and the trends' earlier periods change edition (oldest first): they
+    #: are compared through the mappings (same meaning only).
+    edition_breaks: list[EditionBreak] = field(default_factory=list)
 
     @property
     def periods(self) -> list[str]:
@@ -126,8 +129,9 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
 
     The current assessment is the latest visible revision of the chosen period (default: the latest
     period), preferring the newest edition; the previous one is the period before, same edition or
-    else the edition the current one follows. Answers of that earlier edition are compared through
-    the mapping (requirements that mean the same), and `edition_break` says so.
+    else the edition the current one follows (or an earlier one down the line). Answers of earlier
+    editions are compared through the mappings (requirements that mean the same at every change; a
+    cell with none says it is not compared), and `edition_breaks` says where the editions change.
     About 16 queries, whatever the number of periods, responses or evidence items.
     """
     assessments = list(
@@ -141,8 +145,11 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     if not candidates:
         return board
     current = board.current = candidates[0]
-    # Per period, this edition's assessment, or else one of the edition it follows.
-    editions = [current.edition_id, current.edition.follows_id]
+    # Per period, this edition's assessment, or else one of the edition it follows, and so on down
+    # the line (the newest edition wins a period assessed twice).
+    crossed = any(a.edition_id != current.edition_id for a in assessments if a.period <= current.period)
+    chain = edition_chain(current.edition) if crossed else [current.edition]
+    editions = [edition.pk for edition in chain]
     by_period: dict[str, Assessment] = {}
     for a in assessments:
         if a.edition_id in editions and a.period <= current.period:
@@ -165,14 +172,19 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
     )
     rows = [(aid, rid, lid) for aid, rid, lid, _ in read if aid not in earlier]
     if earlier:
-        crossing = Crossing.between(current.edition, current.edition.follows)
+        oldest = max(editions.index(a.edition_id) for a in same_edition)
+        crossing = Crossing.along(chain[: oldest + 1])
         rows += crossing.rows([(aid, rid, lid) for aid, rid, lid, _ in read if aid in earlier], layout.levels)
         read = [row for row in read if row[0] not in earlier]
-        board.edition_break = crossing.earlier
-        board.first_period_of_edition = min(a.period for a in same_edition if a.edition_id == current.edition_id)
+        board.edition_breaks = edition_breaks([(a.period, a.edition) for a in same_edition])
     maps = heat_maps(layout, rows)
     current_map = maps.get(current.id, {})
     previous_map = maps.get(board.previous.id, {}) if board.previous else None
+    # Across an edition change, the requirements the previous period's answers reach (those that
+    # mean the same): a cell with none of them cannot be compared.
+    comparable = None
+    if board.previous is not None and board.previous.edition_id != current.edition_id:
+        comparable = {rid for aid, rid, _ in rows if aid == board.previous.id}
     answers = {rid: layout.levels[lid] for aid, rid, lid in rows if aid == current.id}
     requirements = {
         r.id: r for r in Requirement.objects.filter(edition_id=current.edition_id).only("id", "ref", "text", "position")
@@ -187,7 +199,9 @@ def force_dashboard(*, user, force: Force, period: str | None = None) -> ForceDa
             cells.append(
                 DashboardCell(
                     cell=cell,
-                    change=change_between(cell, before),
+                    change=change_between(cell, before)
+                    if comparable is None or not cell.requirement_ids or comparable.intersection(cell.requirement_ids)
+                    else NOT_COMPARABLE,
                     area_name=area.name,
                     requirements=[
                         {

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -27,6 +28,7 @@ from assessments.models import (
     DepartureStatus,
     Response,
 )
+from capabilities.editions.lineage import edition_chain
 from capacity.selectors import CapacitySummary, capacity_summary
 from core.periods import current_period
 from core.roles import reads_only_shared
@@ -35,8 +37,10 @@ from cycle.standing import AssessmentStanding, cycle_status, standing_of
 from dashboards.selectors.common import (
     TREND_PERIODS,
     Crossing,
+    EditionBreak,
     Trends,
     build_trends,
+    edition_breaks,
     latest_visible,
     short_label,
     tag_class,
@@ -129,10 +133,9 @@ class NationalView:
     trends: Trends | None
     capacity: CapacitySummary
     labels: list[tuple[str, str, str]]  # label, short label, tag class: the key to the table
-    #: The edition the trends' earlier periods were assessed against (compared through the mapping),
-    #: and the first period of this edition; None when the trends stay within one edition.
-    edition_break: Edition | None = None
-    first_period_of_edition: str | None = None
+    #: Where the trends' periods change edition, oldest first (earlier editions are compared through
+    #: the mappings); empty when the trends stay within one edition.
+    edition_breaks: list[EditionBreak] = field(default_factory=list)
     #: Forces assessed this period against another edition: [(title, published_on, how many)]. The
     #: table holds one edition; the page says who is elsewhere rather than mixing them in a column.
     other_editions: list[tuple[str, object, int]] = field(default_factory=list)
@@ -371,9 +374,7 @@ def national_view(
     per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for row in trend_rows:
         per_period[row["assessment__period"]][row["requirement_id"]] = (row["assured"], row["answered"])
-    edition_break, first_period = _earlier_edition_trends(
-        user, edition, layout, top, force_ids, trend_periods, per_period
-    )
+    breaks = _earlier_edition_trends(user, edition, layout, top, force_ids, trend_periods, per_period)
     other_editions = [
         (title, published_on, len(force_set))
         for (title, published_on), force_set in sorted(elsewhere.items(), key=lambda item: item[0][1], reverse=True)
@@ -395,38 +396,55 @@ def national_view(
         trends=build_trends(layout, sorted(per_period), per_period),
         capacity=capacity_summary(period=period, region=region),
         labels=labels,
-        edition_break=edition_break,
-        first_period_of_edition=first_period,
+        edition_breaks=breaks,
         other_editions=other_editions,
     )
 
 
 def _earlier_edition_trends(user, edition, layout, top, force_ids, trend_periods, per_period):
-    """Add to `per_period` the periods before this edition, assessed against the edition it follows,
-    read through the mapping (requirements that mean the same; a level counts as assured when its code
-    is that of an assured level now). Answers (the earlier edition, the first period of this one), or
-    (None, None) when there is nothing earlier to show. Three queries when there is."""
+    """Add to `per_period` the periods before this edition, assessed against the edition it follows
+    (or the one that follows, and so on down the line), read through the mappings (requirements that
+    mean the same all the way; a level counts as assured when its code is that of an assured level
+    now). A force assessed against two of them in one period counts under the newer. Answers the
+    edition changes among the periods shown (oldest first; empty when there is nothing earlier to
+    show). Four queries when there is, however many editions the chain holds."""
     if edition.follows_id is None or not trend_periods or len(trend_periods) >= TREND_PERIODS:
-        return None, None
-    crossing = Crossing.between(edition, edition.follows)
+        return []
+    chain = edition_chain(edition)
+    crossing = Crossing.along(chain)
     first = min(trend_periods)
     top_codes = {layout.levels[level_id].code for level_id in top}
     earlier_top = [level_id for level_id, code in crossing.level_codes.items() if code in top_codes]
-    earlier = latest_visible(user).filter(edition_id=edition.follows_id, force_id__in=force_ids, period__lt=first)
+    order = {row.pk: index for index, row in enumerate(chain)}
+    candidates = latest_visible(user).filter(edition_id__in=list(order)[1:], force_id__in=force_ids, period__lt=first)
+    newer = Assessment.objects.visible_to(user).filter(
+        force_id=OuterRef("force_id"),
+        period=OuterRef("period"),
+        edition_id__in=list(order)[1:],
+        edition__published_on__gt=OuterRef("edition__published_on"),
+    )
+    earlier = candidates.filter(~Exists(newer))
     rows = list(
         Response.objects.filter(assessment__in=earlier)
-        .values("assessment__period", "requirement_id")
+        .values("assessment__period", "assessment__edition_id", "requirement_id")
         .annotate(assured=Count("id", filter=Q(judgement_id__in=earlier_top)), answered=Count("id"))
         .order_by()
     )
     wanted = sorted({row["assessment__period"] for row in rows}, reverse=True)[: TREND_PERIODS - len(trend_periods)]
+    shown: dict[str, Edition] = dict.fromkeys(trend_periods, edition)
     for row in rows:
-        if row["assessment__period"] not in wanted:
+        period = row["assessment__period"]
+        if period not in wanted:
             continue
+        # The newest edition of the period stands for it in the markers (forces may differ in a year
+        # of change; the counts include them all).
+        row_edition = chain[order[row["assessment__edition_id"]]]
+        if period not in shown or order[row_edition.pk] < order[shown[period].pk]:
+            shown[period] = row_edition
         for new_id in crossing.requirements.get(row["requirement_id"], ()):
-            counts = per_period[row["assessment__period"]]
+            counts = per_period[period]
             assured, answered = counts.get(new_id, (0, 0))
             counts[new_id] = (assured + row["assured"], answered + row["answered"])
     if not wanted:
-        return None, None
-    return crossing.earlier, first
+        return []
+    return edition_breaks(list(shown.items()))

@@ -27,7 +27,8 @@ from assessments.models import (
     Snapshot,
 )
 from assessments.records import AssessmentContent, content_of
-from capabilities.models import RequirementMapping
+from capabilities.editions.lineage import Lineage, edition_chain
+from capabilities.models import Requirement
 from core.periods import previous_period
 from reports.context.common import choice_label, govuk_date_text, safe_colour
 from threats.models import Edition
@@ -253,16 +254,27 @@ def change_since(*, content: AssessmentContent, previous: Previous | None, by_co
 
 
 def _same_meaning_refs(*, later: str, earlier: str) -> dict[str, list[str]] | None:
-    """{ref of `later`: refs of `earlier` it continues with the same meaning}, or None if `later`
-    does not follow `earlier`. Both editions are published, so this never changes. Two queries."""
-    if not Edition.objects.filter(code=later, follows__code=earlier).exists():
+    """{ref of `later`: refs of `earlier` it continues with the same meaning, at every change between
+    them}, or None if `later` does not follow `earlier` (directly or through other editions). Both
+    editions are published, so this never changes. Four queries."""
+    edition = Edition.objects.filter(code=later).first()
+    if edition is None:
         return None
-    pairs = RequirementMapping.previous.through.objects.filter(
-        requirementmapping__requirement__edition__code=later,
-        requirementmapping__same_meaning=True,
-        requirement__edition__code=earlier,
-    ).values_list("requirementmapping__requirement__ref", "requirement__ref")
+    chain = edition_chain(edition)
+    codes = [row.code for row in chain]
+    if earlier not in codes[1:]:
+        return None
+    lineage = Lineage.of(chain[: codes.index(earlier) + 1])
+    oldest = chain[codes.index(earlier)].pk
+    pairs = [
+        (new_id, old_id)
+        for old_id, (edition_id, _) in lineage.earlier.items()
+        if edition_id == oldest
+        for new_id, same in lineage.links.get(old_id, ())
+        if same
+    ]
+    refs = dict(Requirement.objects.filter(id__in={pk for pair in pairs for pk in pair}).values_list("id", "ref"))
     continues: dict[str, list[str]] = {}
-    for new_ref, old_ref in pairs:
-        continues.setdefault(new_ref, []).append(old_ref)
+    for new_id, old_id in sorted(pairs, key=lambda pair: lineage.earlier[pair[1]][1]):
+        continues.setdefault(refs[new_id], []).append(refs[old_id])
     return continues

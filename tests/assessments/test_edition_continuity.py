@@ -13,7 +13,7 @@ from assessments.records import ResponseAnswer
 from assessments.selectors import new_requirements_of
 from core.audit import audit_verify
 from core.roles import Role
-from tests.capabilities.editions_support import publish_fixture_edition
+from tests.capabilities.editions_support import publish_fixture_edition, publish_second_fixture_edition
 from tests.factories import make_assessment, make_link_evidence
 
 
@@ -148,3 +148,73 @@ def test_task_list_shows_what_is_new_in_the_edition(new_edition, spr2012, staff,
     assert "New in this edition" in page
     assert "1 requirement is new since The Strategic Policing Requirement (July 2012) and needs a first answer" in page
     assert ">6.7</a>" in page
+
+
+# --- Across two edition changes (spr-2012 -> spr-fixture -> spr-fixture-2) ----------------------------
+
+
+@pytest.fixture
+def second_edition(new_edition, make_user):
+    return publish_second_fixture_edition(make_user(Role.NATIONAL_ADMIN))
+
+
+def test_start_from_last_year_across_the_second_edition_change(second_edition, new_edition, staff, home):
+    last_year = make_assessment(user=staff, force=home, edition=new_edition, period="2026/27")
+    plan = make_link_evidence(user=staff, force=home, title="Surveillance authority log")
+    _answer(staff, last_year, "3.1(b)", "assured", "Contribution agreed with the region")
+    _answer(staff, last_year, "5.1(c)", "assured", "Surveillance to national standard", [plan.id])
+    _answer(staff, last_year, "5.1(d)", "partially_assured", "Technical surveillance shared with the ROCU")
+    _answer(staff, last_year, "3.4", "assured", "Category 1 duties known")
+    _action(staff, last_year, "5.1(d)")
+    _action(staff, last_year, "3.4")
+
+    draft = make_assessment(
+        user=staff, force=home, edition=None, period="2027/28", start_from_previous=True, keep_judgements=True
+    )
+
+    assert draft.edition == second_edition
+    assert draft.started_from == last_year
+    answers = {r.requirement.ref: r for r in draft.responses.select_related("requirement", "judgement")}
+    assert len(answers) == 37
+    # Reworded in the second edition, same meaning: carried with its judgement.
+    assert answers["3.1(b)"].narrative == "Contribution agreed with the region"
+    assert answers["3.1(b)"].judgement.code == "assured"
+    # Merged in the second edition: both narratives and the evidence, no judgement.
+    merged = answers["5.1(c)"]
+    assert merged.narrative == "Surveillance to national standard\n\nTechnical surveillance shared with the ROCU"
+    assert list(merged.evidence.all()) == [plan]
+    assert merged.judgement.code == "not_yet_assessed"
+    # New in the second edition: blank, and the only one listed as new.
+    assert answers["6.8"].narrative == ""
+    assert [r.ref for r in new_requirements_of(assessment=draft)] == ["6.8"]
+    # The action on a merged requirement follows it; the retired requirement's does not.
+    assert list(Action.objects.filter(assessment=draft).values_list("requirement__ref", flat=True)) == ["5.1(c)"]
+
+
+def test_start_from_two_editions_back_goes_through_both_mappings(second_edition, spr2012, staff, home):
+    """A force that skipped the middle edition: its 2026/27 assessment was against spr-2012."""
+    last_year = make_assessment(user=staff, force=home, edition=spr2012, period="2026/27")
+    _answer(staff, last_year, "3.1(a)", "assured", "Roles agreed with the PCC")  # reworded at the first change
+    _answer(staff, last_year, "3.1(b)", "partially_assured", "Contribution in discussion")  # at the second
+    _answer(staff, last_year, "4.1(b)", "assured", "Intelligence shared regionally")  # merged at the first
+    _answer(staff, last_year, "5.1(d)", "assured", "Technical surveillance shared")  # merged at the second
+
+    draft = make_assessment(
+        user=staff, force=home, edition=second_edition, period="2027/28", start_from_previous=True,
+        keep_judgements=True,
+    )  # fmt: skip
+
+    assert draft.started_from == last_year
+    answers = {r.requirement.ref: r for r in draft.responses.select_related("requirement", "judgement")}
+    # Same meaning at both changes: judgement carried.
+    assert (answers["3.1(a)"].narrative, answers["3.1(a)"].judgement.code) == ("Roles agreed with the PCC", "assured")
+    assert answers["3.1(b)"].judgement.code == "partially_assured"
+    # A merge at either change: the words carry, the judgement does not.
+    assert (answers["4.1(a)"].narrative, answers["4.1(a)"].judgement.code) == (
+        "Intelligence shared regionally",
+        "not_yet_assessed",
+    )
+    assert (answers["5.1(c)"].narrative, answers["5.1(c)"].judgement.code) == (
+        "Technical surveillance shared",
+        "not_yet_assessed",
+    )

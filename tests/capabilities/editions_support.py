@@ -11,6 +11,9 @@ from threats.models import Edition, JudgementLevel, RetiredThreat, Threat, Threa
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "editions"
 FIXTURE_EDITION = FIXTURES / "spr-fixture.yaml"
 FIXTURE_MAPPING = FIXTURES / "spr-fixture-mapping.yaml"
+#: The second fixture edition, following the first: two edition changes in a row.
+SECOND_EDITION = FIXTURES / "spr-fixture-2.yaml"
+SECOND_MAPPING = FIXTURES / "spr-fixture-2-mapping.yaml"
 
 CATALOGUE = [Edition, JudgementLevel, Threat, Area, Requirement, RequirementMapping, RetiredRequirement]
 CATALOGUE += [ThreatMapping, RetiredThreat]
@@ -41,3 +44,16 @@ def publish_fixture_edition(user, effective_from=None):
     edition = edition_upload(user=user, name="spr-fixture.yaml", content=fixture_bytes())
     edition_mapping_replace(user=user, edition=edition, data=fixture_mapping())
     return edition_publish(user=user, edition=edition, effective_from=effective_from or dt.date(2026, 4, 1))
+
+
+def publish_second_fixture_edition(user, effective_from=None):
+    """Upload the second fixture edition (it follows the first, which must be published), map it
+    with its mapping file and publish it (from 1 April 2027)."""
+    import datetime as dt
+
+    from capabilities.editions.drafts import edition_upload
+    from capabilities.editions.mapping import edition_mapping_replace, edition_publish
+
+    edition = edition_upload(user=user, name="spr-fixture-2.yaml", content=SECOND_EDITION.read_bytes())
+    edition_mapping_replace(user=user, edition=edition, data=yaml.safe_load(SECOND_MAPPING.read_text(encoding="utf-8")))
+    return edition_publish(user=user, edition=edition, effective_from=effective_from or dt.date(2027, 4, 1))

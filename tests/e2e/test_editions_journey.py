@@ -1,8 +1,9 @@
 """Issue 15 in Chromium: the national administrator uploads a broken edition file (every problem
 listed with its line, nothing loaded), then the fixture edition derived from 2012; reads its changes;
-confirms one requirement's suggested mapping on the page, uploads the rest as a mapping file and
-publishes the edition. Then Dyfed-Powys starts 2026/27 from last year across the change and finds its
-narrative on the mapped requirement and the new one listed. axe-core runs on every page visited."""
+confirms one requirement's suggested mapping on the page, maps every threat on the page (five that
+continue, one new), uploads the rest as a mapping file and publishes the edition. Then Dyfed-Powys
+starts 2026/27 from last year across the change and finds its narrative on the mapped requirement and
+the new one listed. axe-core runs on every page visited."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from demo.accounts import demo_accounts_create
 from tests.capabilities.editions_support import FIXTURE_EDITION, FIXTURE_MAPPING
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import make_assessment
-from threats.models import Edition
+from threats.models import Edition, ThreatMapping
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +68,34 @@ def test_national_admin_loads_maps_and_publishes_an_edition(page, live_server, f
     page.get_by_role("button", name="Confirm mapping").click()
     assert "The mapping of 3.1(a) was saved." in page.content()
 
+    # The threats, on the page: the five that continue with the same meaning (suggested from their
+    # wording), and the new one, which continues nothing.
+    for name in ["Terrorism", "Civil emergencies", "Organised crime", "Public order and public safety"]:
+        page.get_by_role("link", name=f"Map threat {name}", exact=True).click()
+        assert page.get_by_label(name, exact=True).is_checked()
+        page.get_by_label("It means the same, so forces' judgements carry over").check()
+        page.get_by_role("button", name="Confirm mapping").click()
+    page.get_by_role("link", name="Map threat Large-scale cyber incident").click()
+    assert page.get_by_label("Large-scale cyber incident", exact=True).is_checked()
+    assert_accessible(page)
+    page.get_by_label("It means the same, so forces' judgements carry over").check()
+    page.get_by_role("button", name="Confirm mapping").click()
+    assert "The mapping of cyber was saved." in page.content()
+    page.get_by_role("link", name="Map threat Child sexual abuse (test)").click()
+    assert page.get_by_role("heading", name="Child sexual abuse (test)").is_visible()
+    assert not any(box.is_checked() for box in page.locator("input[name=previous]").all())
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm mapping").click()
+    assert "The mapping of child-sexual-abuse was saved." in page.content()
+    threats = page.locator("table").first
+    assert "6 of 6 mapped" in page.content()
+    new_row = threats.get_by_role("row").filter(has_text="Child sexual abuse (test)").inner_text()
+    assert "Nothing: it is new" in new_row and "New" in new_row
+    assert "Same meaning" in threats.get_by_role("row").filter(has_text="Terrorism").inner_text()
+    assert_accessible(page)
+    assert ThreatMapping.objects.filter(threat__edition__code="spr-fixture", same_meaning=True).count() == 5
+
+    # The requirements' mapping as a file (it says the same of the threats).
     page.get_by_label("Upload a mapping file").set_input_files(str(FIXTURE_MAPPING))
     page.get_by_role("button", name="Upload mapping").click()
     assert "The mapping is complete." in page.content()
@@ -108,4 +137,29 @@ def test_national_admin_loads_maps_and_publishes_an_edition(page, live_server, f
         "earlier periods used The Strategic Policing Requirement (July 2012)."
     ) in marker
     assert page.locator("#edition-break-trends").count() == 1
+    assert_accessible(page)
+
+
+def test_chief_constable_sees_both_edition_changes(page, live_server, forces, spr2012, settings):
+    """Three periods against three editions (spr-2012, the fixture, the second fixture): the dashboard
+    marks both changes, on the heat map and the trends, and stays accessible."""
+    from tests.capabilities.editions_support import publish_fixture_edition, publish_second_fixture_edition
+
+    demo_accounts_create()
+    admin = get_user_model().objects.get(username="admin")
+    staff = get_user_model().objects.get(username="staff-dyfed-powys")
+    first = publish_fixture_edition(admin)
+    second = publish_second_fixture_edition(admin)
+    for edition, period in [(spr2012, "2025/26"), (first, "2026/27"), (second, "2027/28")]:
+        make_assessment(user=staff, force=forces["dyfed-powys"], edition=edition, period=period)
+
+    sign_in(page, live_server, "chief-dyfed-powys", settings.SPR_DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/dashboard/")
+
+    for marker in (page.locator("#edition-break").inner_text(), page.locator("#edition-break-trends").inner_text()):
+        assert "Edition changes" in marker
+        assert (
+            "From 2026/27 assessments use Test edition derived from the 2012 Strategic Policing Requirement" in marker
+        )
+        assert "From 2027/28 assessments use Second test edition, following the first test edition" in marker
     assert_accessible(page)

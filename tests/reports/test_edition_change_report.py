@@ -90,3 +90,34 @@ def test_national_overview_says_which_forces_used_another_edition(spr2012, make_
     assert prepared.context["other_editions"] == [(f"{new.title} (March 2026)", 1)]
     html = render_to_string(prepared.template, prepared.context)
     assert f"1 force published this period against {new.title} (March 2026)" in html
+
+
+def test_change_since_last_year_goes_through_two_mappings(spr2012, make_user, forces):
+    """Last year was two editions back (the force skipped the middle one): compared through both
+    mappings, same meaning at every change only."""
+    from assessments.models import AssessmentStatus
+    from tests.capabilities.editions_support import publish_second_fixture_edition
+    from tests.workflow_support import assessment_in
+    from threats.models import JudgementLevel
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    admin = make_user(Role.NATIONAL_ADMIN)
+    publish_fixture_edition(admin)
+    second = publish_second_fixture_edition(admin)
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2026/27", **people)
+    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=second, period="2027/28")
+    now.responses.update(judgement=JudgementLevel.objects.get(edition=second, code="assured"))
+    # 3.1(b): reworded at the second change, same meaning. 5.1(c): merged at the second change.
+    now.responses.filter(requirement__ref__in=["3.1(b)", "5.1(c)"]).update(
+        judgement=JudgementLevel.objects.get(edition=second, code="not_assured")
+    )
+
+    change = accountability_prepare(now).context["summary"]["change"]
+
+    assert change["compared"] is True
+    assert change["across"] == spr2012.title
+    assert [row["ref"] for row in change["worse"]] == ["3.1(b)"]
