@@ -20,6 +20,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -478,16 +480,17 @@ def response_assign(*, user, response: Response, owner) -> Response:
     return current
 
 
-def _lock_response(response: Response) -> Response:
+def _lock_response(response: Response, *, among: QuerySet | None = None) -> Response:
     """The response and its assessment, both locked, in one statement, with what a save shows and
-    checks (the force, the edition, the judgement, the requirement, the owner, the last editor); and
-    its evidence links
-    held (`core.history.hold`), so the history and audit of the save read nothing back. The assessment
-    is named first in FOR UPDATE OF, so PostgreSQL locks it before the response, in the order every
-    other writer takes them (`_require_editable`): a save cannot deadlock with an import or a
-    transition. Must run inside the caller's transaction."""
+    checks (the force, the edition, the judgement, the requirement, the owner, the last editor) and
+    its evidence links, which are held (`core.history.hold`) so the history and audit of the save read
+    nothing back. The assessment is named first in FOR UPDATE OF, so PostgreSQL locks it before the
+    response, in the order every other writer takes them (`_require_editable`): a save cannot deadlock
+    with an import or a transition. `among` narrows the rows looked in (Response.DoesNotExist when it
+    is not there). Must run inside the caller's transaction."""
     current = (
-        Response.objects.select_for_update(of=("assessment", "self"))
+        (Response.objects.all() if among is None else among)
+        .select_for_update(of=("assessment", "self"))
         .select_related(
             "assessment__force",
             "assessment__edition",
@@ -496,12 +499,46 @@ def _lock_response(response: Response) -> Response:
             "owner__profile",
             "updated_by__profile",
         )
-        .get(pk=response.pk)
+        .annotate(link_pairs=_link_pairs())
+        .filter(pk=response.pk)
     )
-    through = Response.evidence.through
-    links = through.objects.filter(response_id=current.pk).order_by("evidence_id")
-    history.hold(current, links={"evidence": list(links.values(*(f.attname for f in through._meta.fields)))})
+    # Not .get(): a scoped queryset's get() records a miss as denied access, in this transaction.
+    current = next(iter(current), None)
+    if current is None:
+        raise Response.DoesNotExist(f"No response {response.pk} here")
+    links = []
+    for pair in (current.link_pairs or "").split(","):
+        if pair:
+            link_id, evidence_id = pair.split(":")
+            links.append({"id": int(link_id), "response_id": current.pk, "evidence_id": int(evidence_id)})
+    history.hold(current, links={"evidence": sorted(links, key=lambda row: row["evidence_id"])})
     return current
+
+
+class _Joined(Aggregate):
+    """Text values joined by commas: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, ',')")
+
+
+def _link_pairs() -> Subquery:
+    """The response's evidence links as "link id:evidence id" pairs joined by commas, read with the
+    locked row itself (one statement less on every save than reading the links on their own)."""
+    through = Response.evidence.through
+    assert {f.attname for f in through._meta.fields} == {"id", "response_id", "evidence_id"}  # all a pair holds
+    pair = Concat(Cast("id", CharField()), Value(":"), Cast("evidence_id", CharField()), output_field=CharField())
+    joined = (
+        through.objects.filter(response_id=OuterRef("pk"))
+        .order_by()
+        .values("response_id")
+        .annotate(pairs=_Joined(pair))
+        .values("pairs")
+    )
+    return Subquery(joined, output_field=CharField())
 
 
 def _require_editable_locked(user, current: Response) -> None:
@@ -525,7 +562,28 @@ def response_update(
     bad values, PermissionDenied for a user who may not edit. Nothing is written unless everything is
     valid.
     """
-    current = _lock_response(response)
+    return response_update_locked(
+        user=user, current=_lock_response(response), expected_version=expected_version, answer=answer, owner=owner
+    )
+
+
+def response_lock_visible(*, user, pk: int) -> Response | None:
+    """The response `pk` if the user may see it, read and locked as a save needs it (`response_update_locked`
+    then reads it no more), or None. For the API's PATCH, which finds the response it changes and
+    locks it in one statement; must run inside the caller's transaction. None records nothing: the
+    caller answers 404 by reading it through `visible_to` after the transaction, which records the
+    denied access (a record written here would be rolled back with the transaction)."""
+    try:
+        return _lock_response(Response(pk=pk), among=Response.objects.visible_to(user))
+    except Response.DoesNotExist:
+        return None
+
+
+def response_update_locked(
+    *, user, current: Response, expected_version: int, answer: ResponseAnswer, owner=UNCHANGED
+) -> Response:
+    """`response_update` of a response already read under lock (`_lock_response`, `response_lock_visible`)
+    in the caller's transaction."""
     _require_editable_locked(user, current)
     if current.version != expected_version:
         # The stored response as a reader is shown it (its evidence ids held): the 412 reads nothing more.

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from django.db import transaction
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -149,7 +151,19 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         },
     )
     def partial_update(self, request, pk=None):
-        response = self.get_object()
+        # The response is found among those the user may see and locked in one statement, and the save
+        # is made in the same transaction: nothing read twice. Then, in the order a client learns of
+        # them: 404, 403 (before If-Match or the body are looked at), 428/400, 400, 412.
+        if str(pk).isdigit():
+            with transaction.atomic():
+                current = services.response_lock_visible(user=request.user, pk=int(pk))
+                if current is not None:
+                    self.check_object_permissions(request, current)
+                    return self._update(request, current)
+        self.get_object()  # not one the user may see: read outside the transaction, recorded as denied
+        raise Http404  # get_object has answered 404 already; never reached
+
+    def _update(self, request, response):
         versions = _versions_in_if_match(request)
         data = validated(ResponseUpdateSerializer, request)
         owner = data.pop("owner", services.UNCHANGED)
@@ -158,8 +172,8 @@ class ResponseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         # when If-Match lists several. No strong tag at all compares 0, which no version equals.
         expected = response.version if response.version in versions else max(versions, default=0)
         try:
-            saved = services.response_update(
-                user=request.user, response=response, expected_version=expected, answer=answer, owner=owner
+            saved = services.response_update_locked(
+                user=request.user, current=response, expected_version=expected, answer=answer, owner=owner
             )
         except services.StaleVersion as stale:
             # The stored response as read under lock, with all the answer shows (its evidence ids too).
