@@ -114,7 +114,7 @@ class Layout:
 
 def edition_layout(edition: Edition, *, band: bool = False) -> Layout:
     """No query for a published edition already read in this process (capabilities.structure keeps
-    its structure, and this module the layouts built from it); five for a draft. With `band`,
+    its structure, and this module the layouts built from it); six for a draft. With `band`,
     requirements linked to every threat (and only when there are at least two threats) are taken out
     of the threat rows and put in one cross-cutting band per area. The layout is shared: read it, do
     not change it."""

@@ -3,8 +3,9 @@ requirement serves and its judgement scale.
 
 Every page that draws a task list, a heat map or a trend needs them, and a published edition does not
 change (a correction is a new edition, see docs/editions.md): reading them on every request cost five
-queries a page. `edition_structure(edition)` answers them with no query once an edition in force or
-superseded has been read; a draft edition is still being written, so it is read afresh every time.
+queries a page (the response page reads its scale and its refs in order too).
+`edition_structure(edition)` answers them with no query once an edition in force or superseded has
+been read; a draft edition is still being written, so it is read afresh every time.
 
 Any save or deletion of an edition, threat, area, requirement or level, and any change to a
 requirement's threats or areas, empties the cache (`forget_structures`, wired in `capabilities.apps`),
@@ -30,6 +31,8 @@ class EditionStructure:
     threats_of: dict[int, tuple[int, ...]]  # requirement id -> ids of the threats it serves
     areas_of: dict[int, tuple[int, ...]]  # requirement id -> ids of the areas it sits in
     levels: dict[int, JudgementLevel]  # the judgement scale by level id
+    scale: tuple[JudgementLevel, ...] = ()  # the same levels in the scale's order
+    refs: tuple[str, ...] = ()  # every requirement's ref, in the edition's order
 
 
 _cache: dict[int, EditionStructure] = {}
@@ -40,7 +43,7 @@ _listeners: list[Callable[[], None]] = []
 
 
 def _read(edition_id: int) -> EditionStructure:
-    """Five queries, whatever the size of the edition."""
+    """Six queries, whatever the size of the edition."""
     threats_of: dict[int, list[int]] = {}
     for requirement_id, threat_id in (
         Requirement.threats.through.objects.filter(requirement__edition_id=edition_id)
@@ -55,12 +58,17 @@ def _read(edition_id: int) -> EditionStructure:
         .order_by("requirement_id", "area_id")
     ):
         areas_of.setdefault(requirement_id, []).append(area_id)
+    scale = tuple(JudgementLevel.objects.filter(edition_id=edition_id).order_by("position", "id"))
     return EditionStructure(
         threats=tuple(Threat.objects.filter(edition_id=edition_id).order_by("position", "id")),
         areas=tuple(Area.objects.filter(edition_id=edition_id).order_by("position", "id")),
         threats_of={rid: tuple(ids) for rid, ids in threats_of.items()},
         areas_of={rid: tuple(ids) for rid, ids in areas_of.items()},
-        levels={level.id: level for level in JudgementLevel.objects.filter(edition_id=edition_id)},
+        levels={level.id: level for level in scale},
+        scale=scale,
+        refs=tuple(
+            Requirement.objects.filter(edition_id=edition_id).order_by("position", "id").values_list("ref", flat=True)
+        ),
     )
 
 

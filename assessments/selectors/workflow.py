@@ -144,10 +144,11 @@ def response_workflow_get(*, user, assessment_pk, ref: str) -> Response:
             "assessment__edition",
             "requirement",
             "judgement",
-            "updated_by",
+            "updated_by__profile",
             "owner__profile",
         )
-        .prefetch_related("evidence", "requirement__areas", "requirement__threats"),
+        # The requirement's areas and threats come from the edition's structure (capabilities.structure).
+        .prefetch_related("evidence"),
         assessment_id=assessment_pk,
         requirement__ref=ref,
     )

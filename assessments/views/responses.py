@@ -29,6 +29,7 @@ from assessments.records import ANSWER_TEXT_FIELDS
 from assessments.records.labels import field_label
 from assessments.views.challenges import response_challenges_context
 from assessments.views.common import FORM_METHODS, conflict_page, form_status, refuse_change, workflow_context
+from capabilities.structure import edition_structure
 from core.people import display_name
 from core.templatetags.govuk import govuk_datetime
 from core.uploads import ACCEPTED_DESCRIPTION
@@ -202,8 +203,9 @@ def _next_url(response: Response) -> str:
 
 
 def requirement_position(response: Response) -> dict:
-    """ "Requirement n of 38" and the previous and next requirements' pages (one query)."""
-    refs = list(selectors.requirements_of(response.assessment).order_by("position").values_list("ref", flat=True))
+    """ "Requirement n of 38" and the previous and next requirements' pages (no query once the edition's
+    structure is read: capabilities.structure)."""
+    refs = edition_structure(response.assessment.edition).refs
     index = refs.index(response.requirement.ref) if response.requirement.ref in refs else 0
 
     def page(ref: str | None) -> dict | None:
@@ -229,7 +231,9 @@ def response_view(request, pk: int, ref: str):
     can_edit = can_edit_assessment(request.user, assessment)
     if request.method == "POST" and not can_edit:
         refuse_change(request.user, assessment)
-    levels = list(assessment.edition.judgement_levels.order_by("position"))
+    structure, requirement_id = edition_structure(assessment.edition), response.requirement_id
+    threats_of = structure.threats_of.get(requirement_id, ())
+    levels = list(structure.scale)
     evidence_items = (
         selectors.evidence_citable(
             force_id=assessment.force_id, linked_ids=response.evidence.values_list("id", flat=True)
@@ -287,6 +291,8 @@ def response_view(request, pk: int, ref: str):
             "response": response,
             "cited_evidence": selectors.evidence_cited(response=response),
             "requirement": response.requirement,
+            "requirement_areas": [a for a in structure.areas if a.id in structure.areas_of.get(requirement_id, ())],
+            "requirement_threats": [t for t in structure.threats if t.id in threats_of],
             "form": form,
             "owner_form": owner_form,
             "stale": stale,

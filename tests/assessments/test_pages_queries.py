@@ -23,9 +23,10 @@ MAX_QUERIES = {
     # one: the force's collaboration agreements, for "Delivered under agreement". The edition's threats
     # and areas are read once per process (capabilities.structure), so none on a warm page (was 15).
     "detail": 11,
-    # one: the refs for "requirement n of 38" and previous and next; one: the force's people to assign;
-    # one: cited evidence's sharing
-    "response": 16,
+    # one: the force's people to assign; one: cited evidence's sharing. The refs for "requirement n of
+    # 38", the scale and the requirement's threats and areas come from the edition's structure, read
+    # once per process (capabilities.structure): none on a warm page (was 16).
+    "response": 11,
     "check": 11,
     "evidence": 8,
     "departures": 7,

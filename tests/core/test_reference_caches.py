@@ -23,7 +23,7 @@ def _cells_with(layout, requirement_id) -> list[tuple[str, str]]:
 
 def test_a_published_edition_is_read_once_then_costs_no_query(spr2012, django_assert_num_queries):
     forget_structures()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         first = edition_layout(spr2012, band=True)
     with django_assert_num_queries(0):
         again = edition_layout(spr2012, band=True)
@@ -65,7 +65,7 @@ def test_a_draft_edition_is_read_afresh_every_time(spr2012, django_assert_num_qu
         [Requirement.threats.through(requirement=requirement, threat=threat)]
     )
     Requirement.areas.through.objects.bulk_create([Requirement.areas.through(requirement=requirement, area=area)])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         layout = edition_layout(draft)
     assert layout.cells[("t", "a")] == [requirement.pk]
 
