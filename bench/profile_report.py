@@ -10,7 +10,8 @@ as report_render builds it (report_prepare, render_to_string, core.pdf.render_pd
 row or a file. Stages: prepare (database and context), template (Django), html (WeasyPrint parses the
 HTML), render (stylesheets, cascade, layout, pagination: `HTML.render`), pdf (drawing, fonts, tags
 and PDF objects: `Document.write_pdf`). CPU is `time.process_time`, which leaves out the time spent
-waiting for a busy machine's CPU. One warm-up render comes first, as in a long-lived worker.
+waiting for a busy machine's CPU. One warm-up render comes first, as in a long-lived worker, and the
+garbage collector is set as in a worker child (spr/celery.py).
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def main() -> None:
     else:
         job = ReportJob(kind="national", edition=edition, period=period)
 
+    # The state a worker child renders in (spr/celery.py): start-up objects frozen out of the garbage
+    # collector, its thresholds raised.
+    from spr.celery import tune_worker_gc
+
+    tune_worker_gc()
     pages = build(job)
     _timings.clear()
     profiler = cProfile.Profile() if args.profile else None

@@ -164,3 +164,31 @@ def test_every_word_stays_inside_the_page_margins(reports_root, draft, staff_use
         if float(x_max) > right_edge and "DRAFT" not in word and word not in ("—", "not", "published")
     ]
     assert overflowing == []
+
+
+def test_the_running_header_keeps_the_longest_force_name_and_the_draft_flag_on_one_line(
+    reports_root, draft, staff_user, forces
+):
+    """The page's margin boxes have fixed widths (static/css/pdf.css): the longest force name in England
+    and Wales and the draft flag still sit on the header's one line, inside the top margin."""
+    import subprocess
+
+    from tests.reports.support import job_path
+
+    long_name = "Hampshire and Isle of Wight Constabulary"
+    type(draft.force).objects.filter(pk=draft.force_id).update(name=long_name)
+    job = _render(staff_user, draft)
+
+    out = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-bbox", str(job_path(job)), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', out)
+    top_margin = 22 / 25.4 * 72  # points
+    header = [(float(x), float(y), word) for x, y, word in words if float(y) < top_margin]
+    assert " ".join(word for _x, _y, word in sorted(header)) == (
+        f"{long_name} DRAFT — not published OFFICIAL-SENSITIVE"
+    )
+    assert len({round(y) for _x, y, _word in header}) == 1  # one line, nothing wrapped

@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.utils import timezone
 
-from assessments.models import Response
+from assessments.models import Assessment, Response
 from reports import services
 from reports.models import JobStatus, ReportJob
 from reports.tasks import render_report
@@ -324,6 +324,33 @@ def test_request_takes_a_fixed_number_of_queries_for_a_published_assessment(
     services.report_request(user=staff_user, kind="accountability", assessment=published)
     with django_assert_max_num_queries(12):
         services.report_request(user=staff_user, kind="accountability", assessment=published)
+
+
+def test_preparing_an_accountability_report_takes_a_fixed_number_of_queries(published, django_assert_max_num_queries):
+    from django.db import connection
+
+    from reports.context import accountability_prepare
+
+    accountability_prepare(published)
+    # PostgreSQL takes the audit chain's advisory lock for the checkpoint in one more statement.
+    with django_assert_max_num_queries(19 + (connection.vendor == "postgresql")):
+        accountability_prepare(Assessment.objects.select_related("snapshot").get(pk=published.pk))
+
+
+def test_the_pdf_streams_are_deflated_at_zlib_default_level(reports_root, published, staff_user):
+    """pydyf would deflate them at level 9, a sixth of the time to write a report (core.pdf.DEFLATE_LEVEL);
+    whatever the level, each stream still inflates to what WeasyPrint drew."""
+    import zlib
+
+    from core.pdf import DEFLATE_LEVEL
+
+    job = _request_and_render(staff_user, kind="accountability", assessment=published)
+
+    stream = pdf_reader(job).pages[1]["/Contents"].get_object()
+    drawn = stream.get_data()
+    assert b"BT" in drawn  # text is drawn on the page
+    assert stream["/Filter"] == "/FlateDecode"
+    assert stream._data == zlib.compress(drawn, DEFLATE_LEVEL) != zlib.compress(drawn, 9)
 
 
 def test_sweeper_redispatches_stranded_jobs_and_gives_up_after_max_attempts(published, staff_user, monkeypatch):
