@@ -140,7 +140,7 @@ def task_list(*, assessment: Assessment, owner_id: int | None = None) -> TaskLis
         requirement = response.requirement
         hint = short_text(requirement.text, 140)
         if response.judgement.score is not None:
-            hint = f"{hint} Judgement: {response.judgement.label}."
+            hint = _("%(hint)s Judgement: %(label)s.") % {"hint": hint, "label": response.judgement.label}
         mine = threats_of[requirement.id]
         every = len(threats) > 1 and len(set(mine)) == len(threats)
         item = TaskItem(
