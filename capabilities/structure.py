@@ -42,28 +42,26 @@ _lock = threading.Lock()
 _listeners: list[Callable[[], None]] = []
 
 
+def _links(through, column: str, edition_id: int) -> dict[int, tuple[int, ...]]:
+    """Requirement id -> the ids in `column` of its rows in `through` (one query), in id order."""
+    linked: dict[int, list[int]] = {}
+    for requirement_id, other_id in (
+        through.objects.filter(requirement__edition_id=edition_id)
+        .values_list("requirement_id", column)
+        .order_by("requirement_id", column)
+    ):
+        linked.setdefault(requirement_id, []).append(other_id)
+    return {rid: tuple(ids) for rid, ids in linked.items()}
+
+
 def _read(edition_id: int) -> EditionStructure:
     """Six queries, whatever the size of the edition."""
-    threats_of: dict[int, list[int]] = {}
-    for requirement_id, threat_id in (
-        Requirement.threats.through.objects.filter(requirement__edition_id=edition_id)
-        .values_list("requirement_id", "threat_id")
-        .order_by("requirement_id", "threat_id")
-    ):
-        threats_of.setdefault(requirement_id, []).append(threat_id)
-    areas_of: dict[int, list[int]] = {}
-    for requirement_id, area_id in (
-        Requirement.areas.through.objects.filter(requirement__edition_id=edition_id)
-        .values_list("requirement_id", "area_id")
-        .order_by("requirement_id", "area_id")
-    ):
-        areas_of.setdefault(requirement_id, []).append(area_id)
     scale = tuple(JudgementLevel.objects.filter(edition_id=edition_id).order_by("position", "id"))
     return EditionStructure(
         threats=tuple(Threat.objects.filter(edition_id=edition_id).order_by("position", "id")),
         areas=tuple(Area.objects.filter(edition_id=edition_id).order_by("position", "id")),
-        threats_of={rid: tuple(ids) for rid, ids in threats_of.items()},
-        areas_of={rid: tuple(ids) for rid, ids in areas_of.items()},
+        threats_of=_links(Requirement.threats.through, "threat_id", edition_id),
+        areas_of=_links(Requirement.areas.through, "area_id", edition_id),
         levels={level.id: level for level in scale},
         scale=scale,
         refs=tuple(
