@@ -473,15 +473,15 @@ def response_assign(*, user, response: Response, owner) -> Response:
     unchanged (an owner is not part of the answer), so nobody's open edit is made stale. Audited
     through the response's history.
     """
-    current = _lock_response(response)
+    current = _lock_response(response.pk)
     _require_editable_locked(user, current)
     current.owner = _owner_of(current.assessment.force, owner, "owner")
     _save_with_history(current, user)
     return current
 
 
-def _lock_response(response: Response, *, among: QuerySet | None = None) -> Response:
-    """The response and its assessment, both locked, in one statement, with what a save shows and
+def _lock_response(pk: int, *, among: QuerySet | None = None) -> Response:
+    """The response `pk` and its assessment, both locked, in one statement, with what a save shows and
     checks (the force, the edition, the judgement, the requirement, the owner, the last editor) and
     its evidence links, which are held (`core.history.hold`) so the history and audit of the save read
     nothing back. The assessment is named first in FOR UPDATE OF, so PostgreSQL locks it before the
@@ -500,12 +500,13 @@ def _lock_response(response: Response, *, among: QuerySet | None = None) -> Resp
             "updated_by__profile",
         )
         .annotate(link_pairs=_link_pairs())
-        .filter(pk=response.pk)
+        .filter(pk=pk)
+        .order_by()  # one row: Response's default ordering would join the force and requirement to sort it
     )
     # Not .get(): a scoped queryset's get() records a miss as denied access, in this transaction.
     current = next(iter(current), None)
     if current is None:
-        raise Response.DoesNotExist(f"No response {response.pk} here")
+        raise Response.DoesNotExist(f"No response {pk} here")
     links = []
     for pair in (current.link_pairs or "").split(","):
         if pair:
@@ -563,7 +564,7 @@ def response_update(
     valid.
     """
     return response_update_locked(
-        user=user, current=_lock_response(response), expected_version=expected_version, answer=answer, owner=owner
+        user=user, current=_lock_response(response.pk), expected_version=expected_version, answer=answer, owner=owner
     )
 
 
@@ -574,7 +575,7 @@ def response_lock_visible(*, user, pk: int) -> Response | None:
     caller answers 404 by reading it through `visible_to` after the transaction, which records the
     denied access (a record written here would be rolled back with the transaction)."""
     try:
-        return _lock_response(Response(pk=pk), among=Response.objects.visible_to(user))
+        return _lock_response(pk, among=Response.objects.visible_to(user))
     except Response.DoesNotExist:
         return None
 
