@@ -3,6 +3,8 @@ actions, and the requirements an assessment's records can refer to."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,9 +16,11 @@ from assessments.models import (
     Departure,
     Evidence,
 )
+from capabilities.editions.lineage import Lineage, edition_chain
 from capabilities.models import Requirement
 from core.roles import sees_all_forces
 from forces.scoping import force_ids_for
+from threats.models import Edition
 
 
 def evidence_list(*, user, force_id: int | None = None) -> QuerySet[Evidence]:
@@ -97,20 +101,50 @@ def requirements_of(assessment: Assessment) -> QuerySet[Requirement]:
     return Requirement.objects.filter(edition_id=assessment.edition_id).order_by("position")
 
 
-def new_requirements_of(*, assessment: Assessment) -> list[Requirement]:
+@dataclass
+class NewRequirements:
+    """The requirements of an assessment's edition that are new to its force, and the edition they are
+    new since (the one the force last answered; the one the edition follows for a force with no
+    earlier assessment). Iterates over the requirements; false when there are none."""
+
+    since: Edition | None = None
+    requirements: list[Requirement] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.requirements)
+
+    def __len__(self) -> int:
+        return len(self.requirements)
+
+
+def new_requirements_of(*, assessment: Assessment) -> NewRequirements:
     """The requirements that need a first answer because the edition is new to this force: in the
-    force's first assessment under an edition that follows another, those the edition's mapping says
-    continue nothing. Empty otherwise. At most two queries."""
+    force's first assessment under an edition that follows another, those that continue nothing the
+    force last answered. After the edition it follows, those its mapping says continue nothing; after
+    an edition further back down the line (the force skipped one), also those that came in at a
+    skipped edition, read through every mapping on the way (capabilities.editions.lineage). None
+    otherwise. Two queries (three with the edition it follows), four after a skipped edition."""
     edition = assessment.edition
     if edition.follows_id is None:
-        return []
-    earlier = Assessment.objects.filter(
-        force_id=assessment.force_id, edition_id=edition.pk, period__lt=assessment.period
-    ).exists()
-    if earlier:
-        return []
-    return list(
-        Requirement.objects.filter(edition_id=edition.pk, mapping__isnull=False, mapping__previous__isnull=True)
-        .order_by("position")
-        .distinct()
+        return NewRequirements()
+    last = (
+        Assessment.objects.filter(force_id=assessment.force_id, period__lt=assessment.period)
+        .order_by("-period", "-revision")
+        .values_list("edition_id", flat=True)
+        .first()
+    )
+    if last == edition.pk:
+        return NewRequirements()
+    ours = Requirement.objects.filter(edition_id=edition.pk).order_by("position")
+    new_at_this_change = ours.filter(mapping__isnull=False, mapping__previous__isnull=True).distinct()
+    chain = edition_chain(edition) if last not in (None, edition.follows_id) else []
+    answered = next((index for index, row in enumerate(chain) if row.pk == last), None)
+    if answered is None:
+        # After the edition it follows, or with no earlier assessment (or one off this line): this
+        # change is what the force has to catch up with.
+        return NewRequirements(since=edition.follows, requirements=list(new_at_this_change))
+    continued = Lineage.of(chain[: answered + 1]).continued_by(chain[answered])
+    return NewRequirements(
+        since=chain[answered],
+        requirements=[r for r in ours.filter(mapping__isnull=False).distinct() if r.pk not in continued],
     )

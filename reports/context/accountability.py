@@ -220,7 +220,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
     inspection = _inspection(assessment)
     agreements = agreements_context(assessment.force_id)
     # The first period under an edition that follows another: which requirements are new in it.
-    new_requirements = [{"ref": r.ref, "text": r.text} for r in new_requirements_of(assessment=assessment)]
+    new = new_requirements_of(assessment=assessment)
+    new_requirements = [{"ref": r.ref, "text": r.text} for r in new]
     by_ref: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for departure in content.departures:
         by_ref[departure.requirement]["departures"].append(_departure(departure, evidence))
@@ -270,9 +271,8 @@ def accountability_prepare(assessment: Assessment) -> Prepared:
         "policing_body_type": choice_label(BodyType, body.type) if body else "",
         "edition": a.edition.title,
         "edition_code": a.edition.code,
-        "edition_follows": f"{edition.follows.title} ({edition.follows.published_on:%B %Y})"
-        if new_requirements
-        else "",
+        # The edition the force last answered (two back when it skipped one), not always the one followed.
+        "edition_follows": f"{new.since.title} ({new.since.published_on:%B %Y})" if new_requirements else "",
         "new_requirements": new_requirements,
         "period": a.period,
         "revision": a.revision,

@@ -200,16 +200,17 @@ def change_since(*, content: AssessmentContent, previous: Previous | None, by_co
         reason = _("The %(period)s assessment has no published record.") % {"period": period}
         return {"period": period, "compared": False, "reason": reason}
     was = {r.ref: r for r in before.responses}
-    across = None
+    across, changes = None, 0
     if before.assessment.edition.code != content.assessment.edition.code:
-        continues = _same_meaning_refs(later=content.assessment.edition.code, earlier=before.assessment.edition.code)
-        if continues is None:
+        found = _same_meaning_refs(later=content.assessment.edition.code, earlier=before.assessment.edition.code)
+        if found is None:
             return {
                 "period": period,
                 "compared": False,
                 "reason": _("%(period)s was assessed against %(edition)s, so judgements are not compared one by one.")
                 % {"period": period, "edition": before.assessment.edition.title},
             }
+        continues, changes = found
         across = before.assessment.edition.title
         # Through the mapping: each requirement against the earlier ones it continues with the same
         # meaning (the lowest of them, for a merge); the others count as new.
@@ -250,13 +251,15 @@ def change_since(*, content: AssessmentContent, previous: Previous | None, by_co
         "same": same,
         "new": new,
         "across": across,
+        "changes": changes,  # edition changes between the two periods (0: same edition)
     }
 
 
-def _same_meaning_refs(*, later: str, earlier: str) -> dict[str, list[str]] | None:
-    """{ref of `later`: refs of `earlier` it continues with the same meaning, at every change between
-    them}, or None if `later` does not follow `earlier` (directly or through other editions). Both
-    editions are published, so this never changes. Four queries."""
+def _same_meaning_refs(*, later: str, earlier: str) -> tuple[dict[str, list[str]], int] | None:
+    """({ref of `later`: refs of `earlier` it continues with the same meaning, at every change between
+    them}, how many edition changes lie between them), or None if `later` does not follow `earlier`
+    (directly or through other editions). Both editions are published, so this never changes. Four
+    queries."""
     edition = Edition.objects.filter(code=later).first()
     if edition is None:
         return None
@@ -277,4 +280,4 @@ def _same_meaning_refs(*, later: str, earlier: str) -> dict[str, list[str]] | No
     continues: dict[str, list[str]] = {}
     for new_id, old_id in sorted(pairs, key=lambda pair: lineage.earlier[pair[1]][1]):
         continues.setdefault(refs[new_id], []).append(refs[old_id])
-    return continues
+    return continues, codes.index(earlier)

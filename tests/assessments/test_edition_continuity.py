@@ -131,7 +131,7 @@ def test_same_edition_start_lists_nothing_new(spr2012, staff, home):
     last_year = make_assessment(user=staff, force=home, edition=spr2012, period="2024/25")
     draft = make_assessment(user=staff, force=home, edition=spr2012, period="2025/26", start_from_previous=True)
     assert draft.started_from == last_year
-    assert new_requirements_of(assessment=draft) == []
+    assert not new_requirements_of(assessment=draft)
 
 
 def test_task_list_shows_what_is_new_in_the_edition(new_edition, spr2012, staff, home, client):
@@ -191,6 +191,19 @@ def test_start_from_last_year_across_the_second_edition_change(second_edition, n
     assert list(Action.objects.filter(assessment=draft).values_list("requirement__ref", flat=True)) == ["5.1(c)"]
 
 
+def test_task_list_after_a_skipped_edition_says_new_since_the_edition_last_answered(
+    second_edition, spr2012, staff, home, client
+):
+    make_assessment(user=staff, force=home, edition=spr2012, period="2026/27")
+    draft = make_assessment(user=staff, force=home, edition=second_edition, period="2027/28")
+    client.force_login(staff)
+
+    page = " ".join(client.get(f"/assessments/{draft.pk}/").content.decode().split())
+
+    assert "2 requirements are new since The Strategic Policing Requirement (July 2012) and need a first answer" in page
+    assert ">6.7</a>" in page and ">6.8</a>" in page
+
+
 def test_start_from_two_editions_back_goes_through_both_mappings(second_edition, spr2012, staff, home):
     """A force that skipped the middle edition: its 2026/27 assessment was against spr-2012."""
     last_year = make_assessment(user=staff, force=home, edition=spr2012, period="2026/27")
@@ -218,3 +231,8 @@ def test_start_from_two_editions_back_goes_through_both_mappings(second_edition,
         "Technical surveillance shared",
         "not_yet_assessed",
     )
+    # New to this force: what came in at either change (6.7 at the first, which it skipped; 6.8 at the
+    # second), new since the edition it last answered.
+    new = new_requirements_of(assessment=draft)
+    assert [r.ref for r in new] == ["6.7", "6.8"]
+    assert new.since == spr2012

@@ -24,7 +24,7 @@ def test_first_period_under_a_new_edition_lists_the_new_requirements(spr2012, ma
     ]
     html = render_to_string(prepared.template, prepared.context)
     assert "New since The Strategic Policing Requirement (July 2012)" in html
-    assert "1 requirement is new in it and was answered for the first time" in html
+    assert "1 requirement is new since The Strategic Policing Requirement (July 2012) and was answered" in html
 
 
 def test_a_later_period_lists_nothing_new(spr2012, make_user, forces):
@@ -65,6 +65,7 @@ def test_change_since_last_year_goes_through_the_mapping(spr2012, make_user, for
 
     assert change["compared"] is True
     assert change["across"] == spr2012.title
+    assert change["changes"] == 1
     # 3.1(a) means the same: compared, worse. 4.1(a) merged with a changed meaning: not compared.
     assert [row["ref"] for row in change["worse"]] == ["3.1(a)"]
     assert change["new"] >= 1
@@ -120,4 +121,33 @@ def test_change_since_last_year_goes_through_two_mappings(spr2012, make_user, fo
 
     assert change["compared"] is True
     assert change["across"] == spr2012.title
+    assert change["changes"] == 2
     assert [row["ref"] for row in change["worse"]] == ["3.1(b)"]
+
+
+def test_the_report_after_a_skipped_edition_says_both_changes(spr2012, make_user, forces):
+    """The force skipped the middle edition: the PDF's words say the comparison went through each
+    mapping in turn, and list as new what came in at either change (6.7 at the first, 6.8 at the second)."""
+    from assessments.models import AssessmentStatus
+    from tests.capabilities.editions_support import publish_second_fixture_edition
+    from tests.workflow_support import assessment_in
+
+    people = {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+    admin = make_user(Role.NATIONAL_ADMIN)
+    publish_fixture_edition(admin)
+    second = publish_second_fixture_edition(admin)
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2026/27", **people)
+    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=second, period="2027/28")
+
+    prepared = accountability_prepare(now)
+
+    assert [row["ref"] for row in prepared.context["new_requirements"]] == ["6.7", "6.8"]
+    html = " ".join(render_to_string(prepared.template, prepared.context).split())
+    assert "New since The Strategic Policing Requirement (July 2012)" in html
+    assert "2 requirements are new since The Strategic Policing Requirement (July 2012) and were answered" in html
+    assert "compared through each edition’s mapping in turn" in html
+    assert "compared through this edition’s mapping" not in html
