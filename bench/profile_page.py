@@ -21,6 +21,8 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spr.settings")
+# Quiet logs: every client the benchmark signs in would log a sign-in line (axes) among the figures.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("DEBUG", "true")
 # The benchmark databases keep their own audit checkpoints, apart from the app's (core/checkpoints.py).
 os.environ.setdefault("SPR_AUDIT_CHECKPOINT_DIR", str(Path(__file__).resolve().parent.parent / "var" / "bench-audit"))
