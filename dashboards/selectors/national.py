@@ -368,7 +368,7 @@ def national_view(
     trend_rows = (
         Response.objects.filter(assessment__in=scoped.filter(period__in=trend_periods))
         .values("assessment__period", "requirement_id")
-        .annotate(assured=Count("id", filter=Q(judgement_id__in=top)), answered=Count("id"))
+        .annotate(assured=Count("judgement", filter=Q(judgement_id__in=top)), answered=Count("judgement"))
         .order_by()
     )
     per_period: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
@@ -427,7 +427,7 @@ def _earlier_edition_trends(user, edition, layout, top, force_ids, trend_periods
     rows = list(
         Response.objects.filter(assessment__in=earlier)
         .values("assessment__period", "assessment__edition_id", "requirement_id")
-        .annotate(assured=Count("id", filter=Q(judgement_id__in=earlier_top)), answered=Count("id"))
+        .annotate(assured=Count("judgement", filter=Q(judgement_id__in=earlier_top)), answered=Count("judgement"))
         .order_by()
     )
     wanted = sorted({row["assessment__period"] for row in rows}, reverse=True)[: TREND_PERIODS - len(trend_periods)]
