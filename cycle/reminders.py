@@ -12,7 +12,7 @@ late, and e-mails the person who must act:
 A reminder of something coming due is sent once (for that date: a changed deadline reminds afresh);
 a reminder of something late is sent again each REPEAT_DAYS while it stays late. People who chose
 "digest only" on their profile get none of these one by one: on Mondays everyone with anything open
-gets one digest listing it all.
+gets one digest listing it all (if Monday's run was missed, a run on Tuesday or Wednesday sends them).
 
 Idempotent under restarts and concurrency: each e-mail is first *claimed* by inserting its Reminder
 row, whose unique constraint (kind, subject, recipient, day) lets only one run or worker insert it;
@@ -68,6 +68,8 @@ DEPARTURE_DUE_DAYS = 14
 REPEAT_DAYS = 7
 #: The digest goes on this day of the week (Monday is 0).
 DIGEST_WEEKDAY = 0
+#: A digest day whose run was missed is caught up by a run on one of the next this many days.
+DIGEST_CATCH_UP_DAYS = 2
 
 #: The step an assessment in each status waits for (a published one waits for nothing).
 NEXT_STEP = {rank: step for step, rank in STEP_RANK.items()}
@@ -406,8 +408,9 @@ def _already_sent(*, today: dt.date, items: list[Item]) -> set[tuple[str, str, i
 
 
 def reminders_send(*, today: dt.date | None = None) -> RunReport:
-    """Send today's reminders (and, on DIGEST_WEEKDAY, the weekly digests). Safe to run again, or on
-    several workers at once: nothing is sent twice. Returns what was done."""
+    """Send today's reminders (and, on DIGEST_WEEKDAY, or on one of the DIGEST_CATCH_UP_DAYS after it
+    if that day's run was missed, the weekly digests). Safe to run again, or on several workers at once: nothing is
+    sent twice. Returns what was done."""
     today = today or timezone.localdate()
     report = RunReport()
     people = People()
@@ -423,9 +426,23 @@ def reminders_send(*, today: dt.date | None = None) -> RunReport:
                 report.skipped += 1
                 continue
             _deliver(reminder, _reminder_email(item, user), report)
-    if today.weekday() == DIGEST_WEEKDAY:
+    late_by = today.weekday() - DIGEST_WEEKDAY
+    if late_by == 0 or (0 < late_by <= DIGEST_CATCH_UP_DAYS and not _digests_went(today)):
         digests_send(today=today, report=report, people=people)
     return report
+
+
+def _week_of(day: dt.date) -> str:
+    """The subject a digest names its week by ("week:2026-W49")."""
+    year, week, _weekday = day.isocalendar()
+    return f"week:{year}-W{week:02d}"
+
+
+def _digests_went(today: dt.date) -> bool:
+    """Whether this week's digests went out: a run missed on DIGEST_WEEKDAY (the worker or the beat
+    down, a deploy) is caught up by a run in the next DIGEST_CATCH_UP_DAYS, so people who chose the
+    digest only are not left a week without word of what waits for them."""
+    return Reminder.objects.filter(kind=ReminderKind.DIGEST, subject=_week_of(today)).exists()
 
 
 def digest_items(*, today: dt.date, people: People) -> dict[int, list[Item]]:
@@ -448,8 +465,7 @@ def digests_send(*, today: dt.date, report: RunReport | None = None, people: Peo
     """One e-mail per person listing their open items (late first), once a week."""
     report = report or RunReport()
     people = people or People()
-    year, week, _weekday = today.isocalendar()
-    subject = f"week:{year}-W{week:02d}"
+    subject = _week_of(today)
     sent_before = set(
         Reminder.objects.filter(kind=ReminderKind.DIGEST, subject=subject).values_list("recipient_id", flat=True)
     )

@@ -99,6 +99,13 @@ def test_reminders_across_the_period_go_to_exactly_the_people_who_must_act(clock
     # Sunday 24 January: submission is 7 days away; the evidence was reminded 2 days ago.
     assert _run(clock, D(2027, 1, 24)) == [(staff, f"Reminder: Submit {WM} to the chief constable")]
 
+    # Monday 25 January: nothing new one by one, and Monday's digests: the submission due within 14
+    # days and the evidence past its review for the staff, the assessment not started for Kent's.
+    assert _run(clock, D(2027, 1, 25)) == [
+        (staff, "Your SPR week: 2 things waiting for you"),
+        (kent, "Your SPR week: 1 thing waiting for you"),
+    ]
+
     # Wednesday 27 January: the departure's review is 14 days away.
     assert _run(clock, D(2027, 1, 27)) == [
         (staff, "Reminder: Review the departure from requirement 3.1(a) (West Midlands Police 2026/27)")
@@ -157,6 +164,41 @@ def test_the_digest_lists_each_persons_open_items_with_links(clock, cycle_world,
     assert f'href="{settings.SITE_URL}{reverse("people:me")}"' in html
     # Late first.
     assert digest.body.index("Late: it was due") < digest.body.index("Due by 14 February 2027")
+
+
+@pytest.mark.django_db
+def test_a_missed_monday_sends_the_digests_on_the_next_run_that_week_once(clock, cycle_world):
+    """The beat job did not run on Monday 1 February 2027 (a deploy, the worker down): Tuesday's run
+    sends the week's digests, Wednesday's sends none again, and the next Monday's sends the next. A
+    week whose Monday and two days after were all missed waits for the next Monday (Friday 12
+    February's run sends no digest)."""
+    clock.move_to(_at(D(2027, 2, 2)))
+    tuesday = reminders_send()
+    to_staff = [
+        m for m in mail.outbox if m.subject.startswith("Your SPR week") and m.to == [cycle_world["staff"].email]
+    ]
+    assert tuesday.digests >= 1 and len(to_staff) == 1
+    mail.outbox = []
+
+    clock.move_to(_at(D(2027, 2, 3)))
+    assert reminders_send().digests == 0
+    assert not [m for m in mail.outbox if m.subject.startswith("Your SPR week")]
+
+    clock.move_to(_at(D(2027, 2, 8)))
+    assert reminders_send().digests == tuesday.digests
+
+    clock.move_to(_at(D(2027, 2, 19)))  # a Friday, nothing sent that week
+    assert reminders_send().digests == 0
+
+
+@pytest.mark.django_db
+def test_after_mondays_digests_the_rest_of_the_week_sends_none(clock, cycle_world):
+    clock.move_to(_at(D(2027, 2, 1)))
+    assert reminders_send().digests >= 1
+    mail.outbox = []
+    clock.move_to(_at(D(2027, 2, 2)))
+    assert reminders_send().digests == 0
+    assert not [m for m in mail.outbox if m.subject.startswith("Your SPR week")]
 
 
 @pytest.mark.django_db
