@@ -14,7 +14,7 @@ from threats.models import Edition
 
 def _period_error(value: str) -> None:
     if value and not PERIOD_RE.match(value):
-        raise forms.ValidationError("Enter the reporting period as a financial year, like 2025/26")
+        raise forms.ValidationError(_("Enter the reporting period as a financial year, like 2025/26"))
 
 
 class NationalFilterForm(forms.Form):
@@ -22,24 +22,24 @@ class NationalFilterForm(forms.Form):
         queryset=Edition.objects.none(),
         to_field_name="code",
         required=False,
-        label="SPR edition",
+        label=_("SPR edition"),
         empty_label=None,
-        error_messages={"invalid_choice": "Select an SPR edition from the list"},
+        error_messages={"invalid_choice": _("Select an SPR edition from the list")},
     )
-    period = forms.CharField(required=False, label="Reporting period", validators=[_period_error])
+    period = forms.CharField(required=False, label=_("Reporting period"), validators=[_period_error])
     region = forms.ModelChoiceField(
         queryset=Region.objects.none(),
         to_field_name="code",
         required=False,
-        label="Region",
-        empty_label="All regions",
-        error_messages={"invalid_choice": "Select a region from the list"},
+        label=_("Region"),
+        empty_label=_("All regions"),
+        error_messages={"invalid_choice": _("Select a region from the list")},
     )
     body_type = forms.ChoiceField(
-        choices=[("", "All types"), *BodyType.choices],
+        choices=[("", _("All types")), *BodyType.choices],
         required=False,
-        label="Policing body type",
-        error_messages={"invalid_choice": "Select a policing body type from the list"},
+        label=_("Policing body type"),
+        error_messages={"invalid_choice": _("Select a policing body type from the list")},
     )
     deadline = forms.ChoiceField(
         choices=[("", _("Any")), *Standing.choices],
@@ -56,11 +56,11 @@ class NationalFilterForm(forms.Form):
 
 
 class CapacityFilterForm(forms.Form):
-    period = forms.CharField(required=False, label="Reporting period", validators=[_period_error])
+    period = forms.CharField(required=False, label=_("Reporting period"), validators=[_period_error])
     region = forms.ModelChoiceField(
         queryset=Region.objects.order_by("name"),
         to_field_name="code",
         required=False,
-        empty_label="All regions",
-        error_messages={"invalid_choice": "Select a region from the list"},
+        empty_label=_("All regions"),
+        error_messages={"invalid_choice": _("Select a region from the list")},
     )

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from assessments.matrix import CELL_RULE, CROSS_CUTTING, SPREAD_RULE
@@ -30,13 +30,13 @@ from forces.selectors import force_choices
 from inspection import selectors as inspection_selectors
 
 NATIONAL_COLUMNS = [
-    ("force", "Force"),
-    ("region", "Region"),
-    ("body", "Policing body"),
-    ("status", "Status"),
-    ("assured", "Assured"),
-    ("departures", "Live departures"),
-    ("overdue", "Overdue actions"),
+    ("force", gettext_lazy("Force")),
+    ("region", gettext_lazy("Region")),
+    ("body", gettext_lazy("Policing body")),
+    ("status", gettext_lazy("Status")),
+    ("assured", gettext_lazy("Assured")),
+    ("departures", gettext_lazy("Live departures")),
+    ("overdue", gettext_lazy("Overdue actions")),
 ]
 
 
@@ -328,7 +328,7 @@ def national_view(request):
             "sort_links": columns[1:],
             "cell_rule": CELL_RULE,
             "spread_rule": SPREAD_RULE,
-            "charts": trend_charts(view.trends, "national", "All forces shown"),
+            "charts": trend_charts(view.trends, "national", _("All forces shown")),
             "export_query": query,
             "capacity_query": _query(view, filters, edition="", sort="", body_type=""),
             "inspection": inspection_selectors.national_inspection(user=request.user, region=filters["region"]),

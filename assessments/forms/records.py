@@ -103,45 +103,53 @@ class EvidenceForm(forms.Form):
     """A new library item. Without JavaScript all three kinds' fields show; only the chosen kind's count."""
 
     force = GovukModelChoiceField(
-        queryset=None, label="Force", empty_label="Select a force", error_messages={"required": "Select a force"}
+        queryset=None,
+        label=_("Force"),
+        empty_label=_("Select a force"),
+        error_messages={"required": _("Select a force")},
     )
     kind = GovukChoiceField(
-        label="What kind of evidence is it?",
+        label=_("What kind of evidence is it?"),
         choices=EvidenceKind.choices,
         option_hints={
-            EvidenceKind.FILE: "A document, spreadsheet or image, uploaded here",
-            EvidenceKind.LINK: "A page on a website or intranet",
-            EvidenceKind.REFERENCE: "A record held elsewhere, such as a file number",
+            EvidenceKind.FILE: _("A document, spreadsheet or image, uploaded here"),
+            EvidenceKind.LINK: _("A page on a website or intranet"),
+            EvidenceKind.REFERENCE: _("A record held elsewhere, such as a file number"),
         },
-        error_messages={"required": "Select the kind of evidence", "invalid_choice": "Select the kind of evidence"},
+        error_messages={
+            "required": _("Select the kind of evidence"),
+            "invalid_choice": _("Select the kind of evidence"),
+        },
     )
-    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
-    description = textarea_field("Description", required=False, max_length=4000)
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
+    description = textarea_field(_("Description"), required=False, max_length=4000)
     owner = forms.CharField(
-        label="Owner",
+        label=_("Owner"),
         max_length=150,
-        help_text="Who holds the evidence, for example Head of Special Branch",
-        error_messages={"required": "Enter who owns the evidence"},
+        help_text=_("Who holds the evidence, for example Head of Special Branch"),
+        error_messages={"required": _("Enter who owns the evidence")},
     )
     evidence_date = GovukDateField(
-        label="Date of the evidence", help_text="For example, 27 3 2025", error_messages={"required": "Enter the date"}
+        label=_("Date of the evidence"),
+        help_text=_("For example, 27 3 2025"),
+        error_messages={"required": _("Enter the date")},
     )
-    review_by = GovukDateField(label="Review by", required=False, help_text="For example, 27 3 2026")
+    review_by = GovukDateField(label=_("Review by"), required=False, help_text=_("For example, 27 3 2026"))
     protective_marking = GovukChoiceField(
-        label="Protective marking",
+        label=_("Protective marking"),
         choices=ProtectiveMarking.choices,
         initial=ProtectiveMarking.OFFICIAL_SENSITIVE,
-        error_messages={"required": "Select a protective marking"},
+        error_messages={"required": _("Select a protective marking")},
     )
-    upload = forms.FileField(label="File", required=False, help_text=f"{ACCEPTED_DESCRIPTION}")
+    upload = forms.FileField(label=_("File"), required=False, help_text=f"{ACCEPTED_DESCRIPTION}")
     url = forms.CharField(
-        label="Web address",
+        label=_("Web address"),
         required=False,
         max_length=1000,
-        help_text="Starting with https://",
+        help_text=_("Starting with https://"),
         validators=[validate_web_address],
     )
-    reference = forms.CharField(label="Reference", required=False, max_length=300)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=300)
 
     def __init__(self, *args, forces, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,11 +163,11 @@ class EvidenceForm(forms.Form):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if kind == EvidenceKind.FILE and not cleaned.get("upload"):
-            self.add_error("upload", "Select a file")
+            self.add_error("upload", _("Select a file"))
         elif kind == EvidenceKind.LINK and not cleaned.get("url", "").strip():
-            self.add_error("url", "Enter the web address")
+            self.add_error("url", _("Enter the web address"))
         elif kind == EvidenceKind.REFERENCE and not cleaned.get("reference", "").strip():
-            self.add_error("reference", "Enter the reference")
+            self.add_error("reference", _("Enter the reference"))
         if self.single_force is not None:
             cleaned["force"] = self.single_force
         return cleaned
@@ -171,36 +179,38 @@ class EvidenceForm(forms.Form):
 def _requirement_field():
     return GovukModelChoiceField(
         queryset=None,
-        label="Requirement",
-        empty_label="Select a requirement",
+        label=_("Requirement"),
+        empty_label=_("Select a requirement"),
         to_field_name="ref",
-        error_messages={"required": "Select a requirement", "invalid_choice": "Select a requirement"},
+        error_messages={"required": _("Select a requirement"), "invalid_choice": _("Select a requirement")},
     )
 
 
 class DepartureForm(forms.Form):
     requirement = _requirement_field()
     departing_party = GovukChoiceField(
-        label="Who is departing from the requirement?",
+        label=_("Who is departing from the requirement?"),
         choices=DepartingParty.choices,
-        error_messages={"required": "Select who is departing from the requirement"},
+        error_messages={"required": _("Select who is departing from the requirement")},
     )
-    circumstances = textarea_field("Circumstances", empty="Enter the circumstances of the departure")
-    reasons = textarea_field("Reasons", empty="Enter the reasons for the departure")
+    circumstances = textarea_field(_("Circumstances"), empty=_("Enter the circumstances of the departure"))
+    reasons = textarea_field(_("Reasons"), empty=_("Enter the reasons for the departure"))
     alternative_arrangements = textarea_field(
-        "Alternative arrangements", empty="Enter the alternative arrangements that meet the intent"
+        _("Alternative arrangements"), empty=_("Enter the alternative arrangements that meet the intent")
     )
-    residual_risk = textarea_field("Residual risk", empty="Enter the residual risk")
+    residual_risk = textarea_field(_("Residual risk"), empty=_("Enter the residual risk"))
     review_date = GovukDateField(
-        label="Review date", help_text="For example, 31 3 2026", error_messages={"required": "Enter the review date"}
+        label=_("Review date"),
+        help_text=_("For example, 31 3 2026"),
+        error_messages={"required": _("Enter the review date")},
     )
     status = GovukChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=DepartureStatus.choices,
         initial=DepartureStatus.LIVE,
-        error_messages={"required": "Select a status"},
+        error_messages={"required": _("Select a status")},
     )
-    evidence = GovukMultipleChoiceField(label="Supporting evidence", required=False)
+    evidence = GovukMultipleChoiceField(label=_("Supporting evidence"), required=False)
 
     def __init__(self, *args, requirements, evidence_items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,13 +226,13 @@ class DepartureForm(forms.Form):
             for item in evidence_items
             if getattr(item, "citation", "own") != "own"
         }
-        self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
+        self.fields["evidence"].error_messages["invalid_choice"] = _("Choose evidence from your force's library")
 
 
 class ActionForm(forms.Form):
     requirement = _requirement_field()
-    gap = textarea_field("Gap", empty="Enter the gap the action closes")
-    description = textarea_field("What will be done", empty="Enter what will be done")
+    gap = textarea_field(_("Gap"), empty=_("Enter the gap the action closes"))
+    description = textarea_field(_("What will be done"), empty=_("Enter what will be done"))
     owner_user = PersonChoiceField(
         label=gettext_lazy("Owner"),
         empty_label=gettext_lazy("Someone outside the service (enter their name below)"),
@@ -235,14 +245,14 @@ class ActionForm(forms.Form):
         help_text=gettext_lazy("A named role, for example Head of Public Order"),
     )
     due_date = GovukDateField(
-        label="Due date", help_text="For example, 31 3 2026", error_messages={"required": "Enter the due date"}
+        label=_("Due date"), help_text=_("For example, 31 3 2026"), error_messages={"required": _("Enter the due date")}
     )
     status = GovukChoiceField(
-        label="Status",
+        label=_("Status"),
         choices=ActionStatus.choices,
         widget=forms.Select,
         initial=ActionStatus.OPEN,
-        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+        error_messages={"required": _("Select a status"), "invalid_choice": _("Select a status")},
     )
 
     def __init__(self, *args, requirements, people, **kwargs):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assessments import records
 from core.forms.govuk import (
@@ -25,31 +26,34 @@ from core.periods import validate_period
 
 class AssessmentCreateForm(forms.Form):
     force = GovukModelChoiceField(
-        queryset=None, label="Force", empty_label="Select a force", error_messages={"required": "Select a force"}
+        queryset=None,
+        label=_("Force"),
+        empty_label=_("Select a force"),
+        error_messages={"required": _("Select a force")},
     )
     edition = GovukModelChoiceField(
         queryset=None,
-        label="SPR edition",
+        label=_("SPR edition"),
         required=False,
-        empty_label="The edition in force at the start of the period",
-        help_text="Leave this unless a national administrator has said to use another edition",
-        error_messages={"invalid_choice": "Select an SPR edition"},
+        empty_label=_("The edition in force at the start of the period"),
+        help_text=_("Leave this unless a national administrator has said to use another edition"),
+        error_messages={"invalid_choice": _("Select an SPR edition")},
     )
     period = forms.CharField(
-        label="Reporting period",
+        label=_("Reporting period"),
         max_length=7,
-        help_text="The financial year, for example 2025/26",
-        error_messages={"required": "Enter the reporting period"},
+        help_text=_("The financial year, for example 2025/26"),
+        error_messages={"required": _("Enter the reporting period")},
     )
     start_from_previous = forms.BooleanField(
-        label="Start from last year's assessment",
+        label=_("Start from last year's assessment"),
         required=False,
-        help_text="Copies each narrative and its evidence, open actions and live departures",
+        help_text=_("Copies each narrative and its evidence, open actions and live departures"),
     )
     keep_judgements = forms.BooleanField(
-        label="Keep last year's judgements",
+        label=_("Keep last year's judgements"),
         required=False,
-        help_text="Otherwise every judgement starts as not yet assessed",
+        help_text=_("Otherwise every judgement starts as not yet assessed"),
     )
 
     def __init__(self, *args, forces, editions, **kwargs):
@@ -70,7 +74,7 @@ class AssessmentCreateForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("keep_judgements") and not cleaned.get("start_from_previous"):
-            self.add_error("keep_judgements", "Select 'Start from last year's assessment' to keep its judgements")
+            self.add_error("keep_judgements", _("Select 'Start from last year's assessment' to keep its judgements"))
         if self.single_force is not None:
             cleaned["force"] = self.single_force
         return cleaned
@@ -94,19 +98,19 @@ class ResponseForm(forms.Form):
     """One requirement's answer (records.ResponseAnswer: judgement, narrative and evidence), and
     optionally a new link or file."""
 
-    judgement = GovukChoiceField(label="Judgement", error_messages={"required": "Select a judgement"})
-    narrative = textarea_field("Narrative", required=False)
-    evidence = GovukMultipleChoiceField(label="Evidence from your library", required=False)
-    new_link_title = forms.CharField(label="Link title", required=False, max_length=200)
+    judgement = GovukChoiceField(label=_("Judgement"), error_messages={"required": _("Select a judgement")})
+    narrative = textarea_field(_("Narrative"), required=False)
+    evidence = GovukMultipleChoiceField(label=_("Evidence from your library"), required=False)
+    new_link_title = forms.CharField(label=_("Link title"), required=False, max_length=200)
     new_link_url = forms.CharField(
-        label="Web address", required=False, max_length=1000, validators=[validate_web_address]
+        label=_("Web address"), required=False, max_length=1000, validators=[validate_web_address]
     )
-    new_file_title = forms.CharField(label="File title", required=False, max_length=200)
-    new_file = forms.FileField(label="Upload a file", required=False)
+    new_file_title = forms.CharField(label=_("File title"), required=False, max_length=200)
+    new_file = forms.FileField(label=_("Upload a file"), required=False)
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={"required": "Reload the page and try again", "invalid": "Reload the page and try again"},
+        error_messages={"required": _("Reload the page and try again"), "invalid": _("Reload the page and try again")},
     )
 
     def __init__(self, *args, levels, evidence_items, continuing: bool = False, **kwargs):
@@ -115,10 +119,10 @@ class ResponseForm(forms.Form):
         self.levels = {level.code: level for level in levels}
         self.fields["judgement"].choices = [(level.code, level.label) for level in levels]
         self.fields["judgement"].option_hints = {level.code: level.description for level in levels}
-        self.fields["judgement"].error_messages["invalid_choice"] = "Select a judgement from the scale"
+        self.fields["judgement"].error_messages["invalid_choice"] = _("Select a judgement from the scale")
         self.fields["evidence"].choices = [(str(item.pk), item.title) for item in evidence_items]
         self.fields["evidence"].option_hints = {str(item.pk): _evidence_hint(item) for item in evidence_items}
-        self.fields["evidence"].error_messages["invalid_choice"] = "Choose evidence from your force's library"
+        self.fields["evidence"].error_messages["invalid_choice"] = _("Choose evidence from your force's library")
         self.continuing = continuing
 
     @staticmethod
@@ -143,17 +147,17 @@ class ResponseForm(forms.Form):
         cleaned = super().clean()
         level = self.levels.get(cleaned.get("judgement"))
         if self.continuing and level is not None and level.is_assessed and not cleaned.get("narrative", "").strip():
-            self.add_error("narrative", "Enter a narrative that explains the judgement")
+            self.add_error("narrative", _("Enter a narrative that explains the judgement"))
         link_title, link_url = cleaned.get("new_link_title", "").strip(), cleaned.get("new_link_url", "").strip()
         if link_url and not link_title:
-            self.add_error("new_link_title", "Enter a title for the link")
+            self.add_error("new_link_title", _("Enter a title for the link"))
         if link_title and not link_url and "new_link_url" not in self.errors:
-            self.add_error("new_link_url", "Enter the web address of the link")
+            self.add_error("new_link_url", _("Enter the web address of the link"))
         file_title, upload = cleaned.get("new_file_title", "").strip(), cleaned.get("new_file")
         if upload and not file_title:
-            self.add_error("new_file_title", "Enter a title for the file")
+            self.add_error("new_file_title", _("Enter a title for the file"))
         if file_title and not upload:
-            self.add_error("new_file", "Select a file")
+            self.add_error("new_file", _("Select a file"))
         return cleaned
 
 

@@ -4,30 +4,31 @@ constable's response, the PCC's sign-off, confirming, and raising, replying to a
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.forms.govuk import textarea_field
 
 
 class SubmitForm(forms.Form):
     share_with_hmic = forms.BooleanField(
-        label="Share with HMIC before publication",
+        label=_("Share with HMIC before publication"),
         required=False,
-        help_text="HMIC inspectors can then read the assessment while the chief constable and the PCC consider it",
+        help_text=_("HMIC inspectors can then read the assessment while the chief constable and the PCC consider it"),
     )
 
 
 class ReturnForm(forms.Form):
     note = textarea_field(
-        "Reason for returning", max_length=4000, empty="Enter the reason for returning the assessment"
+        _("Reason for returning"), max_length=4000, empty=_("Enter the reason for returning the assessment")
     )
 
 
 class RespondForm(forms.Form):
-    statement = textarea_field("Chief constable's statement", empty="Enter the chief constable's statement")
+    statement = textarea_field(_("Chief constable's statement"), empty=_("Enter the chief constable's statement"))
 
 
 class SignOffForm(forms.Form):
-    statement = textarea_field("Annual assurance statement", empty="Enter the annual assurance statement")
+    statement = textarea_field(_("Annual assurance statement"), empty=_("Enter the annual assurance statement"))
 
 
 class ConfirmForm(forms.Form):
@@ -35,12 +36,12 @@ class ConfirmForm(forms.Form):
 
 
 class ChallengeForm(forms.Form):
-    text = textarea_field("Challenge", empty="Enter the challenge")
+    text = textarea_field(_("Challenge"), empty=_("Enter the challenge"))
 
 
 class ReplyForm(forms.Form):
-    text = textarea_field("Reply", empty="Enter your reply")
+    text = textarea_field(_("Reply"), empty=_("Enter your reply"))
 
 
 class CloseChallengeForm(forms.Form):
-    note = textarea_field("Closing note (optional)", required=False, max_length=4000)
+    note = textarea_field(_("Closing note (optional)"), required=False, max_length=4000)

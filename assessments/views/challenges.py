@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from assessments import selectors, workflow
@@ -50,18 +51,18 @@ THREAD_VERBS = {
         prefix="reply",
         guard=workflow.require_can_reply,
         service=workflow.challenge_reply,
-        heading="Reply to the {challenge}",
-        button="Add reply",
-        success="Your reply has been added to the challenge",
+        heading=gettext_lazy("Reply to the {challenge}"),
+        button=gettext_lazy("Add reply"),
+        success=gettext_lazy("Your reply has been added to the challenge"),
     ),
     "close": ThreadVerb(
         form=CloseChallengeForm,
         prefix="close",
         guard=workflow.require_can_close,
         service=workflow.challenge_close,
-        heading="Close the {challenge}",
-        button="Close the challenge",
-        success="The {challenge} has been closed",
+        heading=gettext_lazy("Close the {challenge}"),
+        button=gettext_lazy("Close the challenge"),
+        success=gettext_lazy("The {challenge} has been closed"),
     ),
 }
 
@@ -144,7 +145,7 @@ def challenge_list_view(request, pk: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, "Your challenge on the whole assessment has been raised")
+                messages.success(request, gettext("Your challenge on the whole assessment has been raised"))
                 return redirect(selectors.challenge_url(challenge))
         status = 400
     context = workflow_context(request.user, assessment)
@@ -187,14 +188,14 @@ def response_challenge_view(request, pk: int, ref: str):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"Your challenge on {ref} has been raised")
+                messages.success(request, gettext("Your challenge on %(ref)s has been raised") % {"ref": ref})
                 return redirect(selectors.challenge_url(challenge))
     return _render_challenge_form(
         request,
         assessment=assessment,
-        heading=f"Challenge the response to requirement {ref}",
+        heading=gettext("Challenge the response to requirement %(ref)s") % {"ref": ref},
         form=form,
-        button="Raise the challenge",
+        button=gettext("Raise the challenge"),
         response=response,
         status=status,
     )

@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import selectors, services
@@ -111,8 +112,8 @@ REGISTERS = {
         },
         initial=_departure_initial,
         save=_departure_save,
-        recorded="Departure from {ref} recorded",
-        updated="Departure from {ref} updated",
+        recorded=gettext_lazy("Departure from {ref} recorded"),
+        updated=gettext_lazy("Departure from {ref} updated"),
     ),
     "actions": Register(
         noun="action",
@@ -125,8 +126,8 @@ REGISTERS = {
         },
         initial=_action_initial,
         save=_action_save,
-        recorded="Action on {ref} recorded",
-        updated="Action on {ref} updated",
+        recorded=gettext_lazy("Action on {ref} recorded"),
+        updated=gettext_lazy("Action on {ref} updated"),
     ),
 }
 

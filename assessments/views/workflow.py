@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import selectors, workflow
@@ -95,7 +96,7 @@ def submit_view(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The assessment has been submitted to the chief constable")
+            messages.success(request, gettext("The assessment has been submitted to the chief constable"))
             return redirect("assessments:detail", pk=assessment.pk)
     return render_check_answers(request, assessment, form=form, status=400)
 
@@ -114,39 +115,48 @@ class ActionPage:
 ACTION_PAGES = {
     "return": ActionPage(
         ReturnForm,
-        "Return the assessment for changes",
-        "Return for changes",
-        "The assessment has been returned to the PCC's office for changes",
-        "PCC office staff will be told the reason and can change the assessment again.",
+        gettext_lazy("Return the assessment for changes"),
+        gettext_lazy("Return for changes"),
+        gettext_lazy("The assessment has been returned to the PCC's office for changes"),
+        gettext_lazy("PCC office staff will be told the reason and can change the assessment again."),
     ),
     "respond": ActionPage(
         RespondForm,
-        "Give the chief constable's response",
-        "Give the response",
-        "The chief constable's response has been given",
-        "Your statement on the assessment as a whole. The PCC will consider it, may challenge it, and then sign off.",
+        gettext_lazy("Give the chief constable's response"),
+        gettext_lazy("Give the response"),
+        gettext_lazy("The chief constable's response has been given"),
+        gettext_lazy(
+            "Your statement on the assessment as a whole. The PCC will consider it, may challenge it, "
+            "and then sign off."
+        ),
     ),
     "sign_off": ActionPage(
         SignOffForm,
-        "Sign off the assessment",
-        "Sign off",
-        "The assessment has been signed off",
-        "Your annual assurance statement as police and crime commissioner. Every challenge must be closed first.",
+        gettext_lazy("Sign off the assessment"),
+        gettext_lazy("Sign off"),
+        gettext_lazy("The assessment has been signed off"),
+        gettext_lazy(
+            "Your annual assurance statement as police and crime commissioner. Every challenge must be closed first."
+        ),
     ),
     "publish": ActionPage(
         ConfirmForm,
-        "Publish to HMIC",
-        "Publish to HMIC",
-        "The assessment has been published to HMIC",
-        "HMIC inspectors will be able to read it. Once published this version cannot change: a change needs a "
-        "revision.",
+        gettext_lazy("Publish to HMIC"),
+        gettext_lazy("Publish to HMIC"),
+        gettext_lazy("The assessment has been published to HMIC"),
+        gettext_lazy(
+            "HMIC inspectors will be able to read it. Once published this version cannot change: a change needs a "
+            "revision."
+        ),
     ),
     "revise": ActionPage(
         ConfirmForm,
-        "Start a revision",
-        "Start a revision",
-        "A revision has been started. The published version stays as it is",
-        "A new draft copies this version's answers, judgements and evidence. The published version stays as it is.",
+        gettext_lazy("Start a revision"),
+        gettext_lazy("Start a revision"),
+        gettext_lazy("A revision has been started. The published version stays as it is"),
+        gettext_lazy(
+            "A new draft copies this version's answers, judgements and evidence. The published version stays as it is."
+        ),
     ),
 }
 
