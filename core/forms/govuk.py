@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 NARRATIVE_MAX = settings.SPR_NARRATIVE_MAX_LENGTH
@@ -100,6 +102,10 @@ class GovukDateWidget(forms.MultiWidget):
         return f"{id_}_day" if id_ else ""
 
 
+#: The date input's three labels.
+DATE_PART_LABELS = {"day": _("Day"), "month": _("Month"), "year": _("Year")}
+
+
 class DateBoundField(BoundField):
     @property
     def parts(self) -> list[dict]:
@@ -113,12 +119,23 @@ class DateBoundField(BoundField):
             {
                 "id": f"{base}_{part}",
                 "name": f"{self.html_name}_{part}",
-                "label": part.capitalize(),
+                "label": DATE_PART_LABELS[part],
                 "value": value[index] or "",
                 "width": sizes[part],
             }
             for index, part in enumerate(("day", "month", "year"))
         ]
+
+
+#: What a date missing some of its parts says, as whole sentences a translator can reorder.
+DATE_MISSING = {
+    ("day",): _("%(name)s must include a day"),
+    ("month",): _("%(name)s must include a month"),
+    ("year",): _("%(name)s must include a year"),
+    ("day", "month"): _("%(name)s must include a day and a month"),
+    ("day", "year"): _("%(name)s must include a day and a year"),
+    ("month", "year"): _("%(name)s must include a month and a year"),
+}
 
 
 class GovukDateField(forms.Field):
@@ -136,13 +153,13 @@ class GovukDateField(forms.Field):
         name = str(self.label)
         missing = [part for part, text in (("day", day), ("month", month), ("year", year)) if not text]
         if missing:
-            raise ValidationError(f"{name} must include a {' and a '.join(missing)}")
+            raise ValidationError(DATE_MISSING[tuple(missing)] % {"name": name})
         try:
             if len(year) != 4:
                 raise ValueError
             return dt.date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(f"{name} must be a real date") from None
+            raise ValidationError(_("%(name)s must be a real date") % {"name": name}) from None
 
     def prepare_value(self, value):
         return value
@@ -193,6 +210,19 @@ def validate_not_past(value: dt.date | None, *, label: str, unchanged_from: dt.d
         raise ValidationError(_("%(label)s must be today or in the future") % {"label": label}, code="past")
 
 
+def _required_text(label) -> str:
+    return gettext("Enter the %(label)s") % {"label": str(label).lower()}
+
+
+def _max_length_text(label, max_length: int) -> str:
+    return gettext("%(label)s must be %(max)s characters or fewer") % {"label": label, "max": f"{max_length:,}"}
+
+
+# Built when shown, not when the form class is: in the language of the request that shows them.
+_required_text_lazy = lazy(_required_text, str)
+_max_length_text_lazy = lazy(_max_length_text, str)
+
+
 def textarea_field(label: str, *, required: bool = True, max_length: int = NARRATIVE_MAX, empty: str = ""):
     return forms.CharField(
         label=label,
@@ -201,8 +231,8 @@ def textarea_field(label: str, *, required: bool = True, max_length: int = NARRA
         strip=False,
         widget=forms.Textarea,
         error_messages={
-            "required": empty or f"Enter the {label.lower()}",
-            "max_length": f"{label} must be {max_length:,} characters or fewer",
+            "required": empty or _required_text_lazy(label),
+            "max_length": _max_length_text_lazy(label, max_length),
         },
     )
 
