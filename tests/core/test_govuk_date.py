@@ -59,3 +59,14 @@ def test_govuk_datetime_writes_times_one_way(value, expected):
     from core.templatetags.govuk import govuk_datetime
 
     assert govuk_datetime(value) == expected
+
+
+def test_month_names_follow_the_active_language():
+    """Django's own month names, translated: the Welsh interface shows Welsh months, and English
+    comes back when English is active again (the words are kept per language, not once)."""
+    from django.utils import translation
+
+    with translation.override("cy"):
+        assert govuk_date(dt.date(2026, 1, 5)) == "5 Ionawr 2026"
+    with translation.override("en-gb"):
+        assert govuk_date(dt.date(2026, 1, 5)) == "5 January 2026"
