@@ -79,3 +79,22 @@ def with_norfolk(ersou, forces, kent_staff):
     """ERSOU once Norfolk has joined: Kent (lead), Essex and Norfolk."""
     services.agreement_add_party(user=kent_staff, agreement=ersou, force=forces["norfolk"])
     return ersou
+
+
+@pytest.fixture
+def large_agreement(forces, kent_staff, make_user):
+    """Kent leads five other forces, each of which has confirmed its part (a confirmer each)."""
+    partners = [forces[code] for code in ("essex", "norfolk", "suffolk", "hertfordshire", "west-midlands")]
+    agreement = services.agreement_create(
+        user=kent_staff,
+        lead_force=forces["kent"],
+        title="A large agreement",
+        statutory_basis="s22a",
+        partners=partners,
+        start_date=dt.date(2024, 4, 1),
+    )
+    for party in agreement.parties.exclude(force=forces["kent"]):
+        services.agreement_confirm(
+            user=make_user(Role.PCC_STAFF, party.force.code, f"confirmer-{party.force.code}"), party=party
+        )
+    return agreement
