@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from capabilities.models import CapacityCapability, Requirement
-from collaboration.models import StatutoryBasis
+from collaboration.models import PartyType, StatutoryBasis
 from core.forms.govuk import (
     GovukChoiceField,
     GovukDateField,
@@ -141,3 +141,34 @@ class AgreementChangeForm(AgreementForm):
         lead = type(agreement.lead_force).objects.filter(pk=agreement.lead_force_id)
         super().__init__(*args, lead_forces=lead, partner_forces=[], **kwargs)
         del self.fields["partners"]
+
+
+class AddPartyForm(forms.Form):
+    """The lead force adds a force to an agreement: one of the forces not yet party to it."""
+
+    force = GovukModelChoiceField(
+        queryset=None,
+        label=_("Force"),
+        empty_label=_("Select a force"),
+        error_messages={
+            "required": _("Select the force to add"),
+            "invalid_choice": _("Select a force that is not already a party to the agreement"),
+        },
+    )
+    party_type = GovukChoiceField(
+        label=_("Who is party to the agreement"),
+        choices=PartyType.choices,
+        initial=PartyType.BOTH,
+        error_messages={
+            "required": _("Select who is party to the agreement"),
+            "invalid_choice": _("Select who is party to the agreement"),
+        },
+    )
+
+    def __init__(self, *args, forces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["force"].queryset = forces
+
+
+class RemovePartyForm(forms.Form):
+    """No fields: the button is the confirmation. It carries the service's refusal, if any, to the page."""

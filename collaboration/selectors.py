@@ -53,6 +53,25 @@ def agreement_get(*, user, pk) -> Agreement:
     )
 
 
+def agreement_parties_get(*, user, pk) -> Agreement:
+    """One agreement the user may see (404 otherwise) with its lead force and parties, for the page
+    that changes its parties (two queries)."""
+    return get_object_or_404(
+        Agreement.objects.visible_to(user).select_related("lead_force").prefetch_related(_parties()), pk=pk
+    )
+
+
+def forces_not_party(*, agreement: Agreement) -> QuerySet[Force]:
+    """The forces that may be added to an agreement: every force not already a party (nor its lead)."""
+    parties = AgreementParty.objects.filter(agreement=agreement).values("force_id")
+    return (
+        Force.objects.exclude(pk=agreement.lead_force_id)
+        .exclude(pk__in=parties)
+        .select_related("region")
+        .order_by("name")
+    )
+
+
 def agreements_of_force(force_id: int) -> QuerySet[Agreement]:
     """The agreements a force leads or is party to (the caller has already decided the user may see
     the force's work)."""

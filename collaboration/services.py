@@ -1,5 +1,6 @@
 """Every write to collaboration agreements: recording one (the lead force's staff; the lead force's
-part is confirmed at once), a party confirming its part, and the lead force changing it.
+part is confirmed at once), a party confirming its part, the lead force changing it, and the lead
+force adding a party force or removing one (the agreement is varied: a force joins or leaves).
 
 Keyword-only arguments, the acting user explicit, one transaction, a permission check, `full_clean`
 and an entry in the audit chain (agreements keep no history table, so the services call
@@ -179,4 +180,84 @@ def agreement_update(
             diff["capabilities"] = [old, new]
     if diff:
         audit_record(actor=user, action=AuditEntry.Action.CHANGED, instance=locked, changes=diff)
+    return locked
+
+
+def _party_codes(agreement: Agreement) -> list[str]:
+    return sorted(AgreementParty.objects.filter(agreement=agreement).values_list("force__code", flat=True))
+
+
+def party_removal_refusal(*, agreement: Agreement, party: AgreementParty, parties: Iterable[AgreementParty]) -> str:
+    """Why `party` may not be removed from `agreement` whose parties are `parties` ("" if it may):
+    never the lead force's party, and never the last other one. The service asks it on the locked rows;
+    the parties page asks it to decide which "Remove" links to show."""
+    if party.force_id == agreement.lead_force_id:
+        return _("You cannot remove the lead force from its agreement")
+    others = [item for item in parties if item.force_id not in (agreement.lead_force_id, party.force_id)]
+    if not others:
+        return _("An agreement needs at least one other force")
+    return ""
+
+
+@transaction.atomic
+def agreement_add_party(
+    *, user, agreement: Agreement, force: Force, party_type: str = PartyType.BOTH
+) -> AgreementParty:
+    """The lead force adds a force as a party (the agreement is varied). The new part is unconfirmed
+    until the force's own staff confirm it. Refuses the lead force, a force already a party and a force
+    that is not recorded. The agreement row is locked, so concurrent changes to its parties queue."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not can_change_agreement(user, locked):
+        raise PermissionDenied(_("Only the lead force can change this agreement"))
+    found = Force.objects.filter(pk=getattr(force, "pk", None)).first()
+    if found is None:
+        raise ValidationError({"force": _("Select a force from the list")})
+    if found.pk == locked.lead_force_id:
+        raise ValidationError(
+            {"force": _("%(force)s leads this agreement: select another force") % {"force": found.name}}
+        )
+    if AgreementParty.objects.filter(agreement=locked, force=found).exists():
+        raise ValidationError({"force": _("%(force)s is already a party to this agreement") % {"force": found.name}})
+    before = _party_codes(locked)
+    party = AgreementParty(
+        agreement=locked, force=found, party_type=party_type, policing_body=_party_body(found, party_type)
+    )
+    party.full_clean()
+    party.save()
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CHANGED,
+        instance=locked,
+        changes={"parties": [before, sorted([*before, found.code])]},
+    )
+    return party
+
+
+@transaction.atomic
+def agreement_remove_party(*, user, agreement: Agreement, party: AgreementParty) -> Agreement:
+    """The lead force removes a party (a force leaves the agreement): the force no longer reads the
+    agreement. Never the lead force's own party, never the last other party. The agreement row is
+    locked first, so two removals at once cannot leave it without a partner.
+
+    Evidence the removed force shared under the agreement is left as it is: sharing is the owning
+    force's decision, held in each item's `shared_with` (assessments/sharing.py), and only that force
+    changes or withdraws it."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not can_change_agreement(user, locked):
+        raise PermissionDenied(_("Only the lead force can change this agreement"))
+    parties = list(AgreementParty.objects.filter(agreement=locked).select_related("force"))
+    current = next((item for item in parties if item.pk == party.pk), None)
+    if current is None:
+        raise ValidationError({"party": _("This force is no longer a party to the agreement")})
+    refusal = party_removal_refusal(agreement=locked, party=current, parties=parties)
+    if refusal:
+        raise ValidationError({"party": refusal})
+    before = sorted(item.force.code for item in parties)
+    current.delete()
+    audit_record(
+        actor=user,
+        action=AuditEntry.Action.CHANGED,
+        instance=locked,
+        changes={"parties": [before, sorted(code for code in before if code != current.force.code)]},
+    )
     return locked

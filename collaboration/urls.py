@@ -12,4 +12,10 @@ urlpatterns = [
     path("<id:pk>/", views.agreement_detail_view, name="agreement-detail"),
     path("<id:pk>/change/", views.agreement_edit_view, name="agreement-edit"),
     path("<id:pk>/confirm/", views.agreement_confirm_view, name="agreement-confirm"),
+    path("<id:pk>/parties/", views.agreement_parties_view, name="agreement-parties"),
+    path(
+        "<id:pk>/parties/<slug:force_code>/remove/",
+        views.agreement_party_remove_view,
+        name="agreement-party-remove",
+    ),
 ]

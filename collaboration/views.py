@@ -1,18 +1,21 @@
 """Collaboration agreement pages: the register (the agreements a force is party to; national roles
 see all), one agreement with its parties and their confirmation, recording one (the lead force's
-staff) and confirming a party's part. Another force's agreement answers 404, as everywhere else."""
+staff), confirming a party's part, and the lead force changing its parties (adding a force, removing
+one after a confirmation page). Another force's agreement answers 404, as everywhere else; a party
+that is not the lead gets 403 on the pages that change it."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collaboration import selectors, services
-from collaboration.forms import AgreementChangeForm, AgreementForm
+from collaboration.forms import AddPartyForm, AgreementChangeForm, AgreementForm, RemovePartyForm
 from collaboration.permissions import can_change_agreement, can_confirm_party, can_record_agreement
 from core.forms.govuk import add_service_errors
 from core.roles import sees_all_forces
@@ -156,3 +159,78 @@ def agreement_confirm_view(request, pk: int):
         request, gettext("You have confirmed %(force)s's part in this agreement") % {"force": party.force.name}
     )
     return redirect("collaboration:agreement-detail", pk=agreement.pk)
+
+
+def _changeable_parties(request, pk: int):
+    """The agreement with its parties, for its lead force's staff: 404 for a force that is no party,
+    403 for a party that is not the lead (as the edit page)."""
+    agreement = selectors.agreement_parties_get(user=request.user, pk=pk)
+    if not can_change_agreement(request.user, agreement):
+        raise PermissionDenied(gettext("Only the lead force can change this agreement"))
+    return agreement, list(agreement.parties.all())
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def agreement_parties_view(request, pk: int):
+    """The lead force's staff see the parties, add a force, and follow "Remove" to confirm a removal."""
+    agreement, parties = _changeable_parties(request, pk)
+    form = AddPartyForm(
+        request.POST if request.method == "POST" else None, forces=selectors.forces_not_party(agreement=agreement)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            party = services.agreement_add_party(
+                user=request.user,
+                agreement=agreement,
+                force=form.cleaned_data["force"],
+                party_type=form.cleaned_data["party_type"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                gettext("%(force)s has been added to this agreement. Its staff now need to confirm its part.")
+                % {"force": party.force.name},
+            )
+            return redirect("collaboration:agreement-parties", pk=agreement.pk)
+    for party in parties:
+        party.removal_refusal = services.party_removal_refusal(agreement=agreement, party=party, parties=parties)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "collaboration/agreement_parties.html",
+        {"agreement": agreement, "parties": parties, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+def agreement_party_remove_view(request, pk: int, force_code: str):
+    """Are you sure? Then the lead force's staff remove a party. A force that is no party is not found."""
+    agreement, parties = _changeable_parties(request, pk)
+    party = next((item for item in parties if item.force.code == force_code), None)
+    if party is None:
+        raise Http404(gettext("That force is not a party to this agreement"))
+    form = RemovePartyForm(request.POST if request.method == "POST" else None)
+    refusal = services.party_removal_refusal(agreement=agreement, party=party, parties=parties)
+    if request.method == "POST" and not refusal:
+        try:
+            services.agreement_remove_party(user=request.user, agreement=agreement, party=party)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, gettext("%(force)s has been removed from this agreement") % {"force": party.force.name}
+            )
+            return redirect("collaboration:agreement-parties", pk=agreement.pk)
+    if refusal and form.is_bound:
+        form.add_error(None, refusal)
+    return render(
+        request,
+        "collaboration/agreement_party_remove.html",
+        {"agreement": agreement, "party": party, "form": form, "refusal": refusal},
+        status=400 if form.is_bound and refusal else 200,
+    )

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from capabilities.models import CapacityCapability
-from collaboration.models import Agreement, AgreementParty, StatutoryBasis
+from collaboration.models import Agreement, AgreementParty, PartyType, StatutoryBasis
 from core.people import display_name
 from forces.models import Force
 from threats.models import Edition
@@ -130,3 +130,19 @@ class AgreementUpdateSerializer(serializers.Serializer):
         if not attrs:
             raise serializers.ValidationError(_("Send at least one field to change"))
         return attrs
+
+
+class PartyAddSerializer(serializers.Serializer):
+    """A force to add to an agreement (the lead force's staff), and who in it is party."""
+
+    force = serializers.SlugRelatedField(
+        slug_field="code", queryset=Force.objects.all(), help_text="The code of the force to add"
+    )
+    party_type = serializers.ChoiceField(choices=PartyType.choices, required=False, default=PartyType.BOTH)
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
+            if unknown:
+                raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field is not recognised")]))
+        return super().to_internal_value(data)

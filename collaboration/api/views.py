@@ -1,13 +1,16 @@
 """The collaboration agreements endpoint: list, detail and create, scoped as the register is (a
-force sees the agreements it leads or is party to; national roles see all), and a party's
-confirmation. Pages and the API call the same selectors and services."""
+force sees the agreements it leads or is party to; national roles see all), a party's confirmation,
+and the lead force adding and removing parties (`parties/`, `parties/{force code}/`). Pages and the
+API call the same selectors and services."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
@@ -15,7 +18,13 @@ from rest_framework.reverse import reverse
 
 from capabilities.models import Requirement
 from collaboration import selectors, services
-from collaboration.api.serializers import AgreementCreateSerializer, AgreementSerializer, AgreementUpdateSerializer
+from collaboration.api.serializers import (
+    AgreementCreateSerializer,
+    AgreementSerializer,
+    AgreementUpdateSerializer,
+    PartyAddSerializer,
+    PartySerializer,
+)
 from collaboration.permissions import can_change_agreement, can_confirm_party
 from core.api.parsers import SafeJSONParser
 from forces.models import Force
@@ -57,9 +66,11 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     serializer_class = AgreementSerializer
     parser_classes = [SafeJSONParser]
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
+        if self.action in {"parties", "party"}:  # the parties only: no requirements or capabilities
+            return selectors.agreement_list(user=self.request.user)
         return selectors.agreement_list(user=self.request.user).prefetch_related(
             "requirements__edition", "capabilities"
         )
@@ -116,3 +127,75 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise PermissionDenied(_("Your force's part has already been confirmed, or your role cannot confirm it"))
         services.agreement_confirm(user=request.user, party=party)
         return ApiResponse(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    def _lead_forces_agreement(self, request):
+        """The agreement (404 for a force that is no party) for its lead force's staff (403 for a party
+        that is not the lead), before the body is read."""
+        agreement = self.get_object()
+        if not can_change_agreement(request.user, agreement):
+            raise PermissionDenied(_("Only the lead force can change this agreement"))
+        return agreement
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The agreement's parties and their confirmation",
+        request=None,
+        responses={200: PartySerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a force to the agreement (the lead force's staff); its own staff then confirm its part",
+        description="400 for an unknown force, the lead force or a force already a party.",
+        request=PartyAddSerializer,
+        responses={201: PartySerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def parties(self, request, pk=None):
+        if request.method == "GET":
+            agreement = self.get_object()
+            return ApiResponse(PartySerializer(agreement.parties.all(), many=True).data)
+        agreement = self._lead_forces_agreement(request)
+        serializer = PartyAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        party = services.agreement_add_party(user=request.user, agreement=agreement, **serializer.validated_data)
+        location = reverse(
+            "api-agreement-party", kwargs={"pk": agreement.pk, "force_code": party.force.code}, request=request
+        )
+        return ApiResponse(PartySerializer(party).data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "force_code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The party force's code"
+            )
+        ]
+    )
+    @extend_schema(
+        methods=["GET"], summary="One party to the agreement", request=None, responses={200: PartySerializer}
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a party from the agreement (the lead force's staff); the force no longer sees it",
+        description=(
+            "400 for the lead force's own party, or the last party other than the lead force (an "
+            "agreement needs at least one other force). Evidence already shared stays as its owner shared it."
+        ),
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["get", "delete"],
+        url_path=r"parties/(?P<force_code>[-a-zA-Z0-9_]{1,100})",
+        url_name="party",
+        pagination_class=None,
+    )
+    def party(self, request, pk=None, force_code=None):
+        agreement = self.get_object() if request.method == "GET" else self._lead_forces_agreement(request)
+        party = next((item for item in agreement.parties.all() if item.force.code == force_code), None)
+        if party is None:
+            raise Http404(_("That force is not a party to this agreement"))
+        if request.method == "GET":
+            return ApiResponse(PartySerializer(party).data)
+        services.agreement_remove_party(user=request.user, agreement=agreement, party=party)
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
