@@ -554,3 +554,7 @@ if TESTING:
     # Hashing demo passwords with PBKDF2 dominated the suite's run time; tests prove behaviour, not
     # hash strength, and production keeps Django's default hashers.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise indexes every static file (GOV.UK Frontend's ~1,000) when its middleware starts: once
+    # per process in production, but once per test client in the suite (~70 ms each, thousands of
+    # clients). Looking each asset up when it is asked for serves the same files with the same headers.
+    WHITENOISE_AUTOREFRESH = True
