@@ -70,6 +70,16 @@ class CapacityLine:
         return f"{self.forces} of {self.total_forces}"
 
     @property
+    def available_text(self) -> str:
+        """Available of committed ("12 of 15"), as the national view's region table writes it: one
+        gettext a cell, where a {% blocktranslate %} in that loop cost the page a tenth of its time."""
+        return gettext("%(available)s of %(committed)s") % {"available": self.available, "committed": self.committed}
+
+    @property
+    def reported_text(self) -> str:
+        return gettext("(%(coverage)s reported)") % {"coverage": self.coverage}
+
+    @property
     def illustrative(self) -> bool:
         return capability_is_illustrative(self.capability) or self.expected_unofficial
 
