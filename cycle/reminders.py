@@ -408,9 +408,9 @@ def _already_sent(*, today: dt.date, items: list[Item]) -> set[tuple[str, str, i
 
 
 def reminders_send(*, today: dt.date | None = None) -> RunReport:
-    """Send today's reminders (and, on DIGEST_WEEKDAY, or on one of the DIGEST_CATCH_UP_DAYS after it
-    if that day's run was missed, the weekly digests). Safe to run again, or on several workers at once: nothing is
-    sent twice. Returns what was done."""
+    """Send today's reminders, and the weekly digests on DIGEST_WEEKDAY (or on one of the
+    DIGEST_CATCH_UP_DAYS after it, if no digest went out that week). Safe to run again, or on several
+    workers at once: nothing is sent twice. Returns what was done."""
     today = today or timezone.localdate()
     report = RunReport()
     people = People()
@@ -441,7 +441,8 @@ def _week_of(day: dt.date) -> str:
 def _digests_went(today: dt.date) -> bool:
     """Whether this week's digests went out: a run missed on DIGEST_WEEKDAY (the worker or the beat
     down, a deploy) is caught up by a run in the next DIGEST_CATCH_UP_DAYS, so people who chose the
-    digest only are not left a week without word of what waits for them."""
+    digest only are not left a week without word of what waits for them. (A digest day whose run found
+    nothing for anyone counts as missed: nobody is sent two digests in a week either way.)"""
     return Reminder.objects.filter(kind=ReminderKind.DIGEST, subject=_week_of(today)).exists()
 
 

@@ -122,7 +122,7 @@ def new_requirements_of(*, assessment: Assessment) -> NewRequirements:
     force's first assessment under an edition that follows another, those that continue nothing the
     force last answered. After the edition it follows, those its mapping says continue nothing; after
     an edition further back down the line (the force skipped one), also those that came in at a
-    skipped edition, read through every mapping on the way (capabilities.editions.lineage). None
+    skipped edition, read through every mapping on the way (capabilities.editions.lineage). Empty
     otherwise. Two queries (three with the edition it follows), four after a skipped edition."""
     edition = assessment.edition
     if edition.follows_id is None:
