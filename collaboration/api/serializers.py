@@ -63,7 +63,21 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgreementCreateSerializer(serializers.Serializer):
+class _StrictInput(serializers.Serializer):
+    """Input that refuses any key it does not take (a browser form's CSRF token aside), each named
+    with `unknown_message`."""
+
+    unknown_message = _("This field is not recognised")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
+            if unknown:
+                raise serializers.ValidationError(dict.fromkeys(unknown, [self.unknown_message]))
+        return super().to_internal_value(data)
+
+
+class AgreementCreateSerializer(_StrictInput):
     """An agreement led by `lead_force` (left out by a user who acts for one force) with the forces
     in `parties` (codes; the lead force is a party already)."""
 
@@ -95,15 +109,8 @@ class AgreementCreateSerializer(serializers.Serializer):
     review_date = serializers.DateField(required=False, allow_null=True, default=None)
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
 
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
-            if unknown:
-                raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field is not recognised")]))
-        return super().to_internal_value(data)
 
-
-class AgreementUpdateSerializer(serializers.Serializer):
+class AgreementUpdateSerializer(_StrictInput):
     """What the lead force may change: details, what it delivers and dates (never lead force or parties)."""
 
     title = serializers.CharField(max_length=200, required=False)
@@ -119,12 +126,7 @@ class AgreementUpdateSerializer(serializers.Serializer):
     review_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
 
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
-            if unknown:
-                raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field cannot be changed")]))
-        return super().to_internal_value(data)
+    unknown_message = _("This field cannot be changed")
 
     def validate(self, attrs):
         if not attrs:
@@ -132,17 +134,10 @@ class AgreementUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class PartyAddSerializer(serializers.Serializer):
+class PartyAddSerializer(_StrictInput):
     """A force to add to an agreement (the lead force's staff), and who in it is party."""
 
     force = serializers.SlugRelatedField(
         slug_field="code", queryset=Force.objects.all(), help_text="The code of the force to add"
     )
     party_type = serializers.ChoiceField(choices=PartyType.choices, required=False, default=PartyType.BOTH)
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data) - set(self.fields) - {"csrfmiddlewaretoken"})
-            if unknown:
-                raise serializers.ValidationError(dict.fromkeys(unknown, [_("This field is not recognised")]))
-        return super().to_internal_value(data)
