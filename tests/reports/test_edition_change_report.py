@@ -9,6 +9,31 @@ from tests.capabilities.editions_support import publish_fixture_edition
 from tests.factories import make_assessment
 
 
+def _dyfed_powys_people(make_user) -> dict:
+    """Dyfed-Powys's staff, chief constable and PCC, who take an assessment through the workflow."""
+    return {
+        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
+        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
+        "pcc": make_user(Role.PCC, "dyfed-powys"),
+    }
+
+
+def _after_a_skipped_edition(spr2012, make_user, forces):
+    """Dyfed-Powys published 2026/27 against spr-2012 and starts 2027/28 against the second fixture
+    edition, skipping the middle one: (the new draft, the second edition)."""
+    from assessments.models import AssessmentStatus
+    from tests.capabilities.editions_support import publish_second_fixture_edition
+    from tests.workflow_support import assessment_in
+
+    people = _dyfed_powys_people(make_user)
+    admin = make_user(Role.NATIONAL_ADMIN)
+    publish_fixture_edition(admin)
+    second = publish_second_fixture_edition(admin)
+    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2026/27", **people)
+    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=second, period="2027/28")
+    return now, second
+
+
 def test_first_period_under_a_new_edition_lists_the_new_requirements(spr2012, make_user, forces):
     staff = make_user(Role.PCC_STAFF, "dyfed-powys")
     new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
@@ -47,11 +72,7 @@ def test_change_since_last_year_goes_through_the_mapping(spr2012, make_user, for
     from tests.workflow_support import assessment_in
     from threats.models import JudgementLevel
 
-    people = {
-        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
-        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
-        "pcc": make_user(Role.PCC, "dyfed-powys"),
-    }
+    people = _dyfed_powys_people(make_user)
     new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
     # 2025/26 published against spr-2012, every requirement assured.
     assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2025/26", **people)
@@ -78,11 +99,7 @@ def test_national_overview_says_which_forces_used_another_edition(spr2012, make_
     from reports.context.national import national_inputs, national_prepare
     from tests.workflow_support import assessment_in
 
-    people = {
-        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
-        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
-        "pcc": make_user(Role.PCC, "dyfed-powys"),
-    }
+    people = _dyfed_powys_people(make_user)
     new = publish_fixture_edition(make_user(Role.NATIONAL_ADMIN))
     assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=new, period="2026/27", **people)
 
@@ -96,21 +113,9 @@ def test_national_overview_says_which_forces_used_another_edition(spr2012, make_
 def test_change_since_last_year_goes_through_two_mappings(spr2012, make_user, forces):
     """Last year was two editions back (the force skipped the middle one): compared through both
     mappings, same meaning at every change only."""
-    from assessments.models import AssessmentStatus
-    from tests.capabilities.editions_support import publish_second_fixture_edition
-    from tests.workflow_support import assessment_in
     from threats.models import JudgementLevel
 
-    people = {
-        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
-        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
-        "pcc": make_user(Role.PCC, "dyfed-powys"),
-    }
-    admin = make_user(Role.NATIONAL_ADMIN)
-    publish_fixture_edition(admin)
-    second = publish_second_fixture_edition(admin)
-    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2026/27", **people)
-    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=second, period="2027/28")
+    now, second = _after_a_skipped_edition(spr2012, make_user, forces)
     now.responses.update(judgement=JudgementLevel.objects.get(edition=second, code="assured"))
     # 3.1(b): reworded at the second change, same meaning. 5.1(c): merged at the second change.
     now.responses.filter(requirement__ref__in=["3.1(b)", "5.1(c)"]).update(
@@ -128,20 +133,7 @@ def test_change_since_last_year_goes_through_two_mappings(spr2012, make_user, fo
 def test_the_report_after_a_skipped_edition_says_both_changes(spr2012, make_user, forces):
     """The force skipped the middle edition: the PDF's words say the comparison went through each
     mapping in turn, and list as new what came in at either change (6.7 at the first, 6.8 at the second)."""
-    from assessments.models import AssessmentStatus
-    from tests.capabilities.editions_support import publish_second_fixture_edition
-    from tests.workflow_support import assessment_in
-
-    people = {
-        "staff": make_user(Role.PCC_STAFF, "dyfed-powys"),
-        "chief": make_user(Role.CHIEF_CONSTABLE, "dyfed-powys"),
-        "pcc": make_user(Role.PCC, "dyfed-powys"),
-    }
-    admin = make_user(Role.NATIONAL_ADMIN)
-    publish_fixture_edition(admin)
-    second = publish_second_fixture_edition(admin)
-    assessment_in(AssessmentStatus.PUBLISHED, force=forces["dyfed-powys"], edition=spr2012, period="2026/27", **people)
-    now = make_assessment(user=people["staff"], force=forces["dyfed-powys"], edition=second, period="2027/28")
+    now, _second = _after_a_skipped_edition(spr2012, make_user, forces)
 
     prepared = accountability_prepare(now)
 
