@@ -14,12 +14,12 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from rest_framework.test import APIClient
 
 from assessments import services
 from assessments.models import Response
 from tests.api.assessments_api_support import make_assessment
+from tests.concurrency import run_at_once
 from tests.conftest import HOME_FORCE
 
 
@@ -44,24 +44,12 @@ def test_response_simultaneous_edits_leave_one_winner_and_one_refusal(staff_user
     monkeypatch.setattr(services, "response_update", update_after_both_arrive)
     monkeypatch.setattr(services, "_require_editable", hold_the_lock)
 
-    results: dict[str, object] = {}
+    def edit(name: str):
+        client = APIClient()
+        client.force_authenticate(get_user_model().objects.get(pk=staff_user.pk))
+        return client.patch(url, {"narrative": f"Saved by {name}"}, format="json", HTTP_IF_MATCH='"1"')
 
-    def edit(name: str) -> None:
-        try:
-            client = APIClient()
-            client.force_authenticate(get_user_model().objects.get(pk=staff_user.pk))
-            answer = client.patch(url, {"narrative": f"Saved by {name}"}, format="json", HTTP_IF_MATCH='"1"')
-            results[name] = answer
-        except Exception as exc:  # reported below, so a thread's error is not lost
-            results[name] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=edit, args=(name,)) for name in ("alice", "bob")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(edit, ("alice", "bob"))
 
     assert not any(isinstance(value, Exception) for value in results.values()), results
     statuses = sorted(answer.status_code for answer in results.values())

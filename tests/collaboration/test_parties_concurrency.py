@@ -17,11 +17,11 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from collaboration import services
 from collaboration.models import Agreement, AgreementParty
 from core.roles import Role
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,26 +44,14 @@ def test_two_removals_at_once_leave_one_partner(forces, make_user, monkeypatch):
         return answer
 
     monkeypatch.setattr(services, "party_removal_refusal", refusal_while_holding_the_lock)
-    results: dict[str, object] = {}
 
-    def remove(code: str) -> None:
-        try:
-            user = get_user_model().objects.get(pk=kent_staff.pk)
-            party = AgreementParty.objects.get(agreement=agreement, force__code=code)
-            arrived.wait()  # both have read the party before either removes it
-            results[code] = services.agreement_remove_party(
-                user=user, agreement=Agreement.objects.get(pk=agreement.pk), party=party
-            )
-        except Exception as exc:  # reported below, so a thread's error is not lost
-            results[code] = exc
-        finally:
-            connection.close()
+    def remove(code: str) -> Agreement:
+        user = get_user_model().objects.get(pk=kent_staff.pk)
+        party = AgreementParty.objects.get(agreement=agreement, force__code=code)
+        arrived.wait()  # both have read the party before either removes it
+        return services.agreement_remove_party(user=user, agreement=Agreement.objects.get(pk=agreement.pk), party=party)
 
-    threads = [threading.Thread(target=remove, args=(code,)) for code in ("essex", "norfolk")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(remove, ("essex", "norfolk"))
 
     refused = [code for code, result in results.items() if not isinstance(result, Agreement)]
     assert len(results) == 2 and len(refused) == 1, results

@@ -13,11 +13,11 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from cycle import reminders
 from cycle.models import Reminder
 from cycle.services import period_deadlines_save
+from tests.concurrency import run_at_once
 from tests.factories import make_assessment, make_link_evidence
 
 D = dt.date
@@ -48,21 +48,10 @@ def test_two_workers_at_once_send_each_reminder_once(
         return seen
 
     monkeypatch.setattr(reminders, "_already_sent", look_then_wait)
-    results: dict[str, object] = {}
-
-    def run(name: str) -> None:
-        try:
-            results[name] = reminders.reminders_send(today=D(2027, 2, 1))  # a Monday: digests too
-        except Exception as exc:  # reported below, so a thread's error is not lost
-            results[name] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(name,)) for name in ("worker-1", "worker-2")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(
+        lambda name: reminders.reminders_send(today=D(2027, 2, 1)),  # a Monday: digests too
+        ("worker-1", "worker-2"),
+    )
     assert all(isinstance(result, reminders.RunReport) for result in results.values()), results
 
     sent = sorted((message.to[0], message.subject) for message in mail.outbox)
